@@ -1,0 +1,13 @@
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip install --no-cache-dir . \
+    && useradd --system --create-home --uid 10001 eventbot \
+    && mkdir /data && chown eventbot /data
+
+USER eventbot
+VOLUME /data
+ENTRYPOINT ["eventbot", "run", "--config", "/data/config.toml"]

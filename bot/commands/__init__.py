@@ -1,0 +1,139 @@
+"""The command registry: every command declared once with its usage and help; `!help` is generated from it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import Config
+from bot.i18n import Translator
+from bot.models import Message, Reaction
+from bot.storage import RoomSettings, Storage
+from bot.text import Rich
+
+
+class UserError(Exception):
+    """A problem with what the user wrote or may do; shown to them as written."""
+
+    def __init__(self, message: Rich) -> None:
+        super().__init__(message.text)
+        self.message = message
+
+
+class UsageError(Exception):
+    """The arguments do not fit the command; the reply shows its usage line."""
+
+    def __init__(self, detail: Rich | None = None) -> None:
+        super().__init__(detail.text if detail else "usage")
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a handler may use; handlers never touch nio."""
+
+    message: Message | Reaction
+    storage: Storage
+    config: Config
+    settings: RoomSettings
+    now: datetime
+    t: Translator
+    registry: Registry
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone or self.config.bot.timezone)
+
+    @property
+    def prefix(self) -> str:
+        return self.config.bot.command_prefix
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.message.sender_power >= 50 or self.message.sender in self.config.bot.admins
+
+    def require_moderator(self) -> None:
+        if not self.is_moderator:
+            raise UserError(self.t("not_allowed", who=self.t("who_moderators")))
+
+    def require_owner_or_moderator(self, owner: str) -> None:
+        if owner != self.message.sender and not self.is_moderator:
+            raise UserError(self.t("not_allowed", who=self.t("who_owner_or_moderators")))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A handler's reply; on_sent learns the event id of the sent reply (e.g. an event's announcement)."""
+
+    body: Rich
+    on_sent: Callable[[str], Awaitable[None]] | None = None
+
+
+Handler = Callable[[Context, str], Awaitable[Rich | Answer]]
+ReactionHandler = Callable[[Context, Reaction], Awaitable[Rich | Answer | None]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command or subcommand: names, usage, help in each language, and its handler."""
+
+    name: str
+    usage: str
+    help: Mapping[str, str]
+    handler: Handler | None = None
+    aliases: tuple[str, ...] = ()
+    subcommands: tuple[Command, ...] = ()
+    example: str | None = None
+    parent: str | None = field(default=None, compare=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def find_sub(self, word: str) -> Command | None:
+        word = word.casefold()
+        return next((sub for sub in self.subcommands if word in sub.names), None)
+
+
+class Registry:
+    """All commands by name and alias."""
+
+    def __init__(self, commands: list[Command], reactions: Mapping[str, ReactionHandler] | None = None) -> None:
+        self.commands = tuple(commands)
+        self.reactions: Mapping[str, ReactionHandler] = reactions or {}
+        self._by_name: dict[str, Command] = {}
+        for command in commands:
+            for name in command.names:
+                if name in self._by_name:
+                    raise ValueError(f"command name {name!r} declared twice")
+                self._by_name[name] = command
+
+    def find(self, word: str) -> Command | None:
+        return self._by_name.get(word.casefold())
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self.commands)
+
+    def resolve(self, text: str) -> tuple[Command, str] | None:
+        """The (sub)command a message names and the rest of its text, or None for an unknown command."""
+        word, rest = _split_word(text)
+        command = self.find(word)
+        if command is None:
+            return None
+        while command.subcommands:
+            word, tail = _split_word(rest)
+            sub = command.find_sub(word) if word else None
+            if sub is None:
+                return command, rest
+            command, rest = sub, tail
+        return command, rest
+
+
+def _split_word(text: str) -> tuple[str, str]:
+    """The first word and the rest (line breaks in the rest are kept)."""
+    parts = text.strip().split(None, 1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1] if len(parts) > 1 else ""

@@ -1,0 +1,189 @@
+"""Configuration: TOML into typed, frozen dataclasses; every problem collected into one error."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PLACEHOLDER = "CHANGE_ME"
+LANGUAGES = ("de", "en")
+
+
+class ConfigError(Exception):
+    """The configuration has problems; each names its key."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+    def report(self) -> str:
+        """A message for the operator: one line per problem."""
+        lines = [f"Configuration {self.path} has {len(self.problems)} problem(s):"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class MatrixConfig:
+    homeserver: str
+    user_id: str
+    password: str | None = field(default=None, repr=False)
+    access_token: str | None = field(default=None, repr=False)
+    device_name: str = "eventbot"
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    data_dir: Path = Path("./data")
+    timezone: str = "Europe/Berlin"
+    command_prefix: str = "!"
+    language: str = "de"
+    admins: tuple[str, ...] = ()
+    invite_allowlist: tuple[str, ...] = ("*",)
+    rate_limit_per_minute: int = 10
+    log_level: str = "INFO"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "eventbot.db"
+
+
+@dataclass(frozen=True)
+class Config:
+    matrix: MatrixConfig
+    bot: BotConfig
+
+
+_SECTIONS: dict[str, type] = {"matrix": MatrixConfig, "bot": BotConfig}
+_ENV_SECRETS = {"password": "EVENTBOT_PASSWORD", "access_token": "EVENTBOT_ACCESS_TOKEN"}
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        return " or ".join(_type_name(arg) for arg in typing.get_args(tp) if arg is not type(None))
+    if origin is tuple:
+        return "a list of strings"
+    return {str: "a string", int: "an integer", bool: "true or false", float: "a number", Path: "a path"}[tp]
+
+
+def _convert(value: Any, tp: Any) -> Any:
+    """The value as the field's type, or raise TypeError."""
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        inner = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        return _convert(value, inner[0])
+    if origin is tuple:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        raise TypeError
+    if tp is Path:
+        if isinstance(value, str):
+            return Path(value)
+        raise TypeError
+    if tp is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if tp is int and isinstance(value, bool):
+        raise TypeError
+    if isinstance(value, tp):
+        return value
+    raise TypeError
+
+
+def _load_section(name: str, cls: type, table: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    for key in table:
+        if key not in known:
+            problems.append(f"{name}.{key}: unknown key")
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        key = f"{name}.{f.name}"
+        if f.name in table:
+            try:
+                values[f.name] = _convert(table[f.name], hints[f.name])
+            except TypeError:
+                problems.append(f"{key}: must be {_type_name(hints[f.name])}, got {table[f.name]!r}"
+                                if f.name not in _ENV_SECRETS else f"{key}: must be a string")
+                continue
+            if isinstance(values[f.name], str) and PLACEHOLDER in values[f.name]:
+                problems.append(f"{key}: still the example placeholder {PLACEHOLDER}; set a real value")
+        elif f.default is MISSING and f.default_factory is MISSING:
+            problems.append(f"{key}: missing (required)")
+    return values
+
+
+def _check_values(matrix: dict[str, Any], bot: dict[str, Any], problems: list[str]) -> None:
+    homeserver = matrix.get("homeserver")
+    if isinstance(homeserver, str) and not homeserver.startswith(("http://", "https://")):
+        problems.append(f"matrix.homeserver: must start with http:// or https://, got {homeserver!r}")
+    user_id = matrix.get("user_id")
+    if isinstance(user_id, str) and not (user_id.startswith("@") and ":" in user_id):
+        problems.append(f"matrix.user_id: must look like @name:server, got {user_id!r}")
+    reported = any(problem.startswith(("matrix.password", "matrix.access_token")) for problem in problems)
+    if not reported and not matrix.get("password") and not matrix.get("access_token"):
+        problems.append("matrix.password: missing; set matrix.password or matrix.access_token "
+                        "(or the environment variable EVENTBOT_PASSWORD / EVENTBOT_ACCESS_TOKEN)")
+    timezone = bot.get("timezone")
+    if isinstance(timezone, str):
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"bot.timezone: unknown time zone {timezone!r} (example: \"Europe/Berlin\")")
+    if bot.get("language", "de") not in LANGUAGES:
+        problems.append(f"bot.language: must be one of {', '.join(LANGUAGES)}, got {bot['language']!r}")
+    prefix = bot.get("command_prefix", "!")
+    if not prefix or any(ch.isspace() for ch in prefix):
+        problems.append(f"bot.command_prefix: must be non-empty without spaces, got {prefix!r}")
+    if bot.get("rate_limit_per_minute", 1) < 1:
+        problems.append("bot.rate_limit_per_minute: must be at least 1")
+
+
+def parse_config(raw: Mapping[str, Any], *, base_dir: Path, env: Mapping[str, str],
+                 source: Path | str = "<config>") -> Config:
+    """Build a Config from parsed TOML; raises ConfigError naming every problem."""
+    problems: list[str] = []
+    for section in raw:
+        if section not in _SECTIONS:
+            problems.append(f"{section}: unknown section")
+    sections: dict[str, dict[str, Any]] = {}
+    for name, cls in _SECTIONS.items():
+        table = raw.get(name, {})
+        if not isinstance(table, Mapping):
+            problems.append(f"{name}: must be a table ([{name}])")
+            table = {}
+        sections[name] = _load_section(name, cls, table, problems)
+    matrix, bot = sections["matrix"], sections["bot"]
+    for key, variable in _ENV_SECRETS.items():
+        if env.get(variable):
+            matrix[key] = env[variable]
+    _check_values(matrix, bot, problems)
+    if problems:
+        raise ConfigError(source, problems)
+    data_dir = bot.get("data_dir", BotConfig.data_dir)
+    bot["data_dir"] = data_dir if data_dir.is_absolute() else (base_dir / data_dir).resolve()
+    return Config(matrix=MatrixConfig(**matrix), bot=BotConfig(**bot))
+
+
+def load_config(path: Path | str, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate a TOML config file; relative paths are taken from the file's directory."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, ["file not found"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
+    return parse_config(raw, base_dir=path.parent.resolve(), env=os.environ if env is None else env, source=path)

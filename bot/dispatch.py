@@ -1,0 +1,135 @@
+"""From an incoming message to an answer: prefix, rate limit, command lookup, one guard around every handler."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sqlite3
+from collections import deque
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.commands import Answer, Command, Context, Registry, UsageError, UserError
+from bot.config import Config
+from bot.i18n import Translator
+from bot.models import Message, Reaction
+from bot.storage import Storage
+from bot.text import Rich
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_LENGTH = 4000
+_WINDOW_MS = 60_000
+
+
+class RateLimiter:
+    """At most `limit` commands per user per minute, counted by when the user sent them."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._sent: dict[str, deque[int]] = {}
+        self._warned_until: dict[str, int] = {}
+
+    def check(self, user: str, timestamp_ms: int) -> str:
+        """'ok', 'warn' (first refusal in a window: say so) or 'drop' (refuse quietly)."""
+        window = self._sent.setdefault(user, deque())
+        while window and window[0] <= timestamp_ms - _WINDOW_MS:
+            window.popleft()
+        if len(window) < self.limit:
+            window.append(timestamp_ms)
+            return "ok"
+        if self._warned_until.get(user, 0) > timestamp_ms:
+            return "drop"
+        self._warned_until[user] = window[0] + _WINDOW_MS
+        return "warn"
+
+
+def reference_code() -> str:
+    """A short code that ties a user's error message to the log line."""
+    return secrets.token_hex(4).upper()
+
+
+class Dispatcher:
+    """Turns messages into answers; never raises for anything a handler does."""
+
+    def __init__(self, registry: Registry, storage: Storage, config: Config, clock: Callable[[], datetime]) -> None:
+        self.registry = registry
+        self.storage = storage
+        self.config = config
+        self.clock = clock
+        self.t = Translator(config.bot.language)
+        self.rate_limiter = RateLimiter(config.bot.rate_limit_per_minute)
+
+    def is_command(self, body: str) -> bool:
+        prefix = self.config.bot.command_prefix
+        text = body.lstrip()
+        return text.startswith(prefix) and len(text) > len(prefix) and not text[len(prefix)].isspace()
+
+    async def dispatch_reaction(self, reaction: Reaction) -> Answer | None:
+        """The answer to a reaction on one of the bot's messages, or None when it means nothing to the bot."""
+        handler = self.registry.reactions.get(reaction.key.rstrip("\ufe0f"))
+        if handler is None:
+            return None
+        return await self._guarded(reaction, lambda context: handler(context, reaction))
+
+    async def dispatch(self, message: Message) -> Answer | None:
+        """The answer to a message, or None when it is not for the bot (or quietly refused)."""
+        if not self.is_command(message.body):
+            return None
+        t = self.t
+        verdict = self.rate_limiter.check(message.sender, message.timestamp_ms)
+        if verdict == "drop":
+            return None
+        if verdict == "warn":
+            return Answer(t("rate_limited", limit=self.rate_limiter.limit))
+        if len(message.body) > MAX_MESSAGE_LENGTH:
+            return Answer(t("too_long", length=len(message.body), limit=MAX_MESSAGE_LENGTH))
+        prefix = self.config.bot.command_prefix
+        text = message.body.lstrip()[len(prefix):]
+        resolved = self.registry.resolve(text)
+        if resolved is None:
+            word = text.split(None, 1)[0][:50]
+            return Answer(t("unknown_command", command=prefix + word, prefix=prefix))
+        command, args = resolved
+        if command.handler is None:
+            return Answer(self.usage(command))
+        handler = command.handler
+        return await self._guarded(message, lambda context: handler(context, args), command)
+
+    async def _guarded(self, item: Message | Reaction, call: Callable[[Context], Awaitable[Rich | Answer | None]],
+                       command: Command | None = None) -> Answer | None:
+        """Run a handler; user errors become their message, anything else a reference code in log and reply."""
+        t = self.t
+        try:
+            settings = await self.storage.room_settings(item.room_id)
+            context = Context(message=item, storage=self.storage, config=self.config, settings=settings,
+                              now=self.clock(), t=t, registry=self.registry)
+            result = await call(context)
+        except UserError as exc:
+            return Answer(exc.message)
+        except UsageError as exc:
+            assert command is not None
+            usage = self.usage(command)
+            return Answer(exc.detail + Rich.plain("\n") + usage if exc.detail else usage)
+        except sqlite3.OperationalError:
+            code = reference_code()
+            log.exception("database error [%s] handling %s in %s", code, item.event_id, item.room_id)
+            return Answer(t("storage_error", code=code))
+        except Exception:
+            code = reference_code()
+            log.exception("unexpected error [%s] handling %s in %s", code, item.event_id, item.room_id)
+            return Answer(t("internal_error", code=code))
+        if result is None or isinstance(result, Answer):
+            return result
+        return Answer(result)
+
+    def usage(self, command: Command) -> Rich:
+        """The usage line of a command (or one line per subcommand), with its example."""
+        prefix = self.config.bot.command_prefix
+        if command.subcommands:
+            lines = [self.t("usage_list"), *(Rich.code(prefix + sub.usage) for sub in command.subcommands)]
+        else:
+            lines = [self.t("usage", usage=prefix + command.usage)]
+        if command.example:
+            lines.append(self.t("example", example=prefix + command.example))
+        return Rich.join(lines)

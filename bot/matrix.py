@@ -1,0 +1,215 @@
+"""The only module that speaks matrix-nio: login and session, sync with gap filling, sending replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    JoinError,
+    LoginError,
+    MessageDirection,
+    RoomMessagesError,
+    RoomSendResponse,
+    SyncError,
+    WhoamiResponse,
+)
+
+from bot.config import MatrixConfig
+from bot.models import Invite, Joined, Message, Outgoing, Reaction, SyncBatch
+from bot.storage import Storage
+
+log = logging.getLogger(__name__)
+
+TIMELINE_LIMIT = 100
+MAX_GAP_PAGES = 50
+SYNC_FILTER: dict[str, Any] = {
+    "room": {
+        "timeline": {"limit": TIMELINE_LIMIT},
+        "state": {"lazy_load_members": True},
+        "ephemeral": {"not_types": ["*"]},
+        "account_data": {"not_types": ["*"]},
+    },
+    "presence": {"not_types": ["*"]},
+    "account_data": {"not_types": ["*"]},
+}
+
+
+class MatrixLoginError(Exception):
+    """The homeserver refused the credentials."""
+
+
+def strip_reply_fallback(body: str) -> str:
+    """The message text without the quoted `> <@user> ...` lines of a rich reply."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith("> "):
+        return body
+    index = 0
+    while index < len(lines) and lines[index].startswith(">"):
+        index += 1
+    return "\n".join(lines[index:]).lstrip("\n")
+
+
+class MatrixGateway:
+    """A logged-in nio client, reduced to what the bot needs."""
+
+    def __init__(self, config: MatrixConfig, storage: Storage) -> None:
+        self.config = config
+        self.storage = storage
+        self.user_id = config.user_id
+        client_config = AsyncClientConfig(max_timeout_retry_wait_time=8, request_timeout=45,
+                                          store_sync_tokens=False)
+        self.client = AsyncClient(config.homeserver, config.user_id, config=client_config)
+
+    async def login(self) -> None:
+        """Reuse the stored session; otherwise log in (password or token) and store the session."""
+        stored_token = await self.storage.get_value("session.access_token")
+        stored_device = await self.storage.get_value("session.device_id")
+        stored_user = await self.storage.get_value("session.user_id")
+        if stored_token and stored_device and stored_user == self.user_id and await self._try_token(
+                stored_token, stored_device):
+            log.info("resumed session of %s on device %s", self.user_id, stored_device)
+            return
+        if self.config.access_token and await self._try_token(self.config.access_token, stored_device):
+            log.info("logged in with access token as %s on device %s", self.user_id, self.client.device_id)
+        elif self.config.password:
+            self.client.device_id = stored_device or ""
+            response = await self.client.login(self.config.password, device_name=self.config.device_name)
+            if isinstance(response, LoginError):
+                raise MatrixLoginError(f"login as {self.user_id} failed: {response.message}")
+            log.info("logged in with password as %s on device %s", self.user_id, response.device_id)
+        else:
+            raise MatrixLoginError(f"the access token for {self.user_id} was refused and no password is set")
+        await self.storage.set_values({
+            "session.user_id": self.user_id,
+            "session.device_id": self.client.device_id,
+            "session.access_token": self.client.access_token,
+        })
+
+    async def _try_token(self, token: str, device_id: str | None) -> bool:
+        self.client.access_token = token
+        response = await self.client.whoami()
+        if not isinstance(response, WhoamiResponse) or response.user_id != self.user_id:
+            self.client.access_token = ""
+            return False
+        self.client.restore_login(self.user_id, response.device_id or device_id or "", token)
+        return True
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def sync(self, since: str | None, timeout_ms: int) -> SyncBatch | None:
+        """One sync; None when the homeserver answered with an error (the caller backs off)."""
+        response = await self.client.sync(timeout=timeout_ms, sync_filter=SYNC_FILTER, since=since)
+        if isinstance(response, SyncError):
+            log.warning("sync failed: %s %s", response.status_code, response.message)
+            return None
+        items: list[Message | Reaction | Joined] = []
+        for room_id, room in response.rooms.join.items():
+            sources = [event.source for event in room.timeline.events]
+            if room.timeline.limited and since and room.timeline.prev_batch:
+                sources = await self._fill_gap(room_id, room.timeline.prev_batch, since) + sources
+            own_join = self._own_join(room_id, [event.source for event in room.state] + sources)
+            if own_join is not None:
+                items.append(own_join)
+            items.extend(self._convert(room_id, sources))
+        invites = tuple(Invite(room_id, self._inviter(info.invite_state))
+                        for room_id, info in response.rooms.invite.items())
+        return SyncBatch(next_batch=response.next_batch, items=tuple(items), invites=invites,
+                         left=tuple(response.rooms.leave))
+
+    async def _fill_gap(self, room_id: str, prev_batch: str, since: str) -> list[dict[str, Any]]:
+        """The events a limited timeline skipped, oldest first, fetched with /messages back to `since`."""
+        pages: list[list[dict[str, Any]]] = []
+        token = prev_batch
+        for _ in range(MAX_GAP_PAGES):
+            response = await self.client.room_messages(room_id, start=token, end=since,
+                                                       direction=MessageDirection.back, limit=TIMELINE_LIMIT)
+            if isinstance(response, RoomMessagesError):
+                log.warning("could not fill a timeline gap in %s: %s", room_id, response.message)
+                break
+            if not response.chunk:
+                break
+            pages.append([event.source for event in reversed(response.chunk)])
+            if not response.end or response.end == token:
+                break
+            token = response.end
+        else:
+            log.warning("timeline gap in %s longer than %d pages; older events skipped", room_id, MAX_GAP_PAGES)
+        log.info("filled a timeline gap in %s with %d events", room_id, sum(map(len, pages)))
+        return [source for page in reversed(pages) for source in page]
+
+    def _own_join(self, room_id: str, sources: Iterable[dict[str, Any]]) -> Joined | None:
+        for source in sources:
+            if (source.get("type") == "m.room.member" and source.get("state_key") == self.user_id
+                    and source.get("content", {}).get("membership") == "join"):
+                return Joined(room_id, int(source.get("origin_server_ts", 0)))
+        return None
+
+    def _inviter(self, invite_state: Iterable[Any]) -> str | None:
+        for event in invite_state:
+            source = getattr(event, "source", None) or {}
+            if source.get("type") == "m.room.member" and source.get("state_key") == self.user_id:
+                return source.get("sender")
+            if getattr(event, "state_key", None) == self.user_id:
+                return getattr(event, "sender", None)
+        return None
+
+    def power_level(self, room_id: str, user_id: str) -> int:
+        room = self.client.rooms.get(room_id)
+        return room.power_levels.get_user_level(user_id) if room else 0
+
+    def _convert(self, room_id: str, sources: Iterable[dict[str, Any]]) -> list[Message | Reaction]:
+        """Incoming events as plain objects: text messages and reactions of others, nothing else."""
+        items: list[Message | Reaction] = []
+        for source in sources:
+            sender = source.get("sender")
+            content = source.get("content")
+            if sender == self.user_id or not isinstance(content, dict) or not isinstance(sender, str):
+                continue
+            relates = content.get("m.relates_to") if isinstance(content.get("m.relates_to"), dict) else {}
+            common = {"room_id": room_id, "event_id": source.get("event_id", ""), "sender": sender,
+                      "timestamp_ms": int(source.get("origin_server_ts", 0)),
+                      "sender_power": self.power_level(room_id, sender)}
+            kind = source.get("type")
+            if kind == "m.reaction" and relates.get("rel_type") == "m.annotation":
+                if isinstance(relates.get("key"), str) and isinstance(relates.get("event_id"), str):
+                    items.append(Reaction(key=relates["key"], target_event_id=relates["event_id"], **common))
+            elif (kind == "m.room.message" and content.get("msgtype") == "m.text"
+                  and isinstance(content.get("body"), str) and relates.get("rel_type") != "m.replace"):
+                reply_to = relates.get("m.in_reply_to", {}).get("event_id") if isinstance(
+                    relates.get("m.in_reply_to"), dict) else None
+                items.append(Message(body=strip_reply_fallback(content["body"]), reply_to=reply_to, **common))
+        return items
+
+    async def join(self, room_id: str) -> bool:
+        response = await self.client.join(room_id)
+        if isinstance(response, JoinError):
+            log.warning("could not join %s: %s", room_id, response.message)
+            return False
+        return True
+
+    async def leave(self, room_id: str) -> None:
+        await self.client.room_leave(room_id)
+
+    async def send(self, outgoing: Outgoing) -> str | None:
+        """Send a reply; the transaction id makes a repeated send (after a crash) a no-op. Returns its event id."""
+        reply = outgoing.reply
+        content: dict[str, Any] = {
+            "msgtype": "m.notice" if reply.notice else "m.text",
+            "body": reply.text,
+            "format": "org.matrix.custom.html",
+            "formatted_body": reply.html,
+            "m.mentions": {"user_ids": [outgoing.mention]} if outgoing.mention else {},
+        }
+        if outgoing.in_reply_to:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
+        response = await self.client.room_send(outgoing.room_id, "m.room.message", content,
+                                               tx_id=outgoing.txn_id, ignore_unverified_devices=True)
+        if isinstance(response, RoomSendResponse):
+            return response.event_id
+        log.warning("could not send to %s: %s", outgoing.room_id, getattr(response, "message", response))
+        return None

@@ -1,0 +1,53 @@
+"""Numbered schema migrations; each runs in one transaction together with its `PRAGMA user_version`."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: the foundation (session, handled commands, rooms) and events
+    (
+        """CREATE TABLE kv (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE handled_events (
+            event_id TEXT PRIMARY KEY,
+            room_id TEXT NOT NULL,
+            handled_at INTEGER NOT NULL
+        )""",
+        "CREATE INDEX handled_events_age ON handled_events(handled_at)",
+        """CREATE TABLE rooms (
+            room_id TEXT PRIMARY KEY,
+            joined_at_ms INTEGER NOT NULL,
+            approval INTEGER NOT NULL DEFAULT 0,
+            timezone TEXT
+        )""",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            room_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            start_local TEXT NOT NULL,
+            end_local TEXT,
+            all_day INTEGER NOT NULL,
+            timezone TEXT NOT NULL,
+            start_utc INTEGER NOT NULL,
+            end_utc INTEGER NOT NULL,
+            place TEXT,
+            online INTEGER NOT NULL DEFAULT 0,
+            online_url TEXT,
+            link TEXT,
+            geo_lat REAL,
+            geo_lon REAL,
+            description TEXT,
+            submitter TEXT NOT NULL,
+            source_event_id TEXT UNIQUE,
+            status TEXT NOT NULL,
+            announcement_event_id TEXT,
+            uid TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL
+        )""",
+        "CREATE INDEX events_room_start ON events(room_id, start_utc, end_utc)",
+        "CREATE INDEX events_announcement ON events(announcement_event_id)",
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,113 @@
+"""Plain, frozen data passed between the layers: what came in from Matrix, what goes out, what is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text message in a room, as the bot saw it."""
+
+    room_id: str
+    event_id: str
+    sender: str
+    body: str
+    timestamp_ms: int
+    sender_power: int = 0
+    reply_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """An m.reaction annotation on an event in a room."""
+
+    room_id: str
+    event_id: str
+    sender: str
+    key: str
+    target_event_id: str
+    timestamp_ms: int
+    sender_power: int = 0
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a command answers: a plain body and a safe HTML body with the same content."""
+
+    text: str
+    html: str
+    notice: bool = True
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A reply on its way to a room, with the transaction id that makes resending it harmless."""
+
+    room_id: str
+    reply: Reply
+    txn_id: str
+    in_reply_to: str | None = None
+    mention: str | None = None
+
+
+@dataclass(frozen=True)
+class Invite:
+    room_id: str
+    inviter: str | None
+
+
+@dataclass(frozen=True)
+class Joined:
+    """The bot's own join to a room; anything sent before it is ignored."""
+
+    room_id: str
+    timestamp_ms: int
+
+
+@dataclass(frozen=True)
+class SyncBatch:
+    """What one sync brought, in timeline order per room, with gaps already filled."""
+
+    next_batch: str
+    items: tuple[Message | Reaction | Joined, ...] = ()
+    invites: tuple[Invite, ...] = ()
+    left: tuple[str, ...] = ()
+
+
+class EventStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A community event submitted in a room."""
+
+    id: int
+    room_id: str
+    title: str
+    start: datetime
+    end: datetime | None
+    all_day: bool
+    timezone: str
+    place: str | None = None
+    online: bool = False
+    online_url: str | None = None
+    link: str | None = None
+    geo: tuple[float, float] | None = None
+    description: str | None = None
+    submitter: str = ""
+    source_event_id: str | None = None
+    status: EventStatus = EventStatus.APPROVED
+    announcement_event_id: str | None = None
+    uid: str = ""
+    created_at: datetime | None = field(default=None, compare=False)
+
+    @property
+    def online_only(self) -> bool:
+        return self.online and not self.place

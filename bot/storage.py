@@ -1,0 +1,288 @@
+"""All SQL: an aiosqlite database in WAL mode with numbered migrations, as named methods returning models."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.migrations import MIGRATIONS, SCHEMA_VERSION
+from bot.models import Event, EventStatus
+
+
+class StorageError(Exception):
+    """The database cannot be used (for example, it is newer than this code)."""
+
+
+@dataclass(frozen=True)
+class RoomSettings:
+    room_id: str
+    approval: bool = False
+    timezone: str | None = None
+
+
+_EVENT_COLUMNS = (
+    "id, room_id, title, start_local, end_local, all_day, timezone, place, online, online_url, link, "
+    "geo_lat, geo_lon, description, submitter, source_event_id, status, announcement_event_id, uid, created_at"
+)
+
+
+def _local_text(value: datetime | None, all_day: bool) -> str | None:
+    if value is None:
+        return None
+    return value.date().isoformat() if all_day else value.strftime("%Y-%m-%dT%H:%M")
+
+
+def _from_local(text: str | None, zone: ZoneInfo) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=zone)
+
+
+def event_over_at(event: Event) -> datetime:
+    """The moment an event is over: its end, its start when it has none, midnight after an all-day event."""
+    last = event.end or event.start
+    if event.all_day:
+        return datetime.combine(last.date() + timedelta(days=1), datetime.min.time(), last.tzinfo)
+    return last
+
+
+def _event_from_row(row: aiosqlite.Row) -> Event:
+    zone = ZoneInfo(row["timezone"])
+    geo = (row["geo_lat"], row["geo_lon"]) if row["geo_lat"] is not None else None
+    start = _from_local(row["start_local"], zone)
+    assert start is not None
+    return Event(
+        id=row["id"], room_id=row["room_id"], title=row["title"], start=start,
+        end=_from_local(row["end_local"], zone), all_day=bool(row["all_day"]), timezone=row["timezone"],
+        place=row["place"], online=bool(row["online"]), online_url=row["online_url"], link=row["link"],
+        geo=geo, description=row["description"], submitter=row["submitter"],
+        source_event_id=row["source_event_id"], status=EventStatus(row["status"]),
+        announcement_event_id=row["announcement_event_id"], uid=row["uid"],
+        created_at=datetime.fromtimestamp(row["created_at"], UTC),
+    )
+
+
+def _event_values(event: Event) -> dict[str, Any]:
+    return {
+        "room_id": event.room_id, "title": event.title,
+        "start_local": _local_text(event.start, event.all_day),
+        "end_local": _local_text(event.end, event.all_day), "all_day": int(event.all_day),
+        "timezone": event.timezone, "start_utc": int(event.start.timestamp()),
+        "end_utc": int(event_over_at(event).timestamp()), "place": event.place,
+        "online": int(event.online), "online_url": event.online_url, "link": event.link,
+        "geo_lat": event.geo[0] if event.geo else None, "geo_lon": event.geo[1] if event.geo else None,
+        "description": event.description, "submitter": event.submitter,
+        "source_event_id": event.source_event_id, "status": event.status.value,
+        "announcement_event_id": event.announcement_event_id,
+    }
+
+
+class Storage:
+    """The bot's database; one connection, one writer at a time."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Storage:
+        """Open (and create or migrate) the database at path."""
+        db = await aiosqlite.connect(path, isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA busy_timeout=5000")
+            storage = cls(db)
+            await storage._migrate()
+        except BaseException:
+            await db.close()
+            raise
+        return storage
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _migrate(self) -> None:
+        current = await self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StorageError(
+                f"the database has schema version {current}, but this eventbot only knows up to "
+                f"{SCHEMA_VERSION}; upgrade eventbot or use a backup of the database"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            async with self.transaction() as db:
+                for statement in MIGRATIONS[version - 1]:
+                    await db.execute(statement)
+                await db.execute(f"PRAGMA user_version = {version}")
+
+    async def _fetchone(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def _fetchall(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    # -- key/value state (session, sync token) --
+
+    async def get_value(self, key: str) -> str | None:
+        row = await self._fetchone("SELECT value FROM kv WHERE key = ?", (key,))
+        return row["value"] if row else None
+
+    async def set_values(self, values: dict[str, str]) -> None:
+        async with self.transaction() as db:
+            await db.executemany("INSERT INTO kv(key, value) VALUES (?, ?) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", values.items())
+
+    # -- handled commands (exactly once across restarts) --
+
+    async def is_handled(self, event_id: str) -> bool:
+        return await self._fetchone("SELECT 1 FROM handled_events WHERE event_id = ?", (event_id,)) is not None
+
+    async def mark_handled(self, event_id: str, room_id: str) -> None:
+        async with self.transaction() as db:
+            await db.execute("INSERT OR IGNORE INTO handled_events(event_id, room_id, handled_at) VALUES (?, ?, ?)",
+                             (event_id, room_id, int(time.time())))
+
+    async def prune_handled(self, older_than_s: int) -> int:
+        """Forget handled event ids older than the given age (the homeserver never replays them)."""
+        async with self.transaction() as db:
+            cursor = await db.execute("DELETE FROM handled_events WHERE handled_at < ?",
+                                      (int(time.time()) - older_than_s,))
+            return cursor.rowcount
+
+    # -- rooms --
+
+    async def record_join(self, room_id: str, joined_at_ms: int) -> None:
+        """Remember when the bot joined a room (the first join counts; events before it are ignored)."""
+        async with self.transaction() as db:
+            await db.execute("INSERT INTO rooms(room_id, joined_at_ms) VALUES (?, ?) "
+                             "ON CONFLICT(room_id) DO NOTHING", (room_id, joined_at_ms))
+
+    async def joined_at(self, room_id: str) -> int | None:
+        row = await self._fetchone("SELECT joined_at_ms FROM rooms WHERE room_id = ?", (room_id,))
+        return row["joined_at_ms"] if row else None
+
+    async def room_settings(self, room_id: str) -> RoomSettings:
+        row = await self._fetchone("SELECT approval, timezone FROM rooms WHERE room_id = ?", (room_id,))
+        if row is None:
+            return RoomSettings(room_id)
+        return RoomSettings(room_id, approval=bool(row["approval"]), timezone=row["timezone"])
+
+    async def save_room_settings(self, settings: RoomSettings) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO rooms(room_id, joined_at_ms, approval, timezone) VALUES (?, 0, ?, ?) "
+                "ON CONFLICT(room_id) DO UPDATE SET approval = excluded.approval, timezone = excluded.timezone",
+                (settings.room_id, int(settings.approval), settings.timezone),
+            )
+
+    # -- events --
+
+    async def add_event(self, event: Event) -> tuple[Event, bool]:
+        """Store a new event; returns (event, True), or (the existing one, False) for a replay or duplicate."""
+        values = _event_values(event)
+        async with self.transaction() as db:
+            existing = None
+            if event.source_event_id:
+                existing = await self._fetchone(
+                    f"SELECT {_EVENT_COLUMNS} FROM events WHERE source_event_id = ?", (event.source_event_id,))
+            if existing is None:
+                existing = await self._fetchone(
+                    f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? AND start_utc = ? "
+                    "AND lower(title) = lower(?) AND status NOT IN ('cancelled', 'rejected')",
+                    (event.room_id, values["start_utc"], event.title))
+            if existing is not None:
+                return _event_from_row(existing), False
+            values["uid"] = event.uid or f"{uuid.uuid4()}@eventbot"
+            values["created_at"] = int(time.time())
+            columns = ", ".join(values)
+            cursor = await db.execute(
+                f"INSERT INTO events({columns}) VALUES ({', '.join(':' + c for c in values)})", values)
+            row = await self._fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (cursor.lastrowid,))
+        assert row is not None
+        return _event_from_row(row), True
+
+    async def get_event(self, room_id: str, event_id: int) -> Event | None:
+        row = await self._fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? AND id = ?",
+                                   (room_id, event_id))
+        return _event_from_row(row) if row else None
+
+    async def event_by_announcement(self, room_id: str, announcement_event_id: str) -> Event | None:
+        row = await self._fetchone(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? AND announcement_event_id = ?",
+            (room_id, announcement_event_id))
+        return _event_from_row(row) if row else None
+
+    async def list_events(self, room_id: str, *, start: datetime | None = None, end: datetime | None = None,
+                          statuses: Iterable[EventStatus] = (EventStatus.APPROVED,)) -> list[Event]:
+        """Events of a room not over before start and starting before end, by start, ties in added order."""
+        wanted = [status.value for status in statuses]
+        sql = (f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? "
+               f"AND status IN ({', '.join('?' * len(wanted))})")
+        params: list[Any] = [room_id, *wanted]
+        if start is not None:
+            sql += " AND end_utc >= ?"
+            params.append(int(start.timestamp()))
+        if end is not None:
+            sql += " AND start_utc < ?"
+            params.append(int(end.timestamp()))
+        return [_event_from_row(row) for row in await self._fetchall(sql + " ORDER BY start_utc, id", params)]
+
+    async def search_events(self, room_id: str, words: list[str]) -> list[Event]:
+        """Events whose title or place contains every word (case-insensitive), newest start last."""
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? AND status IN ('approved', 'cancelled')"
+        params: list[Any] = [room_id]
+        for word in words:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            sql += " AND (title LIKE ? ESCAPE '\\' OR coalesce(place, '') LIKE ? ESCAPE '\\')"
+            params += [f"%{escaped}%", f"%{escaped}%"]
+        return [_event_from_row(row) for row in await self._fetchall(sql + " ORDER BY start_utc, id", params)]
+
+    async def update_event(self, event: Event) -> Event:
+        """Write an event's changed fields back; returns it as stored."""
+        values = _event_values(event)
+        assignments = ", ".join(f"{column} = :{column}" for column in values)
+        async with self.transaction() as db:
+            await db.execute(f"UPDATE events SET {assignments} WHERE id = :id AND room_id = :room_id",
+                             {**values, "id": event.id})
+        stored = await self.get_event(event.room_id, event.id)
+        assert stored is not None
+        return stored
+
+    async def set_event_status(self, event: Event, status: EventStatus) -> Event:
+        return await self.update_event(replace(event, status=status))
+
+    async def delete_event(self, room_id: str, event_id: int) -> bool:
+        async with self.transaction() as db:
+            cursor = await db.execute("DELETE FROM events WHERE room_id = ? AND id = ?", (room_id, event_id))
+            return cursor.rowcount > 0
+
