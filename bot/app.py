@@ -84,7 +84,7 @@ class EventBot:
 
     async def _sync_or_stop(self, since: str | None, timeout_ms: int) -> SyncBatch | None:
         """Sync, but give up the long poll at once when asked to stop (nothing is being written then)."""
-        sync = asyncio.ensure_future(self.gateway.sync(since, timeout_ms))
+        sync = asyncio.ensure_future(self.gateway.sync(since, timeout_ms, full_state=not self.ready.is_set()))
         stop = asyncio.ensure_future(self.stopping.wait())
         done, _ = await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
         if sync not in done:

@@ -85,6 +85,111 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
               "`02.12.2026 - 05.12.2026`",
         "en": "For example: `2026-12-04 18:00-21:00`, `4 December 6pm`, `tomorrow 7pm`, `02.12.2026 - 05.12.2026`",
     },
+    # fields
+    "field_duplicate_field": {
+        "de": "Das Feld „{value}“ steht doppelt da.",
+        "en": "The field \u201c{value}\u201d appears twice.",
+    },
+    "field_unknown_field": {
+        "de": "Das Feld „{value}“ kenne ich nicht (bekannt: {known}).",
+        "en": "I do not know the field \u201c{value}\u201d (known: {known}).",
+    },
+    "field_too_many_parts": {
+        "de": "Zu viele Teile mit | getrennt; übrig blieb „{value}“.",
+        "en": "Too many parts separated by |; left over: \u201c{value}\u201d.",
+    },
+    "field_bad_number": {
+        "de": "„{value}“ ist keine Nummer wie `#12`.",
+        "en": "\u201c{value}\u201d is not a number like `#12`.",
+    },
+    "field_bad_link": {
+        "de": "Der Link „{value}“ muss mit http:// oder https:// beginnen.",
+        "en": "The link \u201c{value}\u201d must start with http:// or https://.",
+    },
+    "field_bad_geo": {
+        "de": "„{value}“ sind keine Koordinaten wie `52.5027, 13.4393`.",
+        "en": "\u201c{value}\u201d are not coordinates like `52.5027, 13.4393`.",
+    },
+    "missing_fields": {
+        "de": "Es fehlt: {fields}.",
+        "en": "Missing: {fields}.",
+    },
+    "title_too_long": {
+        "de": "Der Titel ist zu lang ({length} Zeichen, höchstens {limit}).",
+        "en": "The title is too long ({length} characters, at most {limit}).",
+    },
+    "bad_month": {
+        "de": "„{value}“ ist kein Monat. Beispiele: `dezember`, `dez 2026`, `12`, `2026-12`.",
+        "en": "\u201c{value}\u201d is not a month. Examples: `december`, `dec 2026`, `12`, `2026-12`.",
+    },
+    # events
+    "field_title": {"de": "Titel", "en": "title"},
+    "field_when": {"de": "Wann", "en": "when"},
+    "event_added": {"de": "Eingetragen als **#{number}**:", "en": "Added as **#{number}**:"},
+    "event_replayed": {"de": "Eingetragen als **#{number}**:", "en": "Added as **#{number}**:"},
+    "event_duplicate": {
+        "de": "Das gibt es schon als **#{number}**:",
+        "en": "That already exists as **#{number}**:",
+    },
+    "event_pending_note": {
+        "de": "Wartet auf Freigabe: Moderator:innen geben es mit ✅ auf diese Nachricht oder "
+              "`{prefix}event approve #{number}` frei.",
+        "en": "Waiting for approval: moderators approve it with ✅ on this message or "
+              "`{prefix}event approve #{number}`.",
+    },
+    "event_not_found": {
+        "de": "In diesem Raum gibt es keine Veranstaltung #{number}.",
+        "en": "There is no event #{number} in this room.",
+    },
+    "event_updated": {"de": "Geändert: **#{number}**", "en": "Updated: **#{number}**"},
+    "event_cancelled": {"de": "Abgesagt: **#{number}** {title}", "en": "Cancelled: **#{number}** {title}"},
+    "event_already_cancelled": {"de": "**#{number}** ist schon abgesagt.", "en": "**#{number}** is already cancelled."},
+    "event_deleted": {"de": "Gelöscht: **#{number}** {title}", "en": "Deleted: **#{number}** {title}"},
+    "event_approved": {"de": "Freigegeben: **#{number}** {title}", "en": "Approved: **#{number}** {title}"},
+    "event_not_pending": {
+        "de": "**#{number}** wartet nicht auf Freigabe.",
+        "en": "**#{number}** is not waiting for approval.",
+    },
+    "event_rejected": {"de": "Abgelehnt: **#{number}** {title}", "en": "Rejected: **#{number}** {title}"},
+    "event_rejected_reason": {"de": "Grund: {reason}", "en": "Reason: {reason}"},
+    "events_none_upcoming": {"de": "Keine anstehenden Veranstaltungen.", "en": "No upcoming events."},
+    "events_none_month": {"de": "Keine Veranstaltungen im {month}.", "en": "No events in {month}."},
+    "events_header_upcoming": {"de": "**Anstehende Veranstaltungen**", "en": "**Upcoming events**"},
+    "events_header_month": {"de": "**Veranstaltungen im {month}**", "en": "**Events in {month}**"},
+    "events_more": {"de": "… und {count} weitere.", "en": "… and {count} more."},
+    "search_none": {"de": "Nichts gefunden für „{words}“.", "en": "Nothing found for \u201c{words}\u201d."},
+    "search_header": {"de": "**Gefunden für „{words}“:**", "en": "**Found for \u201c{words}\u201d:**"},
+    "edit_unknown_field": {
+        "de": "Das Feld „{value}“ kann ich nicht ändern; möglich: {known}.",
+        "en": "I cannot change the field \u201c{value}\u201d; possible: {known}.",
+    },
+    "edit_title_empty": {"de": "Der Titel darf nicht leer sein.", "en": "The title must not be empty."},
+    "status_cancelled": {"de": "abgesagt", "en": "cancelled"},
+    "status_pending": {"de": "wartet auf Freigabe", "en": "waiting for approval"},
+    "status_rejected": {"de": "abgelehnt", "en": "rejected"},
+    "label_place": {"de": "Ort", "en": "Place"},
+    "label_link": {"de": "Link", "en": "Link"},
+    "label_online": {"de": "Online", "en": "Online"},
+    "label_geo": {"de": "Geo", "en": "Geo"},
+    "label_description": {"de": "Beschreibung", "en": "Description"},
+    "label_submitter": {"de": "Eingetragen von", "en": "Submitted by"},
+    "label_status": {"de": "Status", "en": "Status"},
+    "place_online": {"de": "online", "en": "online"},
+    "place_also_online": {"de": "{place} und auch online", "en": "{place} and online"},
+    "all_day": {"de": "ganztägig", "en": "all day"},
+    "until": {"de": "bis", "en": "until"},
+    # settings
+    "settings_show": {
+        "de": "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}",
+        "en": "Settings of this room: approval {approval}, time zone {timezone}",
+    },
+    "on": {"de": "an", "en": "on"},
+    "off": {"de": "aus", "en": "off"},
+    "settings_saved": {"de": "Gespeichert. ", "en": "Saved. "},
+    "settings_bad_zone": {
+        "de": "„{value}“ ist keine Zeitzone. Beispiel: `Europe/Berlin`.",
+        "en": "\u201c{value}\u201d is not a time zone. Example: `Europe/Berlin`.",
+    },
 })
 
 
@@ -108,3 +213,22 @@ class Translator:
     @staticmethod
     def time(value: datetime) -> str:
         return value.strftime("%H:%M")
+
+    def when(self, start: datetime, end: datetime | None, all_day: bool) -> str:
+        """`Donnerstag, 04.12.2025, 18:00-21:00`; several days `..., 13:00, bis Freitag, 05.12.2025, 13:00`."""
+        until = self.raw("until")
+        if all_day:
+            if end is None or end.date() == start.date():
+                return self.date(start)
+            return f"{self.date(start)}, {until} {self.date(end)}"
+        if end is None or end == start:
+            return f"{self.date(start)}, {self.time(start)}"
+        if end.date() == start.date():
+            return f"{self.date(start)}, {self.time(start)}-{self.time(end)}"
+        return f"{self.date(start)}, {self.time(start)}, {until} {self.date(end)}, {self.time(end)}"
+
+    def place(self, place: str | None, online: bool) -> str | None:
+        """`online`, `<place> und auch online`, the place, or None."""
+        if place and online:
+            return self.raw("place_also_online").format(place=place)
+        return place or (self.raw("place_online") if online else None)

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 TIMELINE_LIMIT = 100
 MAX_GAP_PAGES = 50
+CREATOR_POWER = 2**53  # "infinite" power of room creators in room version 12
 SYNC_FILTER: dict[str, Any] = {
     "room": {
         "timeline": {"limit": TIMELINE_LIMIT},
@@ -63,6 +64,7 @@ class MatrixGateway:
         client_config = AsyncClientConfig(max_timeout_retry_wait_time=8, request_timeout=45,
                                           store_sync_tokens=False)
         self.client = AsyncClient(config.homeserver, config.user_id, config=client_config)
+        self._creators: dict[str, frozenset[str]] = {}
 
     async def login(self) -> None:
         """Reuse the stored session; otherwise log in (password or token) and store the session."""
@@ -101,9 +103,13 @@ class MatrixGateway:
     async def close(self) -> None:
         await self.client.close()
 
-    async def sync(self, since: str | None, timeout_ms: int) -> SyncBatch | None:
-        """One sync; None when the homeserver answered with an error (the caller backs off)."""
-        response = await self.client.sync(timeout=timeout_ms, sync_filter=SYNC_FILTER, since=since)
+    async def sync(self, since: str | None, timeout_ms: int, *, full_state: bool = False) -> SyncBatch | None:
+        """One sync; None when the homeserver answered with an error (the caller backs off).
+
+        The first sync after a start asks for the full state, so power levels are known again after a restart.
+        """
+        response = await self.client.sync(timeout=timeout_ms, sync_filter=SYNC_FILTER, since=since,
+                                          full_state=full_state or None)
         if isinstance(response, SyncError):
             log.warning("sync failed: %s %s", response.status_code, response.message)
             return None
@@ -112,7 +118,9 @@ class MatrixGateway:
             sources = [event.source for event in room.timeline.events]
             if room.timeline.limited and since and room.timeline.prev_batch:
                 sources = await self._fill_gap(room_id, room.timeline.prev_batch, since) + sources
-            own_join = self._own_join(room_id, [event.source for event in room.state] + sources)
+            state = [event.source for event in room.state]
+            self._remember_creators(room_id, state + sources)
+            own_join = self._own_join(room_id, state + sources)
             if own_join is not None:
                 items.append(own_join)
             items.extend(self._convert(room_id, sources))
@@ -158,7 +166,21 @@ class MatrixGateway:
                 return getattr(event, "sender", None)
         return None
 
+    def _remember_creators(self, room_id: str, sources: Iterable[dict[str, Any]]) -> None:
+        """From room version 12 on, a room's creators outrank every power level (they are not listed there)."""
+        for source in sources:
+            if source.get("type") != "m.room.create" or source.get("state_key") != "":
+                continue
+            content = source.get("content", {})
+            version = str(content.get("room_version", "1"))
+            if version.isdigit() and int(version) >= 12 or version.startswith("org.matrix.hydra"):
+                extra = content.get("additional_creators", [])
+                self._creators[room_id] = frozenset([source.get("sender", ""),
+                                                     *(c for c in extra if isinstance(c, str))])
+
     def power_level(self, room_id: str, user_id: str) -> int:
+        if user_id in self._creators.get(room_id, ()):
+            return CREATOR_POWER
         room = self.client.rooms.get(room_id)
         return room.power_levels.get_user_level(user_id) if room else 0
 

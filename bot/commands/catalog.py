@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.commands import Registry
+from bot.commands import Registry, events
 from bot.commands.help import HELP
+from bot.commands.settings import SETTINGS
 
 
 def build_registry() -> Registry:
-    return Registry([HELP])
+    return Registry([events.EVENT, SETTINGS, HELP], reactions=events.REACTIONS)

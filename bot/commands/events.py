@@ -1,0 +1,308 @@
+"""`!event ...`: submit, list, show, edit, cancel, delete, search, approve and reject a room's events."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from babel.dates import format_date
+
+from bot.commands import Answer, Command, Context, UsageError, UserError
+from bot.models import Event, EventStatus, Reaction
+from bot.parsing.fields import (
+    EVENT_FIELDS,
+    FieldError,
+    parse_geo,
+    parse_link,
+    parse_number,
+    parse_place,
+    split_fields,
+)
+from bot.parsing.months import MonthError, parse_month
+from bot.parsing.when import When, WhenError, parse_when
+from bot.text import Rich
+
+MAX_TITLE = 200
+LIST_LIMIT = 30
+APPROVE_KEY = "✅"
+_ADD_ORDER = ("title", "when", "where", "link")
+EXAMPLE_ADD = ("event add Jugend editiert | 04.12.2026 18:00-21:00 | WikiBär, Köpenicker Straße 45, 10179 Berlin "
+               "| https://www.wikimedia.de/veranstaltungen/jugend-editiert/")
+
+
+def field_error(context: Context, error: FieldError) -> UserError:
+    """A field problem as the user's error message."""
+    known = ", ".join(sorted({k for k in EVENT_FIELDS if k.isascii()}))
+    return UserError(context.t(f"field_{error.code}", value=error.value, known=known))
+
+
+def read_when(context: Context, text: str) -> When:
+    """The parsed date/time, or an error naming the wrong part with working examples."""
+    try:
+        return parse_when(text, now=context.now, tz=context.tz)
+    except WhenError as error:
+        message = context.t(f"when_{error.code}", fragment=error.fragment, zone=str(context.tz))
+        raise UserError(message + Rich.plain("\n") + context.t("when_examples")) from None
+
+
+def read_number(context: Context, text: str) -> int:
+    try:
+        return parse_number(text)
+    except FieldError as error:
+        raise field_error(context, error) from None
+
+
+async def find_event(context: Context, text: str) -> Event:
+    """The room's event named by `#N`; other rooms' events do not exist here."""
+    number = read_number(context, text)
+    event = await context.storage.get_event(context.message.room_id, number)
+    if event is None:
+        raise UserError(context.t("event_not_found", number=number))
+    return event
+
+
+def _apply_fields(context: Context, event: Event, values: dict[str, str]) -> Event:
+    """The event with the given fields set, each validated; raises UserError naming the first bad one."""
+    changes: dict[str, Any] = {}
+    try:
+        if "title" in values:
+            title = " ".join(values["title"].split())
+            if not title:
+                raise UserError(context.t("edit_title_empty"))
+            if len(title) > MAX_TITLE:
+                raise UserError(context.t("title_too_long", length=len(title), limit=MAX_TITLE))
+            changes["title"] = title
+        if "when" in values:
+            when = read_when(context, values["when"])
+            changes.update(start=when.start, end=when.end, all_day=when.all_day, timezone=str(context.tz))
+        if "where" in values:
+            place, online = parse_place(values["where"])
+            changes.update(place=place, online=online or bool(event.online_url))
+        if "link" in values:
+            changes["link"] = parse_link(values["link"])
+        if "geo" in values:
+            changes["geo"] = parse_geo(values["geo"])
+        if "description" in values:
+            changes["description"] = values["description"]
+        if "online" in values:
+            changes.update(online_url=parse_link(values["online"]), online=True)
+    except FieldError as error:
+        raise field_error(context, error) from None
+    return replace(event, **changes)
+
+
+def describe(context: Context, event: Event, *, full: bool = False) -> Rich:
+    """How the bot understood an event: weekday, date, time, place, link (and more when full)."""
+    t = context.t
+    status = "" if event.status == EventStatus.APPROVED else f" ({t.raw('status_' + event.status.value)})"
+    lines = [Rich.bold(event.title) + Rich.plain(status),
+             Rich.plain(t.when(event.start, event.end, event.all_day))]
+    place = t.place(event.place, event.online)
+    if place:
+        lines.append(Rich.plain(f"{t.raw('label_place')}: {place}"))
+    if event.link:
+        lines.append(Rich.plain(f"{t.raw('label_link')}: {event.link}"))
+    if full:
+        if event.online_url:
+            lines.append(Rich.plain(f"{t.raw('label_online')}: {event.online_url}"))
+        if event.geo:
+            lines.append(Rich.plain(f"{t.raw('label_geo')}: {event.geo[0]}, {event.geo[1]}"))
+        if event.description:
+            lines.append(Rich.plain(f"{t.raw('label_description')}: {event.description}"))
+        lines.append(Rich.plain(f"{t.raw('label_submitter')}: {event.submitter}"))
+    return Rich.join(lines)
+
+
+def list_line(context: Context, event: Event) -> Rich:
+    """One event in a list: `#12 Donnerstag, 04.12.2026, 18:00-21:00 — Title (place)`."""
+    t = context.t
+    place = t.place(event.place, event.online)
+    status = "" if event.status == EventStatus.APPROVED else f" ({t.raw('status_' + event.status.value)})"
+    tail = f" ({place})" if place else ""
+    return (Rich.bold(f"#{event.id}") + Rich.plain(f" {t.when(event.start, event.end, event.all_day)} — ")
+            + Rich.plain(event.title) + Rich.plain(tail + status))
+
+
+async def add_event(context: Context, args: str) -> Answer:
+    """Store a new event from one line or `key: value` lines."""
+    t, message = context.t, context.message
+    try:
+        values = split_fields(args, _ADD_ORDER, EVENT_FIELDS)
+    except FieldError as error:
+        raise field_error(context, error) from None
+    missing = [t.raw(f"field_{name}") for name in ("title", "when") if name not in values]
+    if missing:
+        raise UsageError(t("missing_fields", fields=", ".join(missing)))
+    draft = Event(id=0, room_id=message.room_id, title="", start=context.now, end=None, all_day=False,
+                  timezone=str(context.tz), submitter=message.sender, source_event_id=message.event_id,
+                  status=(EventStatus.PENDING if context.settings.approval and not context.is_moderator
+                          else EventStatus.APPROVED))
+    event, created = await context.storage.add_event(_apply_fields(context, draft, values))
+    replayed = not created and event.source_event_id == message.event_id
+    if not created and not replayed:
+        return Answer(t("event_duplicate", number=event.id) + Rich.plain("\n") + describe(context, event))
+    body = t("event_added", number=event.id) + Rich.plain("\n") + describe(context, event)
+    if event.status == EventStatus.PENDING:
+        body += Rich.plain("\n") + t("event_pending_note", prefix=context.prefix, number=event.id)
+
+    async def remember_announcement(sent_event_id: str) -> None:
+        await context.storage.update_event(replace(event, announcement_event_id=sent_event_id))
+
+    return Answer(body, on_sent=remember_announcement)
+
+
+async def list_events(context: Context, args: str) -> Rich:
+    """Upcoming events, or those of one month."""
+    t, storage, room = context.t, context.storage, context.message.room_id
+    words = args.split()
+    if not words:
+        events = await storage.list_events(room, start=context.now,
+                                           statuses=(EventStatus.APPROVED, EventStatus.CANCELLED))
+        header, empty = t("events_header_upcoming"), t("events_none_upcoming")
+    else:
+        local_today = context.now.astimezone(context.tz).date()
+        try:
+            year, month = parse_month(words, local_today, prefer="future")
+        except MonthError as error:
+            raise UserError(t("bad_month", value=str(error))) from None
+        first = datetime(year, month, 1, tzinfo=context.tz)
+        after = (first + timedelta(days=32)).replace(day=1)
+        events = await storage.list_events(room, start=first, end=after,
+                                           statuses=(EventStatus.APPROVED, EventStatus.CANCELLED))
+        name = format_date(first, "LLLL yyyy", locale=t.language)
+        header, empty = t("events_header_month", month=name), t("events_none_month", month=name)
+    if not events:
+        return empty
+    lines = [header, *(list_line(context, event) for event in events[:LIST_LIMIT])]
+    if len(events) > LIST_LIMIT:
+        lines.append(t("events_more", count=len(events) - LIST_LIMIT))
+    return Rich.join(lines)
+
+
+async def show_event(context: Context, args: str) -> Rich:
+    event = await find_event(context, args)
+    return Rich.bold(f"#{event.id}") + Rich.plain(" ") + describe(context, event, full=True)
+
+
+async def edit_event(context: Context, args: str) -> Rich:
+    """Change one field: `#12 when 05.12.2026 18:00-21:00`."""
+    parts = args.strip().split(None, 2)
+    if len(parts) < 3:
+        raise UsageError()
+    event = await find_event(context, parts[0])
+    context.require_owner_or_moderator(event.submitter)
+    field = EVENT_FIELDS.get(parts[1].casefold().rstrip(":"))
+    if field is None:
+        known = ", ".join(sorted({k for k in EVENT_FIELDS if k.isascii()}))
+        raise UserError(context.t("edit_unknown_field", value=parts[1], known=known))
+    updated = await context.storage.update_event(_apply_fields(context, event, {field: parts[2]}))
+    return context.t("event_updated", number=event.id) + Rich.plain("\n") + describe(context, updated)
+
+
+async def cancel_event(context: Context, args: str) -> Rich:
+    event = await find_event(context, args)
+    context.require_owner_or_moderator(event.submitter)
+    if event.status == EventStatus.CANCELLED:
+        return context.t("event_already_cancelled", number=event.id)
+    await context.storage.set_event_status(event, EventStatus.CANCELLED)
+    return context.t("event_cancelled", number=event.id, title=event.title)
+
+
+async def delete_event(context: Context, args: str) -> Rich:
+    event = await find_event(context, args)
+    context.require_owner_or_moderator(event.submitter)
+    await context.storage.delete_event(event.room_id, event.id)
+    return context.t("event_deleted", number=event.id, title=event.title)
+
+
+async def search_events(context: Context, args: str) -> Rich:
+    words = args.split()
+    if not words:
+        raise UsageError()
+    events = await context.storage.search_events(context.message.room_id, words[:10])
+    phrase = " ".join(words)
+    if not events:
+        return context.t("search_none", words=phrase)
+    lines = [context.t("search_header", words=phrase), *(list_line(context, e) for e in events[:LIST_LIMIT])]
+    if len(events) > LIST_LIMIT:
+        lines.append(context.t("events_more", count=len(events) - LIST_LIMIT))
+    return Rich.join(lines)
+
+
+async def _approve(context: Context, event: Event) -> Rich:
+    context.require_moderator()
+    if event.status != EventStatus.PENDING:
+        return context.t("event_not_pending", number=event.id)
+    await context.storage.set_event_status(event, EventStatus.APPROVED)
+    return context.t("event_approved", number=event.id, title=event.title)
+
+
+async def approve_event(context: Context, args: str) -> Rich:
+    return await _approve(context, await find_event(context, args))
+
+
+async def approve_by_reaction(context: Context, reaction: Reaction) -> Rich | None:
+    """✅ on the bot's announcement of a pending event approves it (moderators only)."""
+    event = await context.storage.event_by_announcement(reaction.room_id, reaction.target_event_id)
+    if event is None or event.status != EventStatus.PENDING:
+        return None
+    return await _approve(context, event)
+
+
+async def reject_event(context: Context, args: str) -> Rich:
+    number, _, reason = args.strip().partition(" ")
+    if not number:
+        raise UsageError()
+    event = await find_event(context, number)
+    context.require_moderator()
+    if event.status != EventStatus.PENDING:
+        return context.t("event_not_pending", number=event.id)
+    await context.storage.set_event_status(event, EventStatus.REJECTED)
+    reply = context.t("event_rejected", number=event.id, title=event.title)
+    return reply + Rich.plain("\n") + context.t("event_rejected_reason", reason=reason.strip()) if reason.strip() \
+        else reply
+
+
+def _sub(name: str, aliases: tuple[str, ...], usage: str, handler: Any, de: str, en: str,
+         example: str | None = None) -> Command:
+    return Command(name=name, aliases=aliases, usage=f"event {usage}", handler=handler,
+                   help={"de": de, "en": en}, example=example)
+
+
+EVENT = Command(
+    name="event", aliases=("termin", "veranstaltung", "events"), usage="event <add|list|show|edit|...>",
+    help={"de": "Veranstaltungen des Raums eintragen und verwalten", "en": "submit and manage the room's events"},
+    example=EXAMPLE_ADD,
+    subcommands=(
+        _sub("add", ("neu", "eintragen", "hinzufügen"), "add <title> | <when> | <where> | <link>", add_event,
+             "trägt eine Veranstaltung ein (oder mehrzeilig: Titel:, Wann:, Wo:, Link:, Geo:, Beschreibung:, "
+             "Online:)",
+             "adds an event (or multi-line: title:, when:, where:, link:, geo:, description:, online:)",
+             EXAMPLE_ADD),
+        _sub("list", ("liste", "ls"), "list [month] [year]", list_events,
+             "zeigt anstehende Veranstaltungen oder die eines Monats", "lists upcoming events or a month's",
+             "event list dezember"),
+        _sub("show", ("zeige", "zeigen", "info"), "show #N", show_event,
+             "zeigt eine Veranstaltung", "shows one event", "event show #12"),
+        _sub("edit", ("ändern", "bearbeiten", "aendern"), "edit #N <field> <value>", edit_event,
+             "ändert ein Feld (title, when, where, link, geo, description, online)",
+             "changes one field (title, when, where, link, geo, description, online)",
+             "event edit #12 when 05.12.2026 18:00-21:00"),
+        _sub("cancel", ("absagen",), "cancel #N", cancel_event,
+             "sagt eine Veranstaltung ab (bleibt als abgesagt sichtbar)", "cancels an event (kept, marked cancelled)",
+             "event cancel #12"),
+        _sub("delete", ("löschen", "loeschen", "remove"), "delete #N", delete_event,
+             "löscht eine Veranstaltung", "deletes an event", "event delete #12"),
+        _sub("search", ("suche", "suchen", "find"), "search <words>", search_events,
+             "sucht in Titeln und Orten", "searches titles and places", "event search wikipedia"),
+        _sub("approve", ("freigeben",), "approve #N", approve_event,
+             "gibt eine wartende Veranstaltung frei (Moderation)", "approves a pending event (moderators)",
+             "event approve #12"),
+        _sub("reject", ("ablehnen",), "reject #N [reason]", reject_event,
+             "lehnt eine wartende Veranstaltung ab (Moderation)", "rejects a pending event (moderators)",
+             "event reject #12 kein Bezug zu Open Data"),
+    ),
+)
+
+REACTIONS = {APPROVE_KEY: approve_by_reaction}

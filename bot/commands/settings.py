@@ -1,0 +1,50 @@
+"""`!settings`: per-room approval and time zone (moderators change them)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.commands import Command, Context, UsageError, UserError
+from bot.text import Rich
+
+_ON = ("on", "an", "ein", "ja", "yes", "true")
+_OFF = ("off", "aus", "nein", "no", "false")
+
+
+def _show(context: Context) -> Rich:
+    t, settings = context.t, context.settings
+    return t("settings_show", approval=t.raw("on" if settings.approval else "off"), timezone=str(context.tz))
+
+
+async def settings_command(context: Context, args: str) -> Rich:
+    words = args.split()
+    if not words:
+        return _show(context)
+    if len(words) != 2:
+        raise UsageError()
+    key, value = words[0].casefold(), words[1]
+    if key in ("approval", "freigabe"):
+        if value.casefold() not in _ON + _OFF:
+            raise UsageError()
+        context.require_moderator()
+        settings = replace(context.settings, approval=value.casefold() in _ON)
+    elif key in ("timezone", "zeitzone", "tz"):
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UserError(context.t("settings_bad_zone", value=value)) from None
+        context.require_moderator()
+        settings = replace(context.settings, timezone=value)
+    else:
+        raise UsageError()
+    await context.storage.save_room_settings(settings)
+    return context.t("settings_saved") + _show(replace(context, settings=settings))
+
+
+SETTINGS = Command(
+    name="settings", aliases=("einstellungen",), usage="settings [approval on|off | timezone <zone>]",
+    handler=settings_command, example="settings approval on",
+    help={"de": "zeigt oder ändert die Einstellungen des Raums (Moderation)",
+          "en": "shows or changes the room's settings (moderators)"},
+)

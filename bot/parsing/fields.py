@@ -1,0 +1,97 @@
+"""Command arguments: one-line `a | b | c` or multi-line `key: value`, item numbers, links, coordinates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+
+class FieldError(ValueError):
+    """An argument is malformed; `code` says how, `value` shows the offending text."""
+
+    def __init__(self, code: str, value: str = "") -> None:
+        super().__init__(f"{code}: {value}")
+        self.code = code
+        self.value = value
+
+
+EVENT_FIELDS: Mapping[str, str] = MappingProxyType({
+    "title": "title", "titel": "title", "name": "title",
+    "when": "when", "wann": "when", "datum": "when", "date": "when", "zeit": "when",
+    "where": "where", "wo": "where", "ort": "where", "place": "where", "location": "where",
+    "link": "link", "url": "link",
+    "geo": "geo",
+    "description": "description", "beschreibung": "description",
+    "online": "online", "stream": "online",
+})
+_KEY_LINE = re.compile(r"^\s*([\w\-äöüÄÖÜß]+)\s*:\s?(.*)$")
+_NUMBER = re.compile(r"^#?(\d{1,9})$")
+_GEO = re.compile(r"^\s*(-?\d{1,3}(?:[.,]\d+)?)\s*[,;]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$")
+_ONLINE_SUFFIX = re.compile(r"\s*(?:,\s*)?(?:und auch online|und online|and online|\+ ?online|& online)\s*$",
+                            re.IGNORECASE)
+
+
+def _key_of(line: str, aliases: Mapping[str, str]) -> str | None:
+    match = _KEY_LINE.match(line)
+    return aliases.get(match.group(1).lower()) if match else None
+
+
+def split_fields(text: str, names: Sequence[str], aliases: Mapping[str, str]) -> dict[str, str]:
+    """Read `v1 | v2 | ...` (in the order of names) or one `key: value` per line, into canonical names."""
+    text = text.strip()
+    if "\n" not in text and _key_of(text, aliases) is None:
+        parts = [part.strip() for part in text.split("|")]
+        if len(parts) > len(names):
+            raise FieldError("too_many_parts", " | ".join(parts[len(names):]))
+        return {name: value for name, value in zip(names, parts, strict=False) if value}
+    values: dict[str, str] = {}
+    for line in filter(str.strip, text.splitlines()):
+        key = _key_of(line, aliases)
+        if key is None:
+            raise FieldError("unknown_field", line.split(":", 1)[0].strip()[:40])
+        if key in values:
+            raise FieldError("duplicate_field", line.split(":", 1)[0].strip())
+        values[key] = line.split(":", 1)[1].strip()
+    return {key: value for key, value in values.items() if value}
+
+
+def parse_number(text: str) -> int:
+    """`#12` or `12` as 12."""
+    match = _NUMBER.match(text.strip())
+    if not match:
+        raise FieldError("bad_number", text.strip()[:40])
+    return int(match.group(1))
+
+
+def parse_link(text: str) -> str:
+    """An http(s) URL with a host, as written."""
+    value = text.strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise FieldError("bad_link", value[:200]) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        raise FieldError("bad_link", value[:200])
+    return value
+
+
+def parse_geo(text: str) -> tuple[float, float]:
+    """`52.5027, 13.4393` (or with `;`) as (latitude, longitude)."""
+    match = _GEO.match(text)
+    if not match:
+        raise FieldError("bad_geo", text.strip()[:60])
+    lat, lon = (float(group.replace(",", ".")) for group in match.groups())
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise FieldError("bad_geo", text.strip()[:60])
+    return lat, lon
+
+
+def parse_place(text: str) -> tuple[str | None, bool]:
+    """(place, also online): `online` is online only; `<place> und auch online` is both."""
+    value = text.strip()
+    if value.casefold() in ("online", "virtuell", "virtual", "remote"):
+        return None, True
+    stripped = _ONLINE_SUFFIX.sub("", value)
+    return stripped, stripped != value

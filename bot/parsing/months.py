@@ -1,0 +1,57 @@
+"""Month arguments (`november`, `Nov`, `11`, `2025-11`, `Dezember 2026`), names taken from Babel."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from types import MappingProxyType
+
+from babel.dates import get_month_names
+
+
+def _month_table() -> Mapping[str, int]:
+    table: dict[str, int] = {}
+    for locale in ("de", "en"):
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    key = name.casefold().rstrip(".")
+                    table[key] = number
+                    table[key.replace("ä", "ae")] = number
+    return MappingProxyType(table)
+
+
+MONTHS = _month_table()
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
+
+
+class MonthError(ValueError):
+    """Not a month."""
+
+
+def parse_month(words: list[str], today: date, *, prefer: str) -> tuple[int, int]:
+    """(year, month) from words; without a year, the next (prefer='future') or last ('past') such month."""
+    if not words or len(words) > 2:
+        raise MonthError(" ".join(words))
+    first = words[0].casefold().rstrip(".")
+    if len(words) == 1 and (match := _ISO.match(first) or _MONTH_YEAR.match(first)):
+        year, month = (int(match.group(1)), int(match.group(2))) if match.re is _ISO else (
+            int(match.group(2)), int(match.group(1)))
+        if not 1 <= month <= 12:
+            raise MonthError(words[0])
+        return year, month
+    if first.isdigit() and 1 <= int(first) <= 12:
+        month = int(first)
+    elif first in MONTHS:
+        month = MONTHS[first]
+    else:
+        raise MonthError(words[0])
+    if len(words) == 2:
+        if not (words[1].isdigit() and len(words[1]) == 4):
+            raise MonthError(words[1])
+        return int(words[1]), month
+    if prefer == "future":
+        return (today.year if month >= today.month else today.year + 1), month
+    return (today.year if month <= today.month else today.year - 1), month
