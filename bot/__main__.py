@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", required=True, metavar="PATH", help="the TOML configuration file")
     demo = commands.add_parser("demo", help="start a throwaway homeserver and chat with the bot in the terminal")
     demo.add_argument("--keep", metavar="DIR", help="keep the homeserver and bot data in DIR (default: temporary)")
+    demo.add_argument("--language", choices=("de", "en"), default="de", help="language of the bot's replies")
     return parser
 
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from bot.demo import run_demo
 
-        return run_demo(args.keep)
+        return run_demo(args.keep, args.language)
     try:
         config = load_config(args.config)
     except ConfigError as exc:
