@@ -159,10 +159,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "events_more": {"de": "… und {count} weitere.", "en": "… and {count} more."},
     "search_none": {"de": "Nichts gefunden für „{words}“.", "en": "Nothing found for \u201c{words}\u201d."},
     "search_header": {"de": "**Gefunden für „{words}“:**", "en": "**Found for \u201c{words}\u201d:**"},
-    "edit_unknown_field": {
-        "de": "Das Feld „{value}“ kann ich nicht ändern; möglich: {known}.",
-        "en": "I cannot change the field \u201c{value}\u201d; possible: {known}.",
-    },
     "edit_title_empty": {"de": "Der Titel darf nicht leer sein.", "en": "The title must not be empty."},
     "status_cancelled": {"de": "abgesagt", "en": "cancelled"},
     "status_pending": {"de": "wartet auf Freigabe", "en": "waiting for approval"},
@@ -178,6 +174,52 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "place_also_online": {"de": "{place} und auch online", "en": "{place} and online"},
     "all_day": {"de": "ganztägig", "en": "all day"},
     "until": {"de": "bis", "en": "until"},
+    # meetups
+    "field_bad_time": {
+        "de": "„{value}“ ist keine Uhrzeit wie `19:00-22:00` oder `19 Uhr`.",
+        "en": "\u201c{value}\u201d is not a time like `19:00-22:00` or `7pm`.",
+    },
+    "field_city": {"de": "Stadt", "en": "city"},
+    "field_rule": {"de": "Regel", "en": "rule"},
+    "field_time": {"de": "Zeit", "en": "time"},
+    "field_name": {"de": "Name", "en": "name"},
+    "rule_bad_rrule": {
+        "de": "Die RRULE „{value}“ ist fehlerhaft: {reason}. Beispiel: `RRULE:FREQ=MONTHLY;BYDAY=1MO`.",
+        "en": "The RRULE \u201c{value}\u201d is malformed: {reason}. Example: `RRULE:FREQ=MONTHLY;BYDAY=1MO`.",
+    },
+    "rule_not_computable": {
+        "de": "Die Regel „{rule}“ zeige ich so an, wie sie dasteht, kann daraus aber keine Termine berechnen. "
+              "Erinnerungen gibt es deshalb erst, wenn du die Termine nennst: `{prefix}meetup dates #{number} "
+              "<Datum> <Datum> ...`",
+        "en": "I show the rule \u201c{rule}\u201d as written, but cannot compute dates from it, so there will "
+              "be no reminders until you give the dates: `{prefix}meetup dates #{number} <date> <date> ...`",
+    },
+    "meetup_not_found": {
+        "de": "In diesem Raum gibt es kein Treffen #{number}.",
+        "en": "There is no meetup #{number} in this room.",
+    },
+    "meetups_none": {"de": "Noch keine regelmäßigen Treffen eingetragen.", "en": "No regular meetups yet."},
+    "meetups_header": {"de": "**Regelmäßige Treffen**", "en": "**Regular meetups**"},
+    "meetup_next_header": {"de": "Nächste Termine:", "en": "Next dates:"},
+    "meetup_no_dates": {"de": "keine Termine bekannt", "en": "no known dates"},
+    "meetup_deleted": {"de": "Gelöscht: **#{number}** {name}", "en": "Deleted: **#{number}** {name}"},
+    "meetup_skipped": {
+        "de": "**#{number}** {name}: der Termin am {date} fällt aus.",
+        "en": "**#{number}** {name}: the date {date} is skipped.",
+    },
+    "meetup_moved": {
+        "de": "**#{number}** {name}: der Termin vom {date} ist verschoben auf {when}.",
+        "en": "**#{number}** {name}: the date {date} is moved to {when}.",
+    },
+    "meetup_not_a_date": {
+        "de": "Am {date} ist kein Termin von **#{number}**.",
+        "en": "**#{number}** has no date on {date}.",
+    },
+    "meetup_dates_set": {
+        "de": "**#{number}** {name}: {count} Termine gespeichert.",
+        "en": "**#{number}** {name}: {count} dates saved.",
+    },
+    "label_rule": {"de": "Regel", "en": "Rule"},
     # settings
     "settings_show": {
         "de": "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}",

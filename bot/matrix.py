@@ -173,7 +173,7 @@ class MatrixGateway:
                 continue
             content = source.get("content", {})
             version = str(content.get("room_version", "1"))
-            if version.isdigit() and int(version) >= 12 or version.startswith("org.matrix.hydra"):
+            if (version.isdigit() and int(version) >= 12) or version.startswith("org.matrix.hydra"):
                 extra = content.get("additional_creators", [])
                 self._creators[room_id] = frozenset([source.get("sender", ""),
                                                      *(c for c in extra if isinstance(c, str))])

@@ -48,6 +48,38 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX events_room_start ON events(room_id, start_utc, end_utc)",
         "CREATE INDEX events_announcement ON events(announcement_event_id)",
     ),
+    # 2: recurring meetups, with skipped, moved and explicitly given dates
+    (
+        """CREATE TABLE meetups (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            room_id TEXT NOT NULL,
+            city TEXT NOT NULL,
+            rule_text TEXT NOT NULL,
+            rrule TEXT,
+            dtstart TEXT NOT NULL,
+            start_time TEXT NOT NULL,
+            end_time TEXT,
+            timezone TEXT NOT NULL,
+            name TEXT NOT NULL,
+            place TEXT,
+            online INTEGER NOT NULL DEFAULT 0,
+            link TEXT,
+            geo_lat REAL,
+            geo_lon REAL,
+            submitter TEXT NOT NULL,
+            source_event_id TEXT UNIQUE,
+            uid TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL
+        )""",
+        "CREATE INDEX meetups_room ON meetups(room_id)",
+        """CREATE TABLE meetup_dates (
+            meetup_id INTEGER NOT NULL REFERENCES meetups(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('skip', 'move', 'extra')),
+            original_date TEXT,
+            start_local TEXT
+        )""",
+        "CREATE INDEX meetup_dates_meetup ON meetup_dates(meetup_id)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,38 @@ class Event:
     @property
     def online_only(self) -> bool:
         return self.online and not self.place
+
+
+@dataclass(frozen=True)
+class Meetup:
+    """A lab's regular meetup: the rule as people wrote it, and as an RRULE when it can be computed."""
+
+    id: int
+    room_id: str
+    city: str
+    rule_text: str
+    rrule: str | None
+    dtstart: date
+    start_time: time
+    end_time: time | None
+    timezone: str
+    name: str
+    place: str | None = None
+    online: bool = False
+    link: str | None = None
+    geo: tuple[float, float] | None = None
+    submitter: str = ""
+    source_event_id: str | None = None
+    uid: str = ""
+    skipped: frozenset[date] = frozenset()
+    moved: Mapping[date, datetime] = field(default_factory=lambda: MappingProxyType({}))
+    extra: frozenset[datetime] = frozenset()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def computable(self) -> bool:
+        """Whether the bot knows its dates (a rule it understood, or dates given explicitly)."""
+        return self.rrule is not None or bool(self.extra)

@@ -8,15 +8,17 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 from bot.migrations import MIGRATIONS, SCHEMA_VERSION
-from bot.models import Event, EventStatus
+from bot.models import Event, EventStatus, Meetup
 
 
 class StorageError(Exception):
@@ -46,6 +48,42 @@ def _from_local(text: str | None, zone: ZoneInfo) -> datetime | None:
     if text is None:
         return None
     return datetime.fromisoformat(text).replace(tzinfo=zone)
+
+
+_MEETUP_COLUMNS = (
+    "id, room_id, city, rule_text, rrule, dtstart, start_time, end_time, timezone, name, place, online, link, "
+    "geo_lat, geo_lon, submitter, source_event_id, uid"
+)
+
+
+def _meetup_from_row(row: aiosqlite.Row, dates: list[aiosqlite.Row]) -> Meetup:
+    zone = ZoneInfo(row["timezone"])
+    skipped = frozenset(date.fromisoformat(d["original_date"]) for d in dates if d["kind"] == "skip")
+    moved = {date.fromisoformat(d["original_date"]): datetime.fromisoformat(d["start_local"]).replace(tzinfo=zone)
+             for d in dates if d["kind"] == "move"}
+    extra = frozenset(datetime.fromisoformat(d["start_local"]).replace(tzinfo=zone)
+                      for d in dates if d["kind"] == "extra")
+    return Meetup(
+        id=row["id"], room_id=row["room_id"], city=row["city"], rule_text=row["rule_text"], rrule=row["rrule"],
+        dtstart=date.fromisoformat(row["dtstart"]), start_time=clock_time.fromisoformat(row["start_time"]),
+        end_time=clock_time.fromisoformat(row["end_time"]) if row["end_time"] else None,
+        timezone=row["timezone"], name=row["name"], place=row["place"], online=bool(row["online"]),
+        link=row["link"], geo=(row["geo_lat"], row["geo_lon"]) if row["geo_lat"] is not None else None,
+        submitter=row["submitter"], source_event_id=row["source_event_id"], uid=row["uid"],
+        skipped=skipped, moved=MappingProxyType(moved), extra=extra,
+    )
+
+
+def _meetup_values(meetup: Meetup) -> dict[str, Any]:
+    return {
+        "room_id": meetup.room_id, "city": meetup.city, "rule_text": meetup.rule_text, "rrule": meetup.rrule,
+        "dtstart": meetup.dtstart.isoformat(), "start_time": meetup.start_time.strftime("%H:%M"),
+        "end_time": meetup.end_time.strftime("%H:%M") if meetup.end_time else None,
+        "timezone": meetup.timezone, "name": meetup.name, "place": meetup.place, "online": int(meetup.online),
+        "link": meetup.link, "geo_lat": meetup.geo[0] if meetup.geo else None,
+        "geo_lon": meetup.geo[1] if meetup.geo else None, "submitter": meetup.submitter,
+        "source_event_id": meetup.source_event_id,
+    }
 
 
 def event_over_at(event: Event) -> datetime:
@@ -286,3 +324,67 @@ class Storage:
             cursor = await db.execute("DELETE FROM events WHERE room_id = ? AND id = ?", (room_id, event_id))
             return cursor.rowcount > 0
 
+
+    # -- meetups --
+
+    async def _meetups(self, where: str, params: tuple[Any, ...]) -> list[Meetup]:
+        rows = await self._fetchall(f"SELECT {_MEETUP_COLUMNS} FROM meetups WHERE {where} ORDER BY id", params)
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        dates = await self._fetchall(
+            f"SELECT * FROM meetup_dates WHERE meetup_id IN ({', '.join('?' * len(ids))}) ORDER BY rowid", ids)
+        by_meetup: dict[int, list[aiosqlite.Row]] = {}
+        for row in dates:
+            by_meetup.setdefault(row["meetup_id"], []).append(row)
+        return [_meetup_from_row(row, by_meetup.get(row["id"], [])) for row in rows]
+
+    async def add_meetup(self, meetup: Meetup) -> tuple[Meetup, bool]:
+        """Store a new meetup; (the existing one, False) for a replay or the same city and name in the room."""
+        values = _meetup_values(meetup)
+        async with self.transaction() as db:
+            existing = await self._fetchone(
+                "SELECT id FROM meetups WHERE source_event_id = ? OR "
+                "(room_id = ? AND lower(city) = lower(?) AND lower(name) = lower(?))",
+                (meetup.source_event_id, meetup.room_id, meetup.city, meetup.name))
+            if existing is None:
+                values["uid"] = meetup.uid or f"{uuid.uuid4()}@eventbot"
+                values["created_at"] = int(time.time())
+                cursor = await db.execute(
+                    f"INSERT INTO meetups({', '.join(values)}) VALUES ({', '.join(':' + c for c in values)})",
+                    values)
+                new_id = cursor.lastrowid
+        if existing is not None:
+            return (await self._meetups("id = ?", (existing["id"],)))[0], False
+        return (await self._meetups("id = ?", (new_id,)))[0], True
+
+    async def get_meetup(self, room_id: str, meetup_id: int) -> Meetup | None:
+        found = await self._meetups("room_id = ? AND id = ?", (room_id, meetup_id))
+        return found[0] if found else None
+
+    async def list_meetups(self, room_id: str) -> list[Meetup]:
+        return await self._meetups("room_id = ?", (room_id,))
+
+    async def update_meetup(self, meetup: Meetup) -> Meetup:
+        """Write a meetup's fields and its skipped, moved and explicit dates back."""
+        values = _meetup_values(meetup)
+        assignments = ", ".join(f"{column} = :{column}" for column in values)
+        zone_dates = [("skip", day.isoformat(), None) for day in sorted(meetup.skipped)]
+        zone_dates += [("move", day.isoformat(), moment.strftime("%Y-%m-%dT%H:%M"))
+                       for day, moment in sorted(meetup.moved.items())]
+        zone_dates += [("extra", None, moment.strftime("%Y-%m-%dT%H:%M")) for moment in sorted(meetup.extra)]
+        async with self.transaction() as db:
+            await db.execute(f"UPDATE meetups SET {assignments} WHERE id = :id AND room_id = :room_id",
+                             {**values, "id": meetup.id})
+            await db.execute("DELETE FROM meetup_dates WHERE meetup_id = ?", (meetup.id,))
+            await db.executemany(
+                "INSERT INTO meetup_dates(meetup_id, kind, original_date, start_local) VALUES (?, ?, ?, ?)",
+                [(meetup.id, *row) for row in zone_dates])
+        stored = await self.get_meetup(meetup.room_id, meetup.id)
+        assert stored is not None
+        return stored
+
+    async def delete_meetup(self, room_id: str, meetup_id: int) -> bool:
+        async with self.transaction() as db:
+            cursor = await db.execute("DELETE FROM meetups WHERE room_id = ? AND id = ?", (room_id, meetup_id))
+            return cursor.rowcount > 0

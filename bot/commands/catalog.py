@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.commands import Registry, events
+from bot.commands import Registry, events, meetups
 from bot.commands.help import HELP
 from bot.commands.settings import SETTINGS
 
 
 def build_registry() -> Registry:
-    return Registry([events.EVENT, SETTINGS, HELP], reactions=events.REACTIONS)
+    return Registry([events.EVENT, meetups.MEETUP, SETTINGS, HELP], reactions=events.REACTIONS)

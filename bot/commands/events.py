@@ -9,48 +9,24 @@ from typing import Any
 from babel.dates import format_date
 
 from bot.commands import Answer, Command, Context, UsageError, UserError
+from bot.commands.common import field_error, read_number, read_title, read_when
 from bot.models import Event, EventStatus, Reaction
 from bot.parsing.fields import (
     EVENT_FIELDS,
     FieldError,
     parse_geo,
     parse_link,
-    parse_number,
     parse_place,
     split_fields,
 )
 from bot.parsing.months import MonthError, parse_month
-from bot.parsing.when import When, WhenError, parse_when
 from bot.text import Rich
 
-MAX_TITLE = 200
 LIST_LIMIT = 30
 APPROVE_KEY = "✅"
 _ADD_ORDER = ("title", "when", "where", "link")
 EXAMPLE_ADD = ("event add Jugend editiert | 04.12.2026 18:00-21:00 | WikiBär, Köpenicker Straße 45, 10179 Berlin "
                "| https://www.wikimedia.de/veranstaltungen/jugend-editiert/")
-
-
-def field_error(context: Context, error: FieldError) -> UserError:
-    """A field problem as the user's error message."""
-    known = ", ".join(sorted({k for k in EVENT_FIELDS if k.isascii()}))
-    return UserError(context.t(f"field_{error.code}", value=error.value, known=known))
-
-
-def read_when(context: Context, text: str) -> When:
-    """The parsed date/time, or an error naming the wrong part with working examples."""
-    try:
-        return parse_when(text, now=context.now, tz=context.tz)
-    except WhenError as error:
-        message = context.t(f"when_{error.code}", fragment=error.fragment, zone=str(context.tz))
-        raise UserError(message + Rich.plain("\n") + context.t("when_examples")) from None
-
-
-def read_number(context: Context, text: str) -> int:
-    try:
-        return parse_number(text)
-    except FieldError as error:
-        raise field_error(context, error) from None
 
 
 async def find_event(context: Context, text: str) -> Event:
@@ -67,12 +43,7 @@ def _apply_fields(context: Context, event: Event, values: dict[str, str]) -> Eve
     changes: dict[str, Any] = {}
     try:
         if "title" in values:
-            title = " ".join(values["title"].split())
-            if not title:
-                raise UserError(context.t("edit_title_empty"))
-            if len(title) > MAX_TITLE:
-                raise UserError(context.t("title_too_long", length=len(title), limit=MAX_TITLE))
-            changes["title"] = title
+            changes["title"] = read_title(context, values["title"])
         if "when" in values:
             when = read_when(context, values["when"])
             changes.update(start=when.start, end=when.end, all_day=when.all_day, timezone=str(context.tz))
@@ -88,7 +59,7 @@ def _apply_fields(context: Context, event: Event, values: dict[str, str]) -> Eve
         if "online" in values:
             changes.update(online_url=parse_link(values["online"]), online=True)
     except FieldError as error:
-        raise field_error(context, error) from None
+        raise field_error(context, error, EVENT_FIELDS) from None
     return replace(event, **changes)
 
 
@@ -130,7 +101,7 @@ async def add_event(context: Context, args: str) -> Answer:
     try:
         values = split_fields(args, _ADD_ORDER, EVENT_FIELDS)
     except FieldError as error:
-        raise field_error(context, error) from None
+        raise field_error(context, error, EVENT_FIELDS) from None
     missing = [t.raw(f"field_{name}") for name in ("title", "when") if name not in values]
     if missing:
         raise UsageError(t("missing_fields", fields=", ".join(missing)))
@@ -194,8 +165,7 @@ async def edit_event(context: Context, args: str) -> Rich:
     context.require_owner_or_moderator(event.submitter)
     field = EVENT_FIELDS.get(parts[1].casefold().rstrip(":"))
     if field is None:
-        known = ", ".join(sorted({k for k in EVENT_FIELDS if k.isascii()}))
-        raise UserError(context.t("edit_unknown_field", value=parts[1], known=known))
+        raise field_error(context, FieldError("unknown_field", parts[1]), EVENT_FIELDS)
     updated = await context.storage.update_event(_apply_fields(context, event, {field: parts[2]}))
     return context.t("event_updated", number=event.id) + Rich.plain("\n") + describe(context, updated)
 

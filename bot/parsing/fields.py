@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import time
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
@@ -95,3 +96,30 @@ def parse_place(text: str) -> tuple[str | None, bool]:
         return None, True
     stripped = _ONLINE_SUFFIX.sub("", value)
     return stripped, stripped != value
+
+
+MEETUP_FIELDS: Mapping[str, str] = MappingProxyType({
+    "city": "city", "stadt": "city", "ort": "city", "lab": "city",
+    "rule": "rule", "regel": "rule", "wann": "rule", "when": "rule", "rhythmus": "rule",
+    "time": "time", "zeit": "time", "uhrzeit": "time",
+    "where": "where", "wo": "where", "place": "where", "location": "where", "treffpunkt": "where",
+    "name": "name", "titel": "name", "title": "name",
+    "link": "link", "url": "link",
+    "geo": "geo",
+})
+_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?"
+_TIME_RANGE = re.compile(rf"^{_CLOCK}\s*(?:uhr|h)?\s*(?:(?:-|–|bis|to)\s*{_CLOCK}\s*(?:uhr|h)?)?$", re.IGNORECASE)
+
+
+def parse_time_range(text: str) -> tuple[time, time | None]:
+    """`19:00-22:00`, `19-22 Uhr`, `19 Uhr`, `19.30` as (start, end or None)."""
+    match = _TIME_RANGE.match(text.strip())
+    if not match:
+        raise FieldError("bad_time", text.strip()[:40])
+    hour, minute, end_hour, end_minute = match.groups()
+    try:
+        start = time(int(hour), int(minute or 0))
+        end = time(int(end_hour), int(end_minute or 0)) if end_hour is not None else None
+    except ValueError:
+        raise FieldError("bad_time", text.strip()[:40]) from None
+    return start, end

@@ -93,9 +93,11 @@ _WORD_END: Final = r"(?![^\W\d_])"  # the next character is not a letter, so "Do
 _DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, en/em dash, minus: all mean "to"
 _YEAR4: Final = r"([0-9]{4})(?![0-9:])"  # not the start of "18:00" or of a longer number
 
+# Words people put before a date ("am 4.12.", "vom 2. bis zum 5.12.", "on the 4th"); they carry no meaning.
 _RE_DATE_FILLER: Final = re.compile(r"(?:(?:am|on|vom|von|from|ab|zum|the|den)\s+)?", _I)
 _RE_RELATIVE: Final = re.compile(rf"({_alternation(_RELATIVE_DAYS)}){_WORD_END}", _I)
 _RE_WEEKDAY: Final = re.compile(rf"({_alternation(_WEEKDAYS)}){_WORD_END}\.?", _I)
+# Between a weekday and its date: "Do 4.12.", "Donnerstag, den 4.12.", "Thu, Dec 4".
 _RE_WEEKDAY_GAP: Final = re.compile(r"\s*,?\s*(?:(?:den|the)\s+)?", _I)
 _RE_ISO: Final = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?![0-9])")
 # "4.12.", "04.12.2025", "4. 12. 2025", "4.12.25"; a two-digit year must touch the dot and not be an hour.
@@ -120,7 +122,9 @@ _RE_CLOCK: Final = re.compile(
     rf"(?:\s*([ap])\.?m{_WORD_END}\.?|\s*(?:uhr|h){_WORD_END}())?",
     _I,
 )
+# Between a date and its time: ISO "T", a comma, "um"/"at"/"ab"/"von", "@".
 _RE_CLOCK_FILLER: Final = re.compile(r"t(?=[0-9])|\s*,?\s*(?:(?:um|at|ab|von|from)\s+|@\s*)?", _I)
+# Between start and end: any dash, "/" (ISO intervals), "bis", "to", "until".
 _RE_RANGE: Final = re.compile(rf"\s*(?:[{re.escape(_DASHES)}/]|(?:bis|to|until|till|through|thru){_WORD_END})\s*", _I)
 
 

@@ -170,7 +170,7 @@ async def test_replayed_command_does_not_double_the_event(room):
 
 
 async def test_html_in_titles_stays_text(room):
-    bot, alice, _, room_id = room
+    _, alice, _, room_id = room
     event_id = await alice.send(room_id, f"!event add <b>laut</b> **fett** | 17.12.{YEAR} 19:00 | <i>ort</i>")
     reply = await alice.reply_to(event_id)
     html = reply["content"]["formatted_body"]

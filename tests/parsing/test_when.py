@@ -161,6 +161,8 @@ EXTRA_FORMATS = [
     ("heute - übermorgen", (at(2025, 11, 20), at(2025, 11, 22), True)),
     ("Do 4.12. - Fr 5.12.", (at(2025, 12, 4), at(2025, 12, 5), True)),
     ("30.12. - 2.1.2026", (at(2025, 12, 30), at(2026, 1, 2), True)),  # start borrows the end's year
+    ("2.1. - 5.1.2027", (at(2027, 1, 2), at(2027, 1, 5), True)),  # ... even when next January would fit
+    ("30.12. 18:00 - 2.1.2027 02:00", (at(2026, 12, 30, 18), at(2027, 1, 2, 2), False)),
     ("4.12.-6.12.2025", (at(2025, 12, 4), at(2025, 12, 6), True)),
     ("01.11.2025 - 20.11.2025", (at(2025, 11, 1), at(2025, 11, 20), True)),  # ongoing: last day is today
 ]

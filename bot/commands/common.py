@@ -1,0 +1,44 @@
+"""Helpers the command families share: reading numbers, dates and fields, with errors users understand."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.commands import Context, UserError
+from bot.parsing.fields import FieldError, parse_number
+from bot.parsing.when import When, WhenError, parse_when
+from bot.text import Rich
+
+MAX_TITLE = 200
+
+
+def field_error(context: Context, error: FieldError, fields: Mapping[str, str]) -> UserError:
+    """A field problem as the user's error message."""
+    known = ", ".join(sorted({key for key in fields if key.isascii()}))
+    return UserError(context.t(f"field_{error.code}", value=error.value, known=known))
+
+
+def read_when(context: Context, text: str) -> When:
+    """The parsed date/time, or an error naming the wrong part with working examples."""
+    try:
+        return parse_when(text, now=context.now, tz=context.tz)
+    except WhenError as error:
+        message = context.t(f"when_{error.code}", fragment=error.fragment, zone=str(context.tz))
+        raise UserError(message + Rich.plain("\n") + context.t("when_examples")) from None
+
+
+def read_number(context: Context, text: str) -> int:
+    try:
+        return parse_number(text)
+    except FieldError as error:
+        raise UserError(context.t("field_bad_number", value=error.value)) from None
+
+
+def read_title(context: Context, text: str) -> str:
+    """A title or name with runs of whitespace collapsed; not empty, at most MAX_TITLE characters."""
+    title = " ".join(text.split())
+    if not title:
+        raise UserError(context.t("edit_title_empty"))
+    if len(title) > MAX_TITLE:
+        raise UserError(context.t("title_too_long", length=len(title), limit=MAX_TITLE))
+    return title

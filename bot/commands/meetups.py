@@ -1,0 +1,306 @@
+"""`!meetup ...`: a lab's regular meetups, kept as recurrence rules and shown in the lab's own words."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
+from typing import Any
+
+from bot.commands import Answer, Command, Context, UsageError, UserError
+from bot.commands.common import field_error, read_number, read_title, read_when
+from bot.models import Meetup
+from bot.parsing.fields import (
+    MEETUP_FIELDS,
+    FieldError,
+    parse_geo,
+    parse_link,
+    parse_place,
+    parse_time_range,
+    split_fields,
+)
+from bot.parsing.recurrence import RecurrenceError, first_occurrence, occurrences, parse_recurrence
+from bot.text import Rich
+
+NEXT_DEFAULT = 5
+MAX_EXPLICIT_DATES = 100
+_ADD_ORDER = ("city", "rule", "time", "where", "name", "link")
+EXAMPLE_ADD = ("meetup add Leipzig | jeden Mittwoch | 19:00-22:00 | Basislager Coworking Leipzig, Peterssteinweg 14, "
+               "04107 Leipzig | OKLab Leipzig | https://www.meetup.com/de-DE/oklab-leipzig/")
+
+
+def city_sort_key(meetup: Meetup) -> tuple[str, str]:
+    """Sort cities as a German reader expects: umlauts with their base letter, case ignored (DIN 5007-1)."""
+    folded = unicodedata.normalize("NFKD", meetup.city.casefold().replace("ß", "ss"))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)), meetup.city
+
+
+def meetup_dates(meetup: Meetup, after: datetime, before: datetime) -> list[datetime]:
+    """The meetup's dates in [after, before): its rule, minus skipped, with moved and explicit dates."""
+    return occurrences(meetup.rrule, dtstart=meetup.dtstart, start_time=meetup.start_time,
+                       tz=meetup.zone, after=after, before=before, skipped=meetup.skipped,
+                       moved=meetup.moved, extra=meetup.extra)
+
+
+def next_dates(meetup: Meetup, now: datetime, count: int) -> list[datetime]:
+    """The next `count` dates from now (looking up to two years ahead)."""
+    found: list[datetime] = []
+    window = now
+    for _ in range(8):
+        found += meetup_dates(meetup, window, window + timedelta(days=92))
+        if len(found) >= count:
+            break
+        window += timedelta(days=92)
+    return found[:count]
+
+
+def _read_rule(context: Context, text: str) -> str | None:
+    try:
+        return parse_recurrence(text)
+    except RecurrenceError as error:
+        raise UserError(context.t("rule_bad_rrule", value=text.strip()[:200], reason=str(error))) from None
+
+
+def _apply_fields(context: Context, meetup: Meetup, values: dict[str, str]) -> Meetup:
+    """The meetup with the given fields set, each validated."""
+    changes: dict[str, Any] = {}
+    try:
+        if "city" in values:
+            changes["city"] = read_title(context, values["city"])
+        if "name" in values:
+            changes["name"] = read_title(context, values["name"])
+        if "rule" in values:
+            rule_text = read_title(context, values["rule"])
+            rrule = _read_rule(context, rule_text)
+            today = context.now.astimezone(context.tz).date()
+            changes.update(rule_text=rule_text, rrule=rrule, timezone=str(context.tz),
+                           dtstart=first_occurrence(rrule, on_or_after=today) if rrule else today)
+        if "time" in values:
+            changes["start_time"], changes["end_time"] = parse_time_range(values["time"])
+        if "where" in values:
+            changes["place"], changes["online"] = parse_place(values["where"])
+        if "link" in values:
+            changes["link"] = parse_link(values["link"])
+        if "geo" in values:
+            changes["geo"] = parse_geo(values["geo"])
+    except FieldError as error:
+        raise field_error(context, error, MEETUP_FIELDS) from None
+    except RecurrenceError as error:  # a rule that never produces a date (e.g. UNTIL in the past)
+        raise UserError(context.t("rule_bad_rrule", value=values.get("rule", ""), reason=str(error))) from None
+    return replace(meetup, **changes)
+
+
+def describe_meetup(context: Context, meetup: Meetup) -> Rich:
+    """`Leipzig: jeden Mittwoch, 19:00-22:00, Basislager ...: OKLab Leipzig` and its link."""
+    t = context.t
+    times = meetup.start_time.strftime("%H:%M") + (f"-{meetup.end_time:%H:%M}" if meetup.end_time else "")
+    place = t.place(meetup.place, meetup.online)
+    head = ", ".join(part for part in (f"{meetup.city}: {meetup.rule_text}", times, place) if part)
+    line = Rich.plain(head + ": ") + Rich.bold(meetup.name)
+    return line + Rich.plain(f"\n{meetup.link}") if meetup.link else line
+
+
+async def find_meetup(context: Context, text: str) -> Meetup:
+    number = read_number(context, text)
+    meetup = await context.storage.get_meetup(context.message.room_id, number)
+    if meetup is None:
+        raise UserError(context.t("meetup_not_found", number=number))
+    return meetup
+
+
+def _format_dates(context: Context, dates: list[datetime]) -> Rich:
+    if not dates:
+        return Rich.plain(context.t.raw("meetup_no_dates"))
+    return Rich.join(Rich.plain(f"  {context.t.date(d)}, {d:%H:%M}") for d in dates)
+
+
+async def add_meetup(context: Context, args: str) -> Answer:
+    t, message = context.t, context.message
+    try:
+        values = split_fields(args, _ADD_ORDER, MEETUP_FIELDS)
+    except FieldError as error:
+        raise field_error(context, error, MEETUP_FIELDS) from None
+    missing = [t.raw(f"field_{name}") for name in ("city", "rule", "time", "name") if name not in values]
+    if missing:
+        raise UsageError(t("missing_fields", fields=", ".join(missing)))
+    draft = Meetup(id=0, room_id=message.room_id, city="", rule_text="", rrule=None, dtstart=context.now.date(),
+                   start_time=context.now.time(), end_time=None, timezone=str(context.tz), name="",
+                   submitter=message.sender, source_event_id=message.event_id)
+    meetup, created = await context.storage.add_meetup(_apply_fields(context, draft, values))
+    if not created and meetup.source_event_id != message.event_id:
+        return Answer(t("event_duplicate", number=meetup.id) + Rich.plain("\n") + describe_meetup(context, meetup))
+    lines = [t("event_added", number=meetup.id), describe_meetup(context, meetup)]
+    if meetup.rrule is None:
+        lines.append(t("rule_not_computable", rule=meetup.rule_text, prefix=context.prefix, number=meetup.id))
+    else:
+        lines += [t("meetup_next_header"), _format_dates(context, next_dates(meetup, context.now, 3))]
+    return Answer(Rich.join(lines))
+
+
+async def list_meetups(context: Context, args: str) -> Rich:
+    meetups = sorted(await context.storage.list_meetups(context.message.room_id), key=city_sort_key)
+    if not meetups:
+        return context.t("meetups_none")
+    return Rich.join([context.t("meetups_header"),
+                      *(Rich.bold(f"#{m.id}") + Rich.plain(" ") + describe_meetup(context, m) for m in meetups)])
+
+
+async def show_meetup(context: Context, args: str) -> Rich:
+    meetup = await find_meetup(context, args)
+    lines = [Rich.bold(f"#{meetup.id}") + Rich.plain(" ") + describe_meetup(context, meetup)]
+    if meetup.rrule:
+        lines.append(Rich.plain(f"RRULE: {meetup.rrule}"))
+    lines += [context.t("meetup_next_header"), _format_dates(context, next_dates(meetup, context.now, NEXT_DEFAULT))]
+    return Rich.join(lines)
+
+
+async def next_meetups(context: Context, args: str) -> Rich:
+    """The next dates of one meetup, or the next date of each."""
+    words = args.split()
+    if words:
+        meetup = await find_meetup(context, words[0])
+        count = min(int(words[1]), 50) if len(words) > 1 and words[1].isdigit() else NEXT_DEFAULT
+        return Rich.join([describe_meetup(context, meetup), context.t("meetup_next_header"),
+                          _format_dates(context, next_dates(meetup, context.now, count))])
+    meetups = sorted(await context.storage.list_meetups(context.message.room_id), key=city_sort_key)
+    if not meetups:
+        return context.t("meetups_none")
+    lines = [context.t("meetup_next_header")]
+    for meetup in meetups:
+        upcoming = next_dates(meetup, context.now, 1)
+        when = f"{context.t.date(upcoming[0])}, {upcoming[0]:%H:%M}" if upcoming else context.t.raw("meetup_no_dates")
+        lines.append(Rich.bold(f"#{meetup.id}") + Rich.plain(f" {meetup.city} ({meetup.name}): {when}"))
+    return Rich.join(lines)
+
+
+async def edit_meetup(context: Context, args: str) -> Rich:
+    parts = args.strip().split(None, 2)
+    if len(parts) < 3:
+        raise UsageError()
+    meetup = await find_meetup(context, parts[0])
+    context.require_owner_or_moderator(meetup.submitter)
+    field = MEETUP_FIELDS.get(parts[1].casefold().rstrip(":"))
+    if field is None:
+        raise field_error(context, FieldError("unknown_field", parts[1]), MEETUP_FIELDS)
+    updated = await context.storage.update_meetup(_apply_fields(context, meetup, {field: parts[2]}))
+    lines = [context.t("event_updated", number=updated.id), describe_meetup(context, updated)]
+    if field == "rule" and updated.rrule is None and not updated.extra:
+        lines.append(context.t("rule_not_computable", rule=updated.rule_text, prefix=context.prefix,
+                               number=updated.id))
+    return Rich.join(lines)
+
+
+async def delete_meetup(context: Context, args: str) -> Rich:
+    meetup = await find_meetup(context, args)
+    context.require_owner_or_moderator(meetup.submitter)
+    await context.storage.delete_meetup(meetup.room_id, meetup.id)
+    return context.t("meetup_deleted", number=meetup.id, name=meetup.name)
+
+
+def _read_day(context: Context, text: str) -> date:
+    return read_when(context, text).start.astimezone(context.tz).date()
+
+
+def _is_date_of(meetup: Meetup, day: date) -> bool:
+    start = datetime.combine(day, datetime.min.time(), meetup.zone)
+    return any(d.date() == day for d in meetup_dates(meetup, start, start + timedelta(days=1)))
+
+
+async def skip_date(context: Context, args: str) -> Rich:
+    """One date does not take place."""
+    number, _, rest = args.strip().partition(" ")
+    if not rest.strip():
+        raise UsageError()
+    meetup = await find_meetup(context, number)
+    context.require_owner_or_moderator(meetup.submitter)
+    day = _read_day(context, rest)
+    shown = context.t.date(datetime.combine(day, datetime.min.time()))
+    if not _is_date_of(meetup, day):
+        raise UserError(context.t("meetup_not_a_date", date=shown, number=meetup.id))
+    moved = {k: v for k, v in meetup.moved.items() if k != day}
+    extra = frozenset(d for d in meetup.extra if d.date() != day)
+    await context.storage.update_meetup(replace(meetup, skipped=meetup.skipped | {day},
+                                                moved=MappingProxyType(moved), extra=extra))
+    return context.t("meetup_skipped", number=meetup.id, name=meetup.name, date=shown)
+
+
+async def move_date(context: Context, args: str) -> Rich:
+    """One date moves: `#N 07.01.2027 08.01.2027 19:00`."""
+    parts = args.strip().split(None, 2)
+    if len(parts) < 3:
+        raise UsageError()
+    meetup = await find_meetup(context, parts[0])
+    context.require_owner_or_moderator(meetup.submitter)
+    day = _read_day(context, parts[1])
+    shown = context.t.date(datetime.combine(day, datetime.min.time()))
+    if not _is_date_of(meetup, day):
+        raise UserError(context.t("meetup_not_a_date", date=shown, number=meetup.id))
+    when = read_when(context, parts[2])
+    new_start = when.start if not when.all_day else datetime.combine(when.start.date(), meetup.start_time,
+                                                                     context.tz)
+    await context.storage.update_meetup(replace(meetup, moved=MappingProxyType({**meetup.moved, day: new_start})))
+    return context.t("meetup_moved", number=meetup.id, name=meetup.name, date=shown,
+                     when=f"{context.t.date(new_start)}, {new_start:%H:%M}")
+
+
+async def set_dates(context: Context, args: str) -> Rich:
+    """Explicit dates (for rules the bot cannot compute): `#N 12.01.2027 09.02.2027 19:30`."""
+    number, _, rest = args.strip().partition(" ")
+    words = rest.split()
+    if not words:
+        raise UsageError()
+    meetup = await find_meetup(context, number)
+    context.require_owner_or_moderator(meetup.submitter)
+    dates: set[datetime] = set()
+    index = 0
+    while index < len(words):
+        # a date may be followed by its own time: `12.01.2027 19:30`
+        with_time = index + 1 < len(words) and words[index + 1][:1].isdigit() and ":" in words[index + 1]
+        text = " ".join(words[index:index + (2 if with_time else 1)])
+        when = read_when(context, text)
+        dates.add(when.start if not when.all_day else datetime.combine(when.start.date(), meetup.start_time,
+                                                                       context.tz))
+        index += 2 if with_time else 1
+    if len(dates) > MAX_EXPLICIT_DATES:
+        raise UserError(context.t("too_long", length=len(dates), limit=MAX_EXPLICIT_DATES))
+    await context.storage.update_meetup(replace(meetup, extra=frozenset(dates)))
+    return context.t("meetup_dates_set", number=meetup.id, name=meetup.name, count=len(dates))
+
+
+def _sub(name: str, aliases: tuple[str, ...], usage: str, handler: Any, de: str, en: str,
+         example: str | None = None) -> Command:
+    return Command(name=name, aliases=aliases, usage=f"meetup {usage}", handler=handler,
+                   help={"de": de, "en": en}, example=example)
+
+
+MEETUP = Command(
+    name="meetup", aliases=("treffen", "meetups"), usage="meetup <add|list|next|...>",
+    help={"de": "regelmäßige Treffen (z. B. OKLab-Treffen) eintragen und verwalten",
+          "en": "register and manage regular meetups (e.g. OK Lab meetups)"},
+    example=EXAMPLE_ADD,
+    subcommands=(
+        _sub("add", ("neu", "eintragen", "hinzufügen"), "add <city> | <rule> | <time> | <where> | <name> | <link>",
+             add_meetup, "trägt ein regelmäßiges Treffen ein (oder mehrzeilig: Stadt:, Regel:, Zeit:, Wo:, Name:, "
+             "Link:)", "registers a regular meetup (or multi-line: city:, rule:, time:, where:, name:, link:)",
+             EXAMPLE_ADD),
+        _sub("list", ("liste", "ls"), "list", list_meetups, "zeigt alle Treffen des Raums", "lists the meetups"),
+        _sub("show", ("zeige", "info"), "show #N", show_meetup, "zeigt ein Treffen und seine nächsten Termine",
+             "shows a meetup and its next dates", "meetup show #3"),
+        _sub("next", ("nächste", "naechste", "termine"), "next [#N] [count]", next_meetups,
+             "die nächsten Termine eines oder aller Treffen", "the next dates of one or all meetups",
+             "meetup next #3"),
+        _sub("edit", ("ändern", "bearbeiten"), "edit #N <field> <value>", edit_meetup,
+             "ändert ein Feld (city, rule, time, where, name, link, geo)",
+             "changes one field (city, rule, time, where, name, link, geo)", "meetup edit #3 time 18:30-21:00"),
+        _sub("delete", ("löschen", "loeschen", "remove"), "delete #N", delete_meetup,
+             "löscht ein Treffen", "deletes a meetup", "meetup delete #3"),
+        _sub("skip", ("ausfallen", "fällt-aus", "entfällt"), "skip #N <date>", skip_date,
+             "ein Termin fällt aus", "one date does not take place", "meetup skip #3 06.01.2027"),
+        _sub("move", ("verschieben",), "move #N <date> <new date and time>", move_date,
+             "verschiebt einen Termin", "moves one date", "meetup move #3 06.01.2027 07.01.2027 19:00"),
+        _sub("dates", ("daten",), "dates #N <date> [<date> ...]", set_dates,
+             "nennt die Termine, wenn die Regel nicht berechenbar ist",
+             "gives the dates when the rule cannot be computed", "meetup dates #3 12.01.2027 09.02.2027"),
+    ),
+)
