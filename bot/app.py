@@ -10,6 +10,7 @@ import logging
 import signal
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.commands import Registry
@@ -143,6 +144,9 @@ class EventBot:
             sent_id = await self.gateway.send(outgoing)
             if sent_id and answer.on_sent:
                 await answer.on_sent(sent_id)
+            if answer.attachment is not None:
+                await self.gateway.send_file(replace(outgoing, txn_id=txn_id_for("file", message.event_id),
+                                                     attachment=answer.attachment))
         await self.storage.mark_handled(message.event_id, message.room_id)
 
     async def _on_reaction(self, reaction: Reaction) -> None:

@@ -61,12 +61,23 @@ class BotConfig:
 
 
 @dataclass(frozen=True)
+class RoundupConfig:
+    author: str = ""
+    excerpt: str = "Monatlich erscheinender Überblick über Entwicklungen in der Open Data und Civic Tech Szene"
+    attribution: str = ""
+    calendar_url: str = ""
+    lookahead_days: int = 0
+    publish_time: str = "08:00"
+
+
+@dataclass(frozen=True)
 class Config:
     matrix: MatrixConfig
     bot: BotConfig
+    roundup: RoundupConfig = RoundupConfig()
 
 
-_SECTIONS: dict[str, type] = {"matrix": MatrixConfig, "bot": BotConfig}
+_SECTIONS: dict[str, type] = {"matrix": MatrixConfig, "bot": BotConfig, "roundup": RoundupConfig}
 _ENV_SECRETS = {"password": "EVENTBOT_PASSWORD", "access_token": "EVENTBOT_ACCESS_TOKEN"}
 
 
@@ -125,6 +136,21 @@ def _load_section(name: str, cls: type, table: Mapping[str, Any], problems: list
     return values
 
 
+def _check_roundup(roundup: dict[str, Any], problems: list[str]) -> None:
+    if roundup.get("lookahead_days", 0) < 0:
+        problems.append("roundup.lookahead_days: must be 0 or more")
+    publish_time = roundup.get("publish_time", "08:00")
+    try:
+        hour, minute = (int(part) for part in publish_time.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError
+    except ValueError:
+        problems.append(f"roundup.publish_time: must be HH:MM, got {publish_time!r}")
+    url = roundup.get("calendar_url", "")
+    if url and not url.startswith(("http://", "https://")):
+        problems.append(f"roundup.calendar_url: must start with http:// or https://, got {url!r}")
+
+
 def _check_values(matrix: dict[str, Any], bot: dict[str, Any], problems: list[str]) -> None:
     homeserver = matrix.get("homeserver")
     if isinstance(homeserver, str) and not homeserver.startswith(("http://", "https://")):
@@ -170,11 +196,12 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path, env: Mapping[str, st
         if env.get(variable):
             matrix[key] = env[variable]
     _check_values(matrix, bot, problems)
+    _check_roundup(sections["roundup"], problems)
     if problems:
         raise ConfigError(source, problems)
     data_dir = bot.get("data_dir", BotConfig.data_dir)
     bot["data_dir"] = data_dir if data_dir.is_absolute() else (base_dir / data_dir).resolve()
-    return Config(matrix=MatrixConfig(**matrix), bot=BotConfig(**bot))
+    return Config(matrix=MatrixConfig(**matrix), bot=BotConfig(**bot), roundup=RoundupConfig(**sections["roundup"]))
 
 
 def load_config(path: Path | str, env: Mapping[str, str] | None = None) -> Config:

@@ -220,6 +220,33 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "en": "**#{number}** {name}: {count} dates saved.",
     },
     "label_rule": {"de": "Regel", "en": "Rule"},
+    # deadlines
+    "field_link": {"de": "Link", "en": "link"},
+    "field_until": {"de": "Frist", "en": "deadline"},
+    "deadline_not_found": {
+        "de": "In diesem Raum gibt es keine Frist #{number}.",
+        "en": "There is no deadline #{number} in this room.",
+    },
+    "deadlines_none": {"de": "Keine offenen Fristen.", "en": "No open deadlines."},
+    "deadlines_header": {"de": "**Fristen**", "en": "**Deadlines**"},
+    "deadline_until": {"de": "Einreichungen bis {end}", "en": "submissions until {end}"},
+    "deadline_range": {"de": "Einreichungen von {start} bis {end} möglich", "en": "submissions from {start} to {end}"},
+    "deadline_added": {"de": "Frist eingetragen als **#{number}**:", "en": "Deadline added as **#{number}**:"},
+    "deadline_deleted": {"de": "Gelöscht: Frist **#{number}** {name}", "en": "Deleted: deadline **#{number}** {name}"},
+    # roundup
+    "roundup_bad_args": {
+        "de": "Welcher Monat? Beispiele: `{prefix}roundup november`, `{prefix}roundup 2025-11`, "
+              "`{prefix}roundup november 2025 \"Allostatische Last\"`",
+        "en": "Which month? Examples: `{prefix}roundup november`, `{prefix}roundup 2025-11`, "
+              "`{prefix}roundup november 2025 \"Allostatische Last\"`",
+    },
+    "roundup_summary": {
+        "de": "**{title}**: Veranstaltungen vom {start} bis {end}: {events} Veranstaltungen, {meetups} "
+              "regelmäßige Treffen, {deadlines} Fristen.",
+        "en": "**{title}**: events from {start} to {end}: {events} events, {meetups} regular meetups, "
+              "{deadlines} deadlines.",
+    },
+    "roundup_left_out": {"de": "Nicht aufgenommen:", "en": "Left out:"},
     # settings
     "settings_show": {
         "de": "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -15,6 +16,7 @@ from nio import (
     RoomMessagesError,
     RoomSendResponse,
     SyncError,
+    UploadResponse,
     WhoamiResponse,
 )
 
@@ -217,6 +219,24 @@ class MatrixGateway:
     async def leave(self, room_id: str) -> None:
         await self.client.room_leave(room_id)
 
+    async def send_file(self, outgoing: Outgoing) -> str | None:
+        """Upload the attachment to the media repository and post it as m.file (in reply to the command)."""
+        attachment = outgoing.attachment
+        assert attachment is not None
+        upload, _keys = await self.client.upload(io.BytesIO(attachment.data), content_type=attachment.mimetype,
+                                                 filename=attachment.filename, filesize=len(attachment.data))
+        if not isinstance(upload, UploadResponse):
+            log.warning("could not upload %s: %s", attachment.filename, getattr(upload, "message", upload))
+            return None
+        content: dict[str, Any] = {
+            "msgtype": "m.file", "body": attachment.filename, "filename": attachment.filename,
+            "url": upload.content_uri, "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)},
+            "m.mentions": {},
+        }
+        if outgoing.in_reply_to:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
+        return await self._send_content(outgoing, content)
+
     async def send(self, outgoing: Outgoing) -> str | None:
         """Send a reply; the transaction id makes a repeated send (after a crash) a no-op. Returns its event id."""
         reply = outgoing.reply
@@ -229,6 +249,9 @@ class MatrixGateway:
         }
         if outgoing.in_reply_to:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
+        return await self._send_content(outgoing, content)
+
+    async def _send_content(self, outgoing: Outgoing, content: dict[str, Any]) -> str | None:
         response = await self.client.room_send(outgoing.room_id, "m.room.message", content,
                                                tx_id=outgoing.txn_id, ignore_unverified_devices=True)
         if isinstance(response, RoomSendResponse):

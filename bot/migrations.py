@@ -42,11 +42,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             source_event_id TEXT UNIQUE,
             status TEXT NOT NULL,
             announcement_event_id TEXT,
-            uid TEXT NOT NULL UNIQUE,
+            uid TEXT NOT NULL,
             created_at INTEGER NOT NULL
         )""",
         "CREATE INDEX events_room_start ON events(room_id, start_utc, end_utc)",
         "CREATE INDEX events_announcement ON events(announcement_event_id)",
+        "CREATE UNIQUE INDEX events_room_uid ON events(room_id, uid)",
     ),
     # 2: recurring meetups, with skipped, moved and explicitly given dates
     (
@@ -79,6 +80,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             start_local TEXT
         )""",
         "CREATE INDEX meetup_dates_meetup ON meetup_dates(meetup_id)",
+    ),
+    # 3: deadlines (calls for participation) for the roundup
+    (
+        """CREATE TABLE deadlines (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            room_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            link TEXT NOT NULL,
+            start_date TEXT,
+            end_date TEXT NOT NULL,
+            submitter TEXT NOT NULL,
+            source_event_id TEXT UNIQUE,
+            created_at INTEGER NOT NULL
+        )""",
+        "CREATE INDEX deadlines_room_end ON deadlines(room_id, end_date)",
     ),
 )
 

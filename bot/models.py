@@ -54,6 +54,7 @@ class Outgoing:
     txn_id: str
     in_reply_to: str | None = None
     mention: str | None = None
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -149,3 +150,26 @@ class Meetup:
     def computable(self) -> bool:
         """Whether the bot knows its dates (a rule it understood, or dates given explicitly)."""
         return self.rrule is not None or bool(self.extra)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A call for participation: `[Name] rest` marks the linked words; ends on `end` (from `start` if given)."""
+
+    id: int
+    room_id: str
+    name: str
+    link: str
+    end: date
+    start: date | None = None
+    submitter: str = ""
+    source_event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the bot uploads with a reply."""
+
+    filename: str
+    mimetype: str
+    data: bytes = field(repr=False)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.migrations import MIGRATIONS, SCHEMA_VERSION
-from bot.models import Event, EventStatus, Meetup
+from bot.models import Deadline, Event, EventStatus, Meetup
 
 
 class StorageError(Exception):
@@ -388,3 +388,53 @@ class Storage:
         async with self.transaction() as db:
             cursor = await db.execute("DELETE FROM meetups WHERE room_id = ? AND id = ?", (room_id, meetup_id))
             return cursor.rowcount > 0
+
+    # -- deadlines --
+
+    @staticmethod
+    def _deadline(row: aiosqlite.Row) -> Deadline:
+        return Deadline(id=row["id"], room_id=row["room_id"], name=row["name"], link=row["link"],
+                        end=date.fromisoformat(row["end_date"]),
+                        start=date.fromisoformat(row["start_date"]) if row["start_date"] else None,
+                        submitter=row["submitter"], source_event_id=row["source_event_id"])
+
+    async def add_deadline(self, deadline: Deadline) -> tuple[Deadline, bool]:
+        """Store a deadline; (the existing one, False) for a replayed command or the same name and end."""
+        async with self.transaction() as db:
+            existing = await self._fetchone(
+                "SELECT * FROM deadlines WHERE source_event_id = ? OR "
+                "(room_id = ? AND lower(name) = lower(?) AND end_date = ?)",
+                (deadline.source_event_id, deadline.room_id, deadline.name, deadline.end.isoformat()))
+            if existing is not None:
+                return self._deadline(existing), False
+            cursor = await db.execute(
+                "INSERT INTO deadlines(room_id, name, link, start_date, end_date, submitter, source_event_id, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (deadline.room_id, deadline.name, deadline.link,
+                 deadline.start.isoformat() if deadline.start else None, deadline.end.isoformat(),
+                 deadline.submitter, deadline.source_event_id, int(time.time())))
+            row = await self._fetchone("SELECT * FROM deadlines WHERE id = ?", (cursor.lastrowid,))
+        assert row is not None
+        return self._deadline(row), True
+
+    async def list_deadlines(self, room_id: str, *, ending_from: date | None = None) -> list[Deadline]:
+        """A room's deadlines ending on or after a day, by end date, ties in the order they were added."""
+        rows = await self._fetchall(
+            "SELECT * FROM deadlines WHERE room_id = ? AND end_date >= ? ORDER BY end_date, id",
+            (room_id, (ending_from or date.min).isoformat()))
+        return [self._deadline(row) for row in rows]
+
+    async def get_deadline(self, room_id: str, deadline_id: int) -> Deadline | None:
+        row = await self._fetchone("SELECT * FROM deadlines WHERE room_id = ? AND id = ?", (room_id, deadline_id))
+        return self._deadline(row) if row else None
+
+    async def delete_deadline(self, room_id: str, deadline_id: int) -> bool:
+        async with self.transaction() as db:
+            cursor = await db.execute("DELETE FROM deadlines WHERE room_id = ? AND id = ?", (room_id, deadline_id))
+            return cursor.rowcount > 0
+
+    async def rooms_with_content(self) -> list[str]:
+        """Rooms that hold events, meetups or deadlines."""
+        rows = await self._fetchall("SELECT room_id FROM events UNION SELECT room_id FROM meetups "
+                                    "UNION SELECT room_id FROM deadlines ORDER BY room_id")
+        return [row["room_id"] for row in rows]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.i18n import Translator
-from bot.models import Message, Reaction
+from bot.models import Attachment, Message, Reaction
 from bot.storage import RoomSettings, Storage
 from bot.text import Rich
 
@@ -69,6 +69,7 @@ class Answer:
 
     body: Rich
     on_sent: Callable[[str], Awaitable[None]] | None = None
+    attachment: Attachment | None = None
 
 
 Handler = Callable[[Context, str], Awaitable[Rich | Answer]]

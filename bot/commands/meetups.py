@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -20,7 +19,8 @@ from bot.parsing.fields import (
     parse_time_range,
     split_fields,
 )
-from bot.parsing.recurrence import RecurrenceError, first_occurrence, occurrences, parse_recurrence
+from bot.parsing.recurrence import RecurrenceError, first_occurrence, parse_recurrence
+from bot.schedule import city_sort_key, meetup_dates, next_dates
 from bot.text import Rich
 
 NEXT_DEFAULT = 5
@@ -28,31 +28,6 @@ MAX_EXPLICIT_DATES = 100
 _ADD_ORDER = ("city", "rule", "time", "where", "name", "link")
 EXAMPLE_ADD = ("meetup add Leipzig | jeden Mittwoch | 19:00-22:00 | Basislager Coworking Leipzig, Peterssteinweg 14, "
                "04107 Leipzig | OKLab Leipzig | https://www.meetup.com/de-DE/oklab-leipzig/")
-
-
-def city_sort_key(meetup: Meetup) -> tuple[str, str]:
-    """Sort cities as a German reader expects: umlauts with their base letter, case ignored (DIN 5007-1)."""
-    folded = unicodedata.normalize("NFKD", meetup.city.casefold().replace("ß", "ss"))
-    return "".join(ch for ch in folded if not unicodedata.combining(ch)), meetup.city
-
-
-def meetup_dates(meetup: Meetup, after: datetime, before: datetime) -> list[datetime]:
-    """The meetup's dates in [after, before): its rule, minus skipped, with moved and explicit dates."""
-    return occurrences(meetup.rrule, dtstart=meetup.dtstart, start_time=meetup.start_time,
-                       tz=meetup.zone, after=after, before=before, skipped=meetup.skipped,
-                       moved=meetup.moved, extra=meetup.extra)
-
-
-def next_dates(meetup: Meetup, now: datetime, count: int) -> list[datetime]:
-    """The next `count` dates from now (looking up to two years ahead)."""
-    found: list[datetime] = []
-    window = now
-    for _ in range(8):
-        found += meetup_dates(meetup, window, window + timedelta(days=92))
-        if len(found) >= count:
-            break
-        window += timedelta(days=92)
-    return found[:count]
 
 
 def _read_rule(context: Context, text: str) -> str | None:

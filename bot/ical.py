@@ -1,0 +1,205 @@
+"""Calendars in and out: reading real-world ICS feeds into plain entries, and writing RFC 5545 calendars."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from bot.models import Event, Meetup
+from bot.parsing.fields import parse_place
+
+PRODID = "-//eventbot//eventbot//DE"
+
+
+class CalendarError(ValueError):
+    """The data is not a readable iCalendar file."""
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One VEVENT as the bot understands it: wall-clock times in one zone, place and link resolved."""
+
+    uid: str
+    title: str
+    start: datetime
+    end: datetime | None
+    all_day: bool
+    place: str | None
+    online: bool
+    link: str | None
+    geo: tuple[float, float] | None
+    description: str | None
+    rrule: str | None
+
+
+def _text(component: icalendar.Component, name: str) -> str | None:
+    value = component.get(name)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _moment(value: date | datetime, zone: tzinfo) -> tuple[datetime, bool]:
+    """(aware datetime in zone, is a DATE); floating times are taken as wall-clock times in zone."""
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(), zone), True
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone), False
+    return value.astimezone(zone), False
+
+
+def _link(component: icalendar.Component) -> str | None:
+    """URL, or the non-standard `LINK;VALUE=URI/UID` property some feeds use instead."""
+    for name in ("URL", "LINK"):
+        value = _text(component, name)
+        if value and value.lower().startswith(("http://", "https://")):
+            return value
+    return None
+
+
+def _geo(component: icalendar.Component) -> tuple[float, float] | None:
+    value = component.get("GEO")
+    if value is None:
+        return None
+    try:
+        return float(value.latitude), float(value.longitude)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _entry(component: icalendar.Component, zone: tzinfo) -> CalendarEntry:
+    title = _text(component, "SUMMARY") or ""
+    raw_start = component.decoded("DTSTART")
+    start, start_is_date = _moment(raw_start, zone)
+    end = None
+    if component.get("DTEND") is not None:
+        end, _ = _moment(component.decoded("DTEND"), zone)
+    elif component.get("DURATION") is not None:
+        end = start + component.decoded("DURATION")
+    # a DATE, or midnight to midnight, is an all-day event; its DTEND is exclusive
+    all_day = start_is_date or (start.time() == time() and (end is None or end.time() == time()) and end != start)
+    if all_day:
+        last = end - timedelta(days=1) if end is not None and end > start else start
+        end = last if last.date() != start.date() else None
+    elif end is not None and end <= start:
+        end = None
+    place, online = parse_place(_text(component, "LOCATION") or "")
+    rrule = component.get("RRULE")
+    uid = _text(component, "UID") or _derived_uid(title, start, place)
+    return CalendarEntry(
+        uid=uid, title=" ".join(title.split()), start=start, end=end, all_day=all_day, place=place or None,
+        online=online, link=_link(component), geo=_geo(component), description=_text(component, "DESCRIPTION"),
+        rrule=rrule.to_ical().decode() if rrule is not None else None,
+    )
+
+
+def _derived_uid(title: str, start: datetime, place: str | None) -> str:
+    """A stable UID for feeds that have none: the same content gives the same UID on every import."""
+    digest = hashlib.sha256(f"{title}\n{start.isoformat()}\n{place or ''}".encode()).hexdigest()[:32]
+    return f"{digest}@import.eventbot"
+
+
+def parse_calendar(data: bytes, zone: ZoneInfo) -> list[CalendarEntry]:
+    """Every VEVENT of an iCalendar file; X-WR-TIMEZONE (else `zone`) for floating times."""
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise CalendarError(f"not an iCalendar file: {exc}") from None
+    feed_zone = _text(calendar, "X-WR-TIMEZONE")
+    if feed_zone:
+        try:
+            zone = ZoneInfo(feed_zone)
+        except (KeyError, ValueError):
+            pass
+    entries = []
+    for component in calendar.walk("VEVENT"):
+        try:
+            entries.append(_entry(component, zone))
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise CalendarError(f"unreadable event {_text(component, 'SUMMARY')!r}: {exc}") from None
+    return entries
+
+
+def event_from_entry(entry: CalendarEntry, *, room_id: str, submitter: str) -> Event:
+    """A calendar entry as a new event of a room (the room's number is assigned when it is stored)."""
+    return Event(id=0, room_id=room_id, title=entry.title, start=entry.start, end=entry.end, all_day=entry.all_day,
+                 timezone=str(entry.start.tzinfo), place=entry.place, online=entry.online, link=entry.link,
+                 geo=entry.geo, description=entry.description, submitter=submitter, uid=entry.uid)
+
+
+def _calendar(event: icalendar.Event) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _common(vevent: icalendar.Event, uid: str, title: str, place: str | None, online: bool, link: str | None,
+            geo: tuple[float, float] | None, description: str | None, stamp: datetime) -> None:
+    vevent.add("UID", uid)
+    vevent.add("DTSTAMP", stamp.astimezone(UTC))
+    vevent.add("SUMMARY", title)
+    location = place or ("online" if online else None)
+    if place and online:
+        location = f"{place} und auch online"
+    if location:
+        vevent.add("LOCATION", location)
+    if link:
+        vevent.add("URL", link)
+    if description:
+        vevent.add("DESCRIPTION", description)
+    if geo:
+        vevent.add("GEO", geo)
+
+
+def event_ics(event: Event, stamp: datetime) -> bytes:
+    """One event as a complete calendar (VTIMEZONE included)."""
+    vevent = icalendar.Event()
+    _common(vevent, event.uid, event.title, event.place, event.online, event.link, event.geo, event.description,
+            stamp)
+    if event.all_day:
+        vevent.add("DTSTART", event.start.date())
+        vevent.add("DTEND", (event.end or event.start).date() + timedelta(days=1))
+    else:
+        vevent.add("DTSTART", event.start)
+        if event.end:
+            vevent.add("DTEND", event.end)
+    if event.online_url:
+        vevent.add("X-EVENTBOT-STREAM", event.online_url)
+    return _calendar(vevent)
+
+
+def meetup_ics(meetup: Meetup, stamp: datetime) -> bytes | None:
+    """A meetup with its RRULE, skipped dates (EXDATE) and moved or explicit dates (RDATE); None without dates."""
+    zone = meetup.zone
+    extra = sorted([*meetup.extra, *meetup.moved.values()])
+    if meetup.rrule:
+        start = datetime.combine(meetup.dtstart, meetup.start_time, zone)
+    elif extra:
+        start = extra[0]
+    else:
+        return None
+    vevent = icalendar.Event()
+    _common(vevent, meetup.uid, meetup.name, meetup.place, meetup.online, meetup.link, meetup.geo,
+            meetup.rule_text, stamp)
+    vevent.add("DTSTART", start)
+    if meetup.end_time:
+        end = datetime.combine(start.date(), meetup.end_time, zone)
+        vevent.add("DTEND", end if end > start else end + timedelta(days=1))
+    if meetup.rrule:
+        vevent.add("RRULE", icalendar.vRecur.from_ical(meetup.rrule))
+        removed = sorted({*meetup.skipped, *meetup.moved})
+        if removed:
+            vevent.add("EXDATE", [datetime.combine(day, meetup.start_time, zone) for day in removed])
+    rdates = [moment for moment in extra if moment != start]
+    if rdates:
+        vevent.add("RDATE", rdates)
+    return _calendar(vevent)

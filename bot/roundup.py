@@ -1,0 +1,174 @@
+"""The monthly "Out in the Open" post: which items go in (collect) and the Markdown itself (pure rendering)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from bot.config import RoundupConfig
+from bot.i18n import Translator
+from bot.ical import event_ics, meetup_ics
+from bot.models import Deadline, Event, EventStatus, Meetup
+from bot.schedule import city_sort_key
+from bot.storage import Storage
+
+_GERMAN = Translator("de")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
+_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&'()+,;=%]")
+_YAML_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*(?<!\s)$")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Which post: the month it reviews, its optional headline, when it is published."""
+
+    year: int
+    month: int
+    published: datetime
+    headline: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def title(self) -> str:
+        month = format_date(date(self.year, self.month, 1), "LLLL yyyy", locale="de")
+        base = f"Out in the Open {month}"
+        return f"{self.headline} – {base}" if self.headline else base
+
+
+@dataclass(frozen=True)
+class RoundupContent:
+    edition: Edition
+    window_start: datetime
+    window_end: datetime
+    events: tuple[Event, ...]
+    meetups: tuple[Meetup, ...]
+    deadlines: tuple[Deadline, ...]
+    left_out: tuple[Event, ...]
+
+
+def events_window(year: int, month: int, lookahead_days: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The edition for month M lists events starting in month M+1, plus lookahead days after it."""
+    first = date(year + month // 12, month % 12 + 1, 1)
+    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return (datetime.combine(first, time(), zone),
+            datetime.combine(after + timedelta(days=lookahead_days), time(), zone))
+
+
+async def collect_roundup(storage: Storage, room_id: str, edition: Edition, config: RoundupConfig,
+                          zone: ZoneInfo) -> RoundupContent:
+    """What goes into an edition: approved events starting in the window, all meetups, open deadlines."""
+    start, end = events_window(edition.year, edition.month, config.lookahead_days, zone)
+    candidates = await storage.list_events(room_id, start=start, end=end, statuses=tuple(EventStatus))
+    starting = [event for event in candidates if event.start >= start]
+    return RoundupContent(
+        edition=edition, window_start=start, window_end=end,
+        events=tuple(e for e in starting if e.status == EventStatus.APPROVED),
+        meetups=tuple(sorted(await storage.list_meetups(room_id), key=city_sort_key)),
+        deadlines=tuple(await storage.list_deadlines(room_id, ending_from=start.date())),
+        left_out=tuple(e for e in starting if e.status != EventStatus.APPROVED),
+    )
+
+
+def markdown_text(text: str, *, line_start: bool = False) -> str:
+    """User text as literal Markdown: everything that could format, link or open HTML is escaped."""
+    escaped = _ENTITY.sub("&amp;", _MD_SPECIAL.sub(r"\\\1", text))
+    return _LINE_START.sub(r"\1\\\2", escaped) if line_start else escaped
+
+
+def markdown_url(url: str) -> str:
+    """A link as bare text that cannot break out: characters that could format are percent-encoded."""
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(0), safe=""), url)
+
+
+def yaml_string(text: str, *, quoted: bool = False) -> str:
+    """A YAML scalar: plain where that is safe (and not asked otherwise), else double-quoted."""
+    if not quoted and _YAML_PLAIN.match(text) and ": " not in text and " #" not in text:
+        return text
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def calendar_link(title: str, ics: bytes | None) -> str:
+    """The 📅 link carrying the entry's calendar; the title is escaped for the attribute."""
+    if ics is None:
+        return ""
+    payload = base64.b64encode(ics).decode("ascii")
+    return (f" <a title='Kalendereintrag {html.escape(title, quote=True)}' download='event.ics' "
+            f'href="data:text/calendar;base64,{payload}">&#x1F4C5;</a>')
+
+
+def _place(place: str | None, online: bool) -> str | None:
+    shown = _GERMAN.place(place, online)
+    return markdown_text(shown) if shown else None
+
+
+def event_line(event: Event, stamp: datetime) -> list[str]:
+    """`* Dienstag, 02.12.2025, 10:00-11:30, online: **Title** <a ...>` and the link below it."""
+    head = ", ".join(part for part in (_GERMAN.when(event.start, event.end, event.all_day),
+                                       _place(event.place, event.online)) if part)
+    lines = [f"* {head}: **{markdown_text(event.title)}**{calendar_link(event.title, event_ics(event, stamp))}"]
+    if event.link:
+        lines.append(f"  * {markdown_url(event.link)}")
+    return lines
+
+
+def meetup_line(meetup: Meetup, stamp: datetime) -> list[str]:
+    """`  * Leipzig: jeden Mittwoch, 19:00-22:00, place: **Name** <a ...>` and the link below it."""
+    times = meetup.start_time.strftime("%H:%M") + (f"-{meetup.end_time:%H:%M}" if meetup.end_time else "")
+    parts = [f"{markdown_text(meetup.city, line_start=True)}: {markdown_text(meetup.rule_text)}", times,
+             _place(meetup.place, meetup.online)]
+    head = ", ".join(part for part in parts if part)
+    lines = [f"  * {head}: **{markdown_text(meetup.name)}**{calendar_link(meetup.name, meetup_ics(meetup, stamp))}"]
+    if meetup.link:
+        lines.append(f"    * {markdown_url(meetup.link)}")
+    return lines
+
+
+def deadline_line(deadline: Deadline) -> str:
+    """`* [Name](link) rest, Einreichungen bis 07.12.2025` (or `von ... bis ... möglich`)."""
+    match = re.fullmatch(r"(.*?)\[(.+?)\](.*)", deadline.name, re.DOTALL)
+    before, linked, after = match.groups() if match else ("", deadline.name, "")
+    name = f"{markdown_text(before)}[{markdown_text(linked)}]({markdown_url(deadline.link)}){markdown_text(after)}"
+    if deadline.start:
+        when = f"Einreichungen von {deadline.start:%d.%m.%Y} bis {deadline.end:%d.%m.%Y} möglich"
+    else:
+        when = f"Einreichungen bis {deadline.end:%d.%m.%Y}"
+    return f"* {name}, {when}"
+
+
+def render_roundup(content: RoundupContent, config: RoundupConfig) -> str:
+    """The whole post: Hugo front matter, `## Fristen`, `## Veranstaltungen` with the regular meetups."""
+    edition = content.edition
+    image = f"out-in-the-open-{edition.slug}-header.jpg"
+    lines = ["---", f"title: {yaml_string(edition.title, quoted=True)}"]
+    if config.author:
+        lines.append(f"author: {yaml_string(config.author, quoted=True)}")
+    lines += [f"date: '{edition.published.isoformat(timespec='seconds')}'",
+              f"excerpt: {yaml_string(config.excerpt)}", "topic: community", "images:", f"- imgname: {image}"]
+    if config.attribution:
+        lines.append(f"  attribution: {yaml_string(config.attribution)}")
+    lines += [f"og_image: {image}", "type: blog", "---", "", ""]
+    if content.deadlines:
+        lines += ["## Fristen", *(deadline_line(d) for d in content.deadlines), "  ", ""]
+    calendar = f" ([Kalender/Karte]({markdown_url(config.calendar_url)}))" if config.calendar_url else ""
+    lines.append(f"## Veranstaltungen{calendar}")
+    stamp = edition.published
+    for event in content.events:
+        lines += event_line(event, stamp)
+    if content.meetups:
+        lines.append("* Regelmäßige OKLab-Treffen")
+        for meetup in content.meetups:
+            lines += meetup_line(meetup, stamp)
+    return "\n".join(lines) + "\n"
