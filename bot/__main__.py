@@ -24,6 +24,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", required=True, metavar="PATH", help="the TOML configuration file")
     check = commands.add_parser("check-config", help="validate a configuration file and exit")
     check.add_argument("--config", required=True, metavar="PATH", help="the TOML configuration file")
+    roundup = commands.add_parser("roundup", help="write a month's roundup post (Markdown) without Matrix")
+    roundup.add_argument("month", help="the month the post reviews: 2025-11, november, 11, ...")
+    roundup.add_argument("--config", required=True, metavar="PATH", help="the TOML configuration file")
+    roundup.add_argument("--room", metavar="ROOM_ID", help="the room whose events to use (needed if several)")
+    roundup.add_argument("--headline", help="headline before 'Out in the Open <Monat> <Jahr>'")
+    roundup.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     demo = commands.add_parser("demo", help="start a throwaway homeserver and chat with the bot in the terminal")
     demo.add_argument("--keep", metavar="DIR", help="keep the homeserver and bot data in DIR (default: temporary)")
     demo.add_argument("--language", choices=("de", "en"), default="de", help="language of the bot's replies")
@@ -49,6 +55,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check-config":
         print(f"{args.config}: OK (bot {config.matrix.user_id} on {config.matrix.homeserver})")
+        return 0
+    if args.command == "roundup":
+        from bot.roundup import RoundupUnavailable, write_roundup
+
+        try:
+            markdown = asyncio.run(write_roundup(config, args.month, room_id=args.room, headline=args.headline))
+        except RoundupUnavailable as exc:
+            print(f"eventbot roundup: {exc}", file=sys.stderr)
+            return 2
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as out:
+                out.write(markdown)
+        else:
+            sys.stdout.write(markdown)
         return 0
     from bot.app import run_bot
 

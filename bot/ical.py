@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from bot.models import Event, Meetup
-from bot.parsing.fields import parse_place
+from bot.parsing.fields import clean_text, parse_place
 
 PRODID = "-//eventbot//eventbot//DE"
 
@@ -92,7 +92,7 @@ def _entry(component: icalendar.Component, zone: tzinfo) -> CalendarEntry:
     rrule = component.get("RRULE")
     uid = _text(component, "UID") or _derived_uid(title, start, place)
     return CalendarEntry(
-        uid=uid, title=" ".join(title.split()), start=start, end=end, all_day=all_day, place=place or None,
+        uid=uid, title=clean_text(title), start=start, end=end, all_day=all_day, place=place or None,
         online=online, link=_link(component), geo=_geo(component), description=_text(component, "DESCRIPTION"),
         rrule=rrule.to_ical().decode() if rrule is not None else None,
     )

@@ -6,16 +6,17 @@ import base64
 import html
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from bot.config import RoundupConfig
+from bot.config import Config, RoundupConfig
 from bot.i18n import Translator
 from bot.ical import event_ics, meetup_ics
 from bot.models import Deadline, Event, EventStatus, Meetup
+from bot.parsing.months import MonthError, parse_month
 from bot.schedule import city_sort_key
 from bot.storage import Storage
 
@@ -25,6 +26,10 @@ _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&'()+,;=%]")
 _YAML_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*(?<!\s)$")
+
+
+class RoundupUnavailable(Exception):
+    """The offline roundup cannot be written (no such month, room or database)."""
 
 
 @dataclass(frozen=True)
@@ -172,3 +177,36 @@ def render_roundup(content: RoundupContent, config: RoundupConfig) -> str:
         for meetup in content.meetups:
             lines += meetup_line(meetup, stamp)
     return "\n".join(lines) + "\n"
+
+
+def publication_time(local_now: datetime, publish_time: str) -> datetime:
+    """Today (in the local zone) at the configured time of day."""
+    hour, minute = (int(part) for part in publish_time.split(":"))
+    return datetime.combine(local_now.date(), time(hour, minute), local_now.tzinfo)
+
+
+async def write_roundup(config: Config, month: str, *, room_id: str | None, headline: str | None,
+                        now: datetime | None = None) -> str:
+    """The post for `eventbot roundup`: the same Markdown `!roundup` uploads, read straight from the database."""
+    if not config.bot.database_path.exists():
+        raise RoundupUnavailable(f"no database at {config.bot.database_path}")
+    storage = await Storage.open(config.bot.database_path)
+    try:
+        rooms = await storage.rooms_with_content()
+        if room_id is None:
+            if len(rooms) != 1:
+                raise RoundupUnavailable("choose a room with --room: " + (", ".join(rooms) or "no room has events"))
+            room_id = rooms[0]
+        settings = await storage.room_settings(room_id)
+        zone = ZoneInfo(settings.timezone or config.bot.timezone)
+        local_now = (now or datetime.now(UTC)).astimezone(zone)
+        try:
+            year, number = parse_month(month.split(), local_now.date(), prefer="past")
+        except MonthError:
+            raise RoundupUnavailable(f"not a month: {month!r} (examples: 2025-11, november, 11)") from None
+        edition = Edition(year, number, published=publication_time(local_now, config.roundup.publish_time),
+                          headline=headline)
+        content = await collect_roundup(storage, room_id, edition, config.roundup, zone)
+        return render_roundup(content, config.roundup)
+    finally:
+        await storage.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.commands import Context, UserError
-from bot.parsing.fields import FieldError, parse_number
+from bot.parsing.fields import FieldError, clean_text, parse_number
 from bot.parsing.when import When, WhenError, parse_when
 from bot.text import Rich
 
@@ -36,7 +36,7 @@ def read_number(context: Context, text: str) -> int:
 
 def read_title(context: Context, text: str) -> str:
     """A title or name with runs of whitespace collapsed; not empty, at most MAX_TITLE characters."""
-    title = " ".join(text.split())
+    title = clean_text(text)
     if not title:
         raise UserError(context.t("edit_title_empty"))
     if len(title) > MAX_TITLE:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from bot.commands import Answer, Command, Context, UserError
 from bot.models import Attachment
 from bot.parsing.months import MonthError, parse_month
-from bot.roundup import Edition, RoundupContent, collect_roundup, render_roundup
+from bot.roundup import Edition, RoundupContent, collect_roundup, publication_time, render_roundup
 from bot.text import Rich
 
 _HEADLINE = re.compile(r"[\"„“”'](.+?)[\"“”']\s*$", re.DOTALL)
-
-
-def publication_time(local_now: datetime, publish_time: str) -> datetime:
-    """Today (in the room's zone) at the configured time of day."""
-    hour, minute = (int(part) for part in publish_time.split(":"))
-    return datetime.combine(local_now.date(), time(hour, minute), local_now.tzinfo)
 
 
 def parse_roundup_args(text: str) -> tuple[list[str], str | None]:

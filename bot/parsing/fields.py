@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import time
 from types import MappingProxyType
@@ -32,6 +33,11 @@ _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _GEO = re.compile(r"^\s*(-?\d{1,3}(?:[.,]\d+)?)\s*[,;]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$")
 _ONLINE_SUFFIX = re.compile(r"\s*(?:,\s*)?(?:und auch online|und online|and online|\+ ?online|& online)\s*$",
                             re.IGNORECASE)
+
+
+def clean_text(text: str) -> str:
+    """One line of user text: control characters dropped, runs of whitespace collapsed."""
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch.isspace()).split())
 
 
 def _key_of(line: str, aliases: Mapping[str, str]) -> str | None:
