@@ -18,7 +18,8 @@ from bot.commands.catalog import build_registry
 from bot.config import Config
 from bot.dispatch import Dispatcher
 from bot.matrix import MatrixGateway
-from bot.models import Invite, Joined, Message, Outgoing, Reaction, SyncBatch
+from bot.models import Invite, Joined, Message, Outgoing, QueuedMessage, Reaction, Redaction, SyncBatch
+from bot.reminders import ReminderScheduler
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 SYNC_TIMEOUT_MS = 30_000
 MAX_BACKOFF_S = 30.0
 HANDLED_RETENTION_S = 30 * 24 * 3600
+SHUTDOWN_GRACE_S = 10.0
 
 
 def system_clock() -> datetime:
@@ -55,6 +57,7 @@ class EventBot:
         self.gateway = gateway
         self.clock = clock
         self.dispatcher = Dispatcher(registry or build_registry(), storage, config, clock)
+        self.scheduler = ReminderScheduler(storage, config, clock, self._send_queued)
         self.stopping = asyncio.Event()
         self.ready = asyncio.Event()
 
@@ -62,7 +65,18 @@ class EventBot:
         """Log in, catch up, then sync until stop() is called."""
         await self.gateway.login()
         await self.storage.prune_handled(HANDLED_RETENTION_S)
-        since = await self.storage.get_value("sync.token")
+        scheduler = asyncio.create_task(self.scheduler.run(self.stopping))
+        try:
+            await self._sync_loop(await self.storage.get_value("sync.token"))
+        finally:
+            self.stopping.set()
+            try:
+                await asyncio.wait_for(scheduler, SHUTDOWN_GRACE_S)
+            except TimeoutError:
+                log.warning("reminder sending did not finish within %.0f s; the rest is sent after restart",
+                            SHUTDOWN_GRACE_S)
+
+    async def _sync_loop(self, since: str | None) -> None:
         backoff = 1.0
         while not self.stopping.is_set():
             batch = await self._sync_or_stop(since, 0 if since is None or not self.ready.is_set()
@@ -124,6 +138,13 @@ class EventBot:
                 await self._on_message(item)
             elif isinstance(item, Reaction):
                 await self._on_reaction(item)
+            elif isinstance(item, Redaction):
+                await self.dispatcher.dispatch_redaction(item)
+            self.scheduler.wake()
+
+    async def _send_queued(self, message: QueuedMessage) -> str | None:
+        return await self.gateway.send(Outgoing(room_id=message.room_id, reply=message.reply, txn_id=message.txn_id,
+                                                mentions=message.mentions))
 
     async def _on_invite(self, invite: Invite) -> None:
         if invite_allowed(invite.inviter, self.config.bot.invite_allowlist):
@@ -140,7 +161,7 @@ class EventBot:
         if answer is not None:
             outgoing = Outgoing(room_id=message.room_id, reply=answer.body.to_reply(),
                                 txn_id=txn_id_for("reply", message.event_id), in_reply_to=message.event_id,
-                                mention=message.sender)
+                                mentions=(message.sender,))
             sent_id = await self.gateway.send(outgoing)
             if sent_id and answer.on_sent:
                 await answer.on_sent(sent_id)
@@ -156,7 +177,7 @@ class EventBot:
         if answer is not None:
             await self.gateway.send(Outgoing(room_id=reaction.room_id, reply=answer.body.to_reply(),
                                              txn_id=txn_id_for("reaction", reaction.event_id),
-                                             in_reply_to=reaction.target_event_id, mention=reaction.sender))
+                                             in_reply_to=reaction.target_event_id, mentions=(reaction.sender,)))
             await self.storage.mark_handled(reaction.event_id, reaction.room_id)
 
 

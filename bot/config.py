@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import types
 import typing
@@ -71,13 +72,22 @@ class RoundupConfig:
 
 
 @dataclass(frozen=True)
+class RemindersConfig:
+    lead_times: tuple[str, ...] = ("1d", "1h")
+    meetup_lead_times: tuple[str, ...] = ("3h",)
+
+
+@dataclass(frozen=True)
 class Config:
     matrix: MatrixConfig
     bot: BotConfig
     roundup: RoundupConfig = RoundupConfig()
+    reminders: RemindersConfig = RemindersConfig()
 
 
-_SECTIONS: dict[str, type] = {"matrix": MatrixConfig, "bot": BotConfig, "roundup": RoundupConfig}
+_SECTIONS: dict[str, type] = {"matrix": MatrixConfig, "bot": BotConfig, "roundup": RoundupConfig,
+                              "reminders": RemindersConfig}
+_LEAD = re.compile(r"^[1-9]\d{0,3}[smhdw]$")
 _ENV_SECRETS = {"password": "EVENTBOT_PASSWORD", "access_token": "EVENTBOT_ACCESS_TOKEN"}
 
 
@@ -151,6 +161,13 @@ def _check_roundup(roundup: dict[str, Any], problems: list[str]) -> None:
         problems.append(f"roundup.calendar_url: must start with http:// or https://, got {url!r}")
 
 
+def _check_reminders(reminders: dict[str, Any], problems: list[str]) -> None:
+    for key in ("lead_times", "meetup_lead_times"):
+        bad = [lead for lead in reminders.get(key, ()) if not _LEAD.match(lead)]
+        if bad:
+            problems.append(f"reminders.{key}: {', '.join(map(repr, bad))} not like \"30m\", \"1h\", \"1d\"")
+
+
 def _check_values(matrix: dict[str, Any], bot: dict[str, Any], problems: list[str]) -> None:
     homeserver = matrix.get("homeserver")
     if isinstance(homeserver, str) and not homeserver.startswith(("http://", "https://")):
@@ -197,11 +214,13 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path, env: Mapping[str, st
             matrix[key] = env[variable]
     _check_values(matrix, bot, problems)
     _check_roundup(sections["roundup"], problems)
+    _check_reminders(sections["reminders"], problems)
     if problems:
         raise ConfigError(source, problems)
     data_dir = bot.get("data_dir", BotConfig.data_dir)
     bot["data_dir"] = data_dir if data_dir.is_absolute() else (base_dir / data_dir).resolve()
-    return Config(matrix=MatrixConfig(**matrix), bot=BotConfig(**bot), roundup=RoundupConfig(**sections["roundup"]))
+    return Config(matrix=MatrixConfig(**matrix), bot=BotConfig(**bot), roundup=RoundupConfig(**sections["roundup"]),
+                  reminders=RemindersConfig(**sections["reminders"]))
 
 
 def load_config(path: Path | str, env: Mapping[str, str] | None = None) -> Config:

@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.commands import Answer, Command, Context, Registry, UsageError, UserError
 from bot.config import Config
 from bot.i18n import Translator
-from bot.models import Message, Reaction
+from bot.models import Message, Reaction, Redaction
 from bot.storage import Storage
 from bot.text import Rich
 
@@ -44,6 +44,11 @@ class RateLimiter:
         return "warn"
 
 
+def normalize_reaction(key: str) -> str:
+    """The emoji without variation selector and skin tone: 👍🏽 counts as 👍."""
+    return "".join(ch for ch in key if ch != "\ufe0f" and not "\U0001f3fb" <= ch <= "\U0001f3ff")
+
+
 def reference_code() -> str:
     """A short code that ties a user's error message to the log line."""
     return secrets.token_hex(4).upper()
@@ -67,10 +72,16 @@ class Dispatcher:
 
     async def dispatch_reaction(self, reaction: Reaction) -> Answer | None:
         """The answer to a reaction on one of the bot's messages, or None when it means nothing to the bot."""
-        handler = self.registry.reactions.get(reaction.key.rstrip("\ufe0f"))
+        handler = self.registry.reactions.get(normalize_reaction(reaction.key))
         if handler is None:
             return None
         return await self._guarded(reaction, lambda context: handler(context, reaction))
+
+    async def dispatch_redaction(self, redaction: Redaction) -> None:
+        """Something was redacted (e.g. a 👍 withdrawn); never raises."""
+        handler = self.registry.on_redaction
+        if handler is not None:
+            await self._guarded(redaction, lambda context: handler(context, redaction))
 
     async def dispatch(self, message: Message) -> Answer | None:
         """The answer to a message, or None when it is not for the bot (or quietly refused)."""
@@ -96,7 +107,8 @@ class Dispatcher:
         handler = command.handler
         return await self._guarded(message, lambda context: handler(context, args), command)
 
-    async def _guarded(self, item: Message | Reaction, call: Callable[[Context], Awaitable[Rich | Answer | None]],
+    async def _guarded(self, item: Message | Reaction | Redaction,
+                       call: Callable[[Context], Awaitable[Rich | Answer | None]],
                        command: Command | None = None) -> Answer | None:
         """Run a handler; user errors become their message, anything else a reference code in log and reply."""
         t = self.t

@@ -220,6 +220,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "en": "**#{number}** {name}: {count} dates saved.",
     },
     "label_rule": {"de": "Regel", "en": "Rule"},
+    "meetup_no_dates_known": {
+        "de": "Für **#{number}** kenne ich keinen solchen Termin.",
+        "en": "I know no such date for **#{number}**.",
+    },
     # deadlines
     "field_link": {"de": "Link", "en": "link"},
     "field_until": {"de": "Frist", "en": "deadline"},
@@ -247,6 +251,33 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
               "{deadlines} deadlines.",
     },
     "roundup_left_out": {"de": "Nicht aufgenommen:", "en": "Left out:"},
+    # reminders and RSVPs
+    "today": {"de": "heute", "en": "today"},
+    "tomorrow": {"de": "morgen", "en": "tomorrow"},
+    "reminder_head": {"de": "⏰ Erinnerung: **{title}**", "en": "⏰ Reminder: **{title}**"},
+    "reminder_late": {"de": "(verspätet)", "en": "(late)"},
+    "reminder_rsvps": {"de": "{count} Zusagen:", "en": "{count} coming:"},
+    "reminder_no_rsvps": {
+        "de": "Wer kommt? 👍 auf diese Nachricht.",
+        "en": "Coming? React with 👍 to this message.",
+    },
+    "cancelled_notice": {
+        "de": "❌ Abgesagt: **{title}** ({when}). Bescheid an alle, die zugesagt hatten:",
+        "en": "❌ Cancelled: **{title}** ({when}). Letting everyone who said yes know:",
+    },
+    "who_none": {"de": "Noch keine Zusagen für **#{number}**. 👍 auf die Ankündigung sagt zu.",
+                 "en": "Nobody has said yes to **#{number}** yet. 👍 on the announcement says yes."},
+    "who_list": {"de": "Zusagen für **#{number}** ({count}):", "en": "Coming to **#{number}** ({count}):"},
+    "reminders_show": {
+        "de": "Erinnerungen in diesem Raum: Veranstaltungen {events}; regelmäßige Treffen {meetups}.",
+        "en": "Reminders in this room: events {events}; regular meetups {meetups}.",
+    },
+    "reminders_before": {"de": "{leads} vorher", "en": "{leads} before"},
+    "reminders_off": {"de": "aus", "en": "off"},
+    "reminders_bad_lead": {
+        "de": "„{value}“ ist keine Vorlaufzeit. Beispiele: `30m`, `1h`, `1d`, `1w`.",
+        "en": "\u201c{value}\u201d is not a lead time. Examples: `30m`, `1h`, `1d`, `1w`.",
+    },
     # settings
     "settings_show": {
         "de": "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}",

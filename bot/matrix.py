@@ -21,7 +21,7 @@ from nio import (
 )
 
 from bot.config import MatrixConfig
-from bot.models import Invite, Joined, Message, Outgoing, Reaction, SyncBatch
+from bot.models import Invite, Joined, Message, Outgoing, Reaction, Redaction, SyncBatch
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class MatrixGateway:
         if isinstance(response, SyncError):
             log.warning("sync failed: %s %s", response.status_code, response.message)
             return None
-        items: list[Message | Reaction | Joined] = []
+        items: list[Message | Reaction | Redaction | Joined] = []
         for room_id, room in response.rooms.join.items():
             sources = [event.source for event in room.timeline.events]
             if room.timeline.limited and since and room.timeline.prev_batch:
@@ -186,9 +186,9 @@ class MatrixGateway:
         room = self.client.rooms.get(room_id)
         return room.power_levels.get_user_level(user_id) if room else 0
 
-    def _convert(self, room_id: str, sources: Iterable[dict[str, Any]]) -> list[Message | Reaction]:
+    def _convert(self, room_id: str, sources: Iterable[dict[str, Any]]) -> list[Message | Reaction | Redaction]:
         """Incoming events as plain objects: text messages and reactions of others, nothing else."""
-        items: list[Message | Reaction] = []
+        items: list[Message | Reaction | Redaction] = []
         for source in sources:
             sender = source.get("sender")
             content = source.get("content")
@@ -199,7 +199,10 @@ class MatrixGateway:
                       "timestamp_ms": int(source.get("origin_server_ts", 0)),
                       "sender_power": self.power_level(room_id, sender)}
             kind = source.get("type")
-            if kind == "m.reaction" and relates.get("rel_type") == "m.annotation":
+            redacts = source.get("redacts") or content.get("redacts")
+            if kind == "m.room.redaction" and isinstance(redacts, str):
+                items.append(Redaction(redacts=redacts, **{k: v for k, v in common.items() if k != "sender_power"}))
+            elif kind == "m.reaction" and relates.get("rel_type") == "m.annotation":
                 if isinstance(relates.get("key"), str) and isinstance(relates.get("event_id"), str):
                     items.append(Reaction(key=relates["key"], target_event_id=relates["event_id"], **common))
             elif (kind == "m.room.message" and content.get("msgtype") == "m.text"
@@ -245,7 +248,7 @@ class MatrixGateway:
             "body": reply.text,
             "format": "org.matrix.custom.html",
             "formatted_body": reply.html,
-            "m.mentions": {"user_ids": [outgoing.mention]} if outgoing.mention else {},
+            "m.mentions": {"user_ids": list(outgoing.mentions)} if outgoing.mentions else {},
         }
         if outgoing.in_reply_to:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}

@@ -41,12 +41,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             submitter TEXT NOT NULL,
             source_event_id TEXT UNIQUE,
             status TEXT NOT NULL,
-            announcement_event_id TEXT,
             uid TEXT NOT NULL,
             created_at INTEGER NOT NULL
         )""",
         "CREATE INDEX events_room_start ON events(room_id, start_utc, end_utc)",
-        "CREATE INDEX events_announcement ON events(announcement_event_id)",
         "CREATE UNIQUE INDEX events_room_uid ON events(room_id, uid)",
     ),
     # 2: recurring meetups, with skipped, moved and explicitly given dates
@@ -95,6 +93,50 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             created_at INTEGER NOT NULL
         )""",
         "CREATE INDEX deadlines_room_end ON deadlines(room_id, end_date)",
+    ),
+    # 4: announcements (bot messages people react to), RSVPs, reminder lead times, ledger and outbox
+    (
+        """CREATE TABLE announcements (
+            message_event_id TEXT PRIMARY KEY,
+            room_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('event', 'meetup')),
+            item_id INTEGER NOT NULL,
+            occurrence TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX announcements_item ON announcements(kind, item_id)",
+        """CREATE TABLE rsvps (
+            room_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            item_id INTEGER NOT NULL,
+            occurrence TEXT NOT NULL DEFAULT '',
+            user_id TEXT NOT NULL,
+            reaction_event_id TEXT NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (kind, item_id, occurrence, user_id)
+        )""",
+        "ALTER TABLE rooms ADD COLUMN event_lead_times TEXT",
+        "ALTER TABLE rooms ADD COLUMN meetup_lead_times TEXT",
+        """CREATE TABLE reminder_ledger (
+            key TEXT PRIMARY KEY,
+            room_id TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'skipped')),
+            txn_id TEXT,
+            recorded_at INTEGER NOT NULL
+        )""",
+        """CREATE TABLE outbox (
+            txn_id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL UNIQUE,
+            room_id TEXT NOT NULL,
+            body TEXT NOT NULL,
+            html TEXT NOT NULL,
+            mentions TEXT NOT NULL,
+            announce_kind TEXT,
+            announce_item INTEGER,
+            announce_occurrence TEXT,
+            created_at INTEGER NOT NULL,
+            sent_event_id TEXT
+        )""",
+        "CREATE INDEX outbox_unsent ON outbox(sent_event_id, seq)",
     ),
 )
 

@@ -53,7 +53,7 @@ class Outgoing:
     reply: Reply
     txn_id: str
     in_reply_to: str | None = None
-    mention: str | None = None
+    mentions: tuple[str, ...] = ()
     attachment: Attachment | None = None
 
 
@@ -76,7 +76,7 @@ class SyncBatch:
     """What one sync brought, in timeline order per room, with gaps already filled."""
 
     next_batch: str
-    items: tuple[Message | Reaction | Joined, ...] = ()
+    items: tuple[Message | Reaction | Redaction | Joined, ...] = ()
     invites: tuple[Invite, ...] = ()
     left: tuple[str, ...] = ()
 
@@ -108,7 +108,6 @@ class Event:
     submitter: str = ""
     source_event_id: str | None = None
     status: EventStatus = EventStatus.APPROVED
-    announcement_event_id: str | None = None
     uid: str = ""
     created_at: datetime | None = field(default=None, compare=False)
 
@@ -173,3 +172,34 @@ class Attachment:
     filename: str
     mimetype: str
     data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Something in a room was redacted (e.g. a reaction withdrawn)."""
+
+    room_id: str
+    event_id: str
+    sender: str
+    redacts: str
+    timestamp_ms: int
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a bot message announces: an event, or one date of a meetup (occurrence = local ISO start)."""
+
+    kind: str
+    item_id: int
+    occurrence: str = ""
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    """A message waiting in the outbox; its transaction id makes sending it twice harmless."""
+
+    txn_id: str
+    room_id: str
+    reply: Reply
+    mentions: tuple[str, ...] = ()
+    announces: Target | None = None

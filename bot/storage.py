@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.migrations import MIGRATIONS, SCHEMA_VERSION
-from bot.models import Deadline, Event, EventStatus, Meetup
+from bot.models import Deadline, Event, EventStatus, Meetup, QueuedMessage, Reply, Target
 
 
 class StorageError(Exception):
@@ -30,11 +31,17 @@ class RoomSettings:
     room_id: str
     approval: bool = False
     timezone: str | None = None
+    event_lead_times: tuple[int, ...] | None = None
+    meetup_lead_times: tuple[int, ...] | None = None
+
+
+def _seconds_list(text: str | None) -> tuple[int, ...] | None:
+    return tuple(json.loads(text)) if text is not None else None
 
 
 _EVENT_COLUMNS = (
     "id, room_id, title, start_local, end_local, all_day, timezone, place, online, online_url, link, "
-    "geo_lat, geo_lon, description, submitter, source_event_id, status, announcement_event_id, uid, created_at"
+    "geo_lat, geo_lon, description, submitter, source_event_id, status, uid, created_at"
 )
 
 
@@ -105,7 +112,7 @@ def _event_from_row(row: aiosqlite.Row) -> Event:
         place=row["place"], online=bool(row["online"]), online_url=row["online_url"], link=row["link"],
         geo=geo, description=row["description"], submitter=row["submitter"],
         source_event_id=row["source_event_id"], status=EventStatus(row["status"]),
-        announcement_event_id=row["announcement_event_id"], uid=row["uid"],
+        uid=row["uid"],
         created_at=datetime.fromtimestamp(row["created_at"], UTC),
     )
 
@@ -121,7 +128,6 @@ def _event_values(event: Event) -> dict[str, Any]:
         "geo_lat": event.geo[0] if event.geo else None, "geo_lon": event.geo[1] if event.geo else None,
         "description": event.description, "submitter": event.submitter,
         "source_event_id": event.source_event_id, "status": event.status.value,
-        "announcement_event_id": event.announcement_event_id,
     }
 
 
@@ -230,17 +236,26 @@ class Storage:
         return row["joined_at_ms"] if row else None
 
     async def room_settings(self, room_id: str) -> RoomSettings:
-        row = await self._fetchone("SELECT approval, timezone FROM rooms WHERE room_id = ?", (room_id,))
+        row = await self._fetchone("SELECT * FROM rooms WHERE room_id = ?", (room_id,))
         if row is None:
             return RoomSettings(room_id)
-        return RoomSettings(room_id, approval=bool(row["approval"]), timezone=row["timezone"])
+        return RoomSettings(room_id, approval=bool(row["approval"]), timezone=row["timezone"],
+                            event_lead_times=_seconds_list(row["event_lead_times"]),
+                            meetup_lead_times=_seconds_list(row["meetup_lead_times"]))
+
+    async def all_room_settings(self) -> list[RoomSettings]:
+        return [await self.room_settings(row["room_id"]) for row in await self._fetchall("SELECT room_id FROM rooms")]
 
     async def save_room_settings(self, settings: RoomSettings) -> None:
+        leads = [None if value is None else json.dumps(list(value))
+                 for value in (settings.event_lead_times, settings.meetup_lead_times)]
         async with self.transaction() as db:
             await db.execute(
-                "INSERT INTO rooms(room_id, joined_at_ms, approval, timezone) VALUES (?, 0, ?, ?) "
-                "ON CONFLICT(room_id) DO UPDATE SET approval = excluded.approval, timezone = excluded.timezone",
-                (settings.room_id, int(settings.approval), settings.timezone),
+                "INSERT INTO rooms(room_id, joined_at_ms, approval, timezone, event_lead_times, meetup_lead_times) "
+                "VALUES (?, 0, ?, ?, ?, ?) ON CONFLICT(room_id) DO UPDATE SET approval = excluded.approval, "
+                "timezone = excluded.timezone, event_lead_times = excluded.event_lead_times, "
+                "meetup_lead_times = excluded.meetup_lead_times",
+                (settings.room_id, int(settings.approval), settings.timezone, *leads),
             )
 
     # -- events --
@@ -274,11 +289,11 @@ class Storage:
                                    (room_id, event_id))
         return _event_from_row(row) if row else None
 
-    async def event_by_announcement(self, room_id: str, announcement_event_id: str) -> Event | None:
-        row = await self._fetchone(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? AND announcement_event_id = ?",
-            (room_id, announcement_event_id))
-        return _event_from_row(row) if row else None
+    async def event_by_announcement(self, room_id: str, message_event_id: str) -> Event | None:
+        target = await self.announced(room_id, message_event_id)
+        if target is None or target.kind != "event":
+            return None
+        return await self.get_event(room_id, target.item_id)
 
     async def list_events(self, room_id: str, *, start: datetime | None = None, end: datetime | None = None,
                           statuses: Iterable[EventStatus] = (EventStatus.APPROVED,)) -> list[Event]:
@@ -322,6 +337,8 @@ class Storage:
     async def delete_event(self, room_id: str, event_id: int) -> bool:
         async with self.transaction() as db:
             cursor = await db.execute("DELETE FROM events WHERE room_id = ? AND id = ?", (room_id, event_id))
+            await db.execute("DELETE FROM rsvps WHERE kind = 'event' AND item_id = ? AND room_id = ?",
+                             (event_id, room_id))
             return cursor.rowcount > 0
 
 
@@ -387,6 +404,8 @@ class Storage:
     async def delete_meetup(self, room_id: str, meetup_id: int) -> bool:
         async with self.transaction() as db:
             cursor = await db.execute("DELETE FROM meetups WHERE room_id = ? AND id = ?", (room_id, meetup_id))
+            await db.execute("DELETE FROM rsvps WHERE kind = 'meetup' AND item_id = ? AND room_id = ?",
+                             (meetup_id, room_id))
             return cursor.rowcount > 0
 
     # -- deadlines --
@@ -438,3 +457,106 @@ class Storage:
         rows = await self._fetchall("SELECT room_id FROM events UNION SELECT room_id FROM meetups "
                                     "UNION SELECT room_id FROM deadlines ORDER BY room_id")
         return [row["room_id"] for row in rows]
+
+    # -- announcements and RSVPs --
+
+    async def announce(self, room_id: str, message_event_id: str, target: Target) -> None:
+        """Remember that a bot message announces an event or a meetup date (reactions to it are RSVPs)."""
+        async with self.transaction() as db:
+            await db.execute("INSERT OR IGNORE INTO announcements(message_event_id, room_id, kind, item_id, "
+                             "occurrence) VALUES (?, ?, ?, ?, ?)",
+                             (message_event_id, room_id, target.kind, target.item_id, target.occurrence))
+
+    async def announced(self, room_id: str, message_event_id: str) -> Target | None:
+        row = await self._fetchone("SELECT kind, item_id, occurrence FROM announcements "
+                                   "WHERE room_id = ? AND message_event_id = ?", (room_id, message_event_id))
+        return Target(row["kind"], row["item_id"], row["occurrence"]) if row else None
+
+    async def add_rsvp(self, room_id: str, target: Target, user_id: str, reaction_event_id: str) -> bool:
+        """Record a yes; False when the user had already said yes."""
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "INSERT OR IGNORE INTO rsvps(room_id, kind, item_id, occurrence, user_id, reaction_event_id, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (room_id, target.kind, target.item_id, target.occurrence, user_id, reaction_event_id,
+                 int(time.time())))
+            return cursor.rowcount > 0
+
+    async def withdraw_rsvp(self, room_id: str, reaction_event_id: str) -> bool:
+        """The reaction was redacted: its yes no longer counts."""
+        async with self.transaction() as db:
+            cursor = await db.execute("DELETE FROM rsvps WHERE room_id = ? AND reaction_event_id = ?",
+                                      (room_id, reaction_event_id))
+            return cursor.rowcount > 0
+
+    async def rsvps(self, room_id: str, target: Target) -> list[str]:
+        """Who said yes, in the order they did."""
+        rows = await self._fetchall("SELECT user_id FROM rsvps WHERE room_id = ? AND kind = ? AND item_id = ? "
+                                    "AND occurrence = ? ORDER BY created_at, rowid",
+                                    (room_id, target.kind, target.item_id, target.occurrence))
+        return [row["user_id"] for row in rows]
+
+    # -- reminders: ledger and outbox --
+
+    async def ledger_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these reminder keys were already queued or skipped."""
+        wanted = list(keys)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = await self._fetchall(
+                f"SELECT key FROM reminder_ledger WHERE key IN ({', '.join('?' * len(chunk))})", chunk)
+            found.update(row["key"] for row in rows)
+        return found
+
+    async def queue_messages(self, messages: list[QueuedMessage],
+                             ledger: Iterable[tuple[str, str, str, str | None]] = ()) -> None:
+        """Queue messages and record ledger entries (key, room_id, state, txn_id) in one transaction."""
+        now = int(time.time())
+        async with self.transaction() as db:
+            row = await self._fetchone("SELECT coalesce(max(seq), 0) AS seq FROM outbox")
+            seq = row["seq"] if row else 0
+            for message in messages:
+                seq += 1
+                target = message.announces
+                await db.execute(
+                    "INSERT OR IGNORE INTO outbox(txn_id, seq, room_id, body, html, mentions, announce_kind, "
+                    "announce_item, announce_occurrence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (message.txn_id, seq, message.room_id, message.reply.text, message.reply.html,
+                     json.dumps(list(message.mentions)), target.kind if target else None,
+                     target.item_id if target else None, target.occurrence if target else None, now))
+            await db.executemany(
+                "INSERT OR IGNORE INTO reminder_ledger(key, room_id, state, txn_id, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(*entry, now) for entry in ledger])
+
+    async def unsent_messages(self) -> list[QueuedMessage]:
+        rows = await self._fetchall("SELECT * FROM outbox WHERE sent_event_id IS NULL ORDER BY seq")
+        return [QueuedMessage(
+            txn_id=row["txn_id"], room_id=row["room_id"], reply=Reply(row["body"], row["html"]),
+            mentions=tuple(json.loads(row["mentions"])),
+            announces=Target(row["announce_kind"], row["announce_item"], row["announce_occurrence"] or "")
+            if row["announce_kind"] else None) for row in rows]
+
+    async def mark_sent(self, message: QueuedMessage, sent_event_id: str) -> None:
+        """The message is out: note its event id and, if it announces something, remember that too."""
+        async with self.transaction() as db:
+            await db.execute("UPDATE outbox SET sent_event_id = ? WHERE txn_id = ?", (sent_event_id, message.txn_id))
+            if message.announces is not None:
+                target = message.announces
+                await db.execute("INSERT OR IGNORE INTO announcements(message_event_id, room_id, kind, item_id, "
+                                 "occurrence) VALUES (?, ?, ?, ?, ?)",
+                                 (sent_event_id, message.room_id, target.kind, target.item_id, target.occurrence))
+
+    async def upcoming_events(self, start: datetime, end: datetime,
+                              statuses: Iterable[EventStatus] = (EventStatus.APPROVED,)) -> list[Event]:
+        """Events of every room starting in [start, end)."""
+        wanted = [status.value for status in statuses]
+        rows = await self._fetchall(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE start_utc >= ? AND start_utc < ? "
+            f"AND status IN ({', '.join('?' * len(wanted))}) ORDER BY start_utc, id",
+            (int(start.timestamp()), int(end.timestamp()), *wanted))
+        return [_event_from_row(row) for row in rows]
+
+    async def all_meetups(self) -> list[Meetup]:
+        return await self._meetups("1 = 1", ())

@@ -6,6 +6,7 @@ import html
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import nh3
 
@@ -35,6 +36,12 @@ class Rich:
     @classmethod
     def code(cls, value: str) -> Rich:
         return cls(value, f"<code>{html.escape(value, quote=True)}</code>")
+
+    @classmethod
+    def mention(cls, user_id: str) -> Rich:
+        """A user pill: the user id as text, a matrix.to link in HTML."""
+        href = "https://matrix.to/#/" + quote(user_id, safe="@:")
+        return cls(user_id, f'<a href="{html.escape(href, quote=True)}">{html.escape(user_id, quote=True)}</a>')
 
     @classmethod
     def join(cls, parts: Iterable[Rich], separator: str = "\n") -> Rich:

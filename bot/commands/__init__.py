@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.i18n import Translator
-from bot.models import Attachment, Message, Reaction
+from bot.models import Attachment, Message, Reaction, Redaction
 from bot.storage import RoomSettings, Storage
 from bot.text import Rich
 
@@ -34,7 +34,7 @@ class UsageError(Exception):
 class Context:
     """Everything a handler may use; handlers never touch nio."""
 
-    message: Message | Reaction
+    message: Message | Reaction | Redaction
     storage: Storage
     config: Config
     settings: RoomSettings
@@ -74,6 +74,7 @@ class Answer:
 
 Handler = Callable[[Context, str], Awaitable[Rich | Answer]]
 ReactionHandler = Callable[[Context, Reaction], Awaitable[Rich | Answer | None]]
+RedactionHandler = Callable[[Context, Redaction], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,11 @@ class Command:
 class Registry:
     """All commands by name and alias."""
 
-    def __init__(self, commands: list[Command], reactions: Mapping[str, ReactionHandler] | None = None) -> None:
+    def __init__(self, commands: list[Command], reactions: Mapping[str, ReactionHandler] | None = None,
+                 on_redaction: RedactionHandler | None = None) -> None:
         self.commands = tuple(commands)
         self.reactions: Mapping[str, ReactionHandler] = reactions or {}
+        self.on_redaction = on_redaction
         self._by_name: dict[str, Command] = {}
         for command in commands:
             for name in command.names:

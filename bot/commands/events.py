@@ -10,7 +10,7 @@ from babel.dates import format_date
 
 from bot.commands import Answer, Command, Context, UsageError, UserError
 from bot.commands.common import field_error, read_number, read_title, read_when
-from bot.models import Event, EventStatus, Reaction
+from bot.models import Event, EventStatus, QueuedMessage, Reaction, Target
 from bot.parsing.fields import (
     EVENT_FIELDS,
     FieldError,
@@ -20,6 +20,7 @@ from bot.parsing.fields import (
     split_fields,
 )
 from bot.parsing.months import MonthError, parse_month
+from bot.reminders import reminder_txn
 from bot.text import Rich
 
 LIST_LIMIT = 30
@@ -118,7 +119,7 @@ async def add_event(context: Context, args: str) -> Answer:
         body += Rich.plain("\n") + t("event_pending_note", prefix=context.prefix, number=event.id)
 
     async def remember_announcement(sent_event_id: str) -> None:
-        await context.storage.update_event(replace(event, announcement_event_id=sent_event_id))
+        await context.storage.announce(event.room_id, sent_event_id, Target("event", event.id))
 
     return Answer(body, on_sent=remember_announcement)
 
@@ -170,12 +171,26 @@ async def edit_event(context: Context, args: str) -> Rich:
     return context.t("event_updated", number=event.id) + Rich.plain("\n") + describe(context, updated)
 
 
+async def cancelled_notice(context: Context, event: Event) -> None:
+    """Tell those who said yes that the event is off (queued like a reminder, sent once)."""
+    users = await context.storage.rsvps(event.room_id, Target("event", event.id))
+    if not users:
+        return
+    t = context.t
+    body = t("cancelled_notice", title=event.title, when=t.when(event.start, event.end, event.all_day)) + Rich.plain(
+        " ") + Rich.join((Rich.mention(user) for user in users), ", ")
+    await context.storage.queue_messages([QueuedMessage(
+        txn_id=reminder_txn([f"cancelled:{event.room_id}:{event.uid}:{event.start.isoformat()}"]),
+        room_id=event.room_id, reply=body.to_reply(), mentions=tuple(users))])
+
+
 async def cancel_event(context: Context, args: str) -> Rich:
     event = await find_event(context, args)
     context.require_owner_or_moderator(event.submitter)
     if event.status == EventStatus.CANCELLED:
         return context.t("event_already_cancelled", number=event.id)
     await context.storage.set_event_status(event, EventStatus.CANCELLED)
+    await cancelled_notice(context, event)
     return context.t("event_cancelled", number=event.id, title=event.title)
 
 
