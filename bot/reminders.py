@@ -133,8 +133,7 @@ def _relative_day(t: Translator, start: datetime, now: datetime) -> str:
 
 def render_reminder(occurrence: Occurrence, rsvps: list[str], now: datetime, t: Translator, *, late: bool) -> Rich:
     """`Erinnerung: Title` / `morgen, Donnerstag, 04.12.2025, 18:00-21:00 (in 1 Tag)` / place, link, who comes."""
-    relative = format_timedelta(occurrence.start - now, add_direction=True, locale=t.language,
-                                threshold=1.1)
+    relative = format_timedelta(occurrence.start - now, add_direction=True, locale=t.language)
     day = _relative_day(t, occurrence.start, now)
     when = f"{day}, " if day else ""
     lines = [t("reminder_head", title=occurrence.title) + (Rich.plain(" ") + t("reminder_late") if late
