@@ -17,6 +17,8 @@ from bot.commands import Registry
 from bot.commands.catalog import build_registry
 from bot.config import Config
 from bot.dispatch import Dispatcher
+from bot.feeds import FeedScheduler
+from bot.http import start_http
 from bot.matrix import MatrixGateway
 from bot.models import Invite, Joined, Message, Outgoing, QueuedMessage, Reaction, Redaction, SyncBatch
 from bot.reminders import ReminderScheduler
@@ -56,8 +58,10 @@ class EventBot:
         self.storage = storage
         self.gateway = gateway
         self.clock = clock
-        self.dispatcher = Dispatcher(registry or build_registry(), storage, config, clock)
         self.scheduler = ReminderScheduler(storage, config, clock, self._send_queued)
+        self.feeds = FeedScheduler(storage, config, clock)
+        self.dispatcher = Dispatcher(registry or build_registry(), storage, config, clock, media=gateway,
+                                     wake=self._wake_tasks)
         self.stopping = asyncio.Event()
         self.ready = asyncio.Event()
 
@@ -65,16 +69,23 @@ class EventBot:
         """Log in, catch up, then sync until stop() is called."""
         await self.gateway.login()
         await self.storage.prune_handled(HANDLED_RETENTION_S)
-        scheduler = asyncio.create_task(self.scheduler.run(self.stopping))
+        tasks = [asyncio.create_task(self.scheduler.run(self.stopping)),
+                 asyncio.create_task(self.feeds.run(self.stopping))]
+        http = await start_http(self.config.http, self.storage) if self.config.http.enabled else None
         try:
             await self._sync_loop(await self.storage.get_value("sync.token"))
         finally:
             self.stopping.set()
-            try:
-                await asyncio.wait_for(scheduler, SHUTDOWN_GRACE_S)
-            except TimeoutError:
-                log.warning("reminder sending did not finish within %.0f s; the rest is sent after restart",
-                            SHUTDOWN_GRACE_S)
+            if http is not None:
+                await http.cleanup()
+            _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_S)
+            for task in pending:
+                log.warning("%s did not finish within %.0f s; it resumes after restart", task, SHUTDOWN_GRACE_S)
+                task.cancel()
+
+    def _wake_tasks(self) -> None:
+        self.scheduler.wake()
+        self.feeds.wake()
 
     async def _sync_loop(self, since: str | None) -> None:
         backoff = 1.0

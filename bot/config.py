@@ -78,15 +78,36 @@ class RemindersConfig:
 
 
 @dataclass(frozen=True)
+class ImportConfig:
+    allowed_hosts: tuple[str, ...] = ()
+    max_bytes: int = 5 * 1024 * 1024
+    feed_interval: str = "6h"
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+@dataclass(frozen=True)
 class Config:
     matrix: MatrixConfig
     bot: BotConfig
     roundup: RoundupConfig = RoundupConfig()
     reminders: RemindersConfig = RemindersConfig()
+    imports: ImportConfig = ImportConfig()
+    http: HttpConfig = HttpConfig()
 
 
 _SECTIONS: dict[str, type] = {"matrix": MatrixConfig, "bot": BotConfig, "roundup": RoundupConfig,
-                              "reminders": RemindersConfig}
+                              "reminders": RemindersConfig, "import": ImportConfig, "http": HttpConfig}
 _LEAD = re.compile(r"^[1-9]\d{0,3}[smhdw]$")
 _ENV_SECRETS = {"password": "EVENTBOT_PASSWORD", "access_token": "EVENTBOT_ACCESS_TOKEN"}
 
@@ -161,6 +182,18 @@ def _check_roundup(roundup: dict[str, Any], problems: list[str]) -> None:
         problems.append(f"roundup.calendar_url: must start with http:// or https://, got {url!r}")
 
 
+def _check_import_http(imports: dict[str, Any], http: dict[str, Any], problems: list[str]) -> None:
+    if imports.get("max_bytes", 1) < 1:
+        problems.append("import.max_bytes: must be at least 1")
+    if not _LEAD.match(imports.get("feed_interval", "6h")):
+        problems.append(f"import.feed_interval: {imports['feed_interval']!r} not like \"30m\", \"6h\", \"1d\"")
+    if not 0 < http.get("port", 8080) < 65536:
+        problems.append("http.port: must be between 1 and 65535")
+    url = http.get("public_url", "")
+    if url and not url.startswith(("http://", "https://")):
+        problems.append(f"http.public_url: must start with http:// or https://, got {url!r}")
+
+
 def _check_reminders(reminders: dict[str, Any], problems: list[str]) -> None:
     for key in ("lead_times", "meetup_lead_times"):
         bad = [lead for lead in reminders.get(key, ()) if not _LEAD.match(lead)]
@@ -215,12 +248,14 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path, env: Mapping[str, st
     _check_values(matrix, bot, problems)
     _check_roundup(sections["roundup"], problems)
     _check_reminders(sections["reminders"], problems)
+    _check_import_http(sections["import"], sections["http"], problems)
     if problems:
         raise ConfigError(source, problems)
     data_dir = bot.get("data_dir", BotConfig.data_dir)
     bot["data_dir"] = data_dir if data_dir.is_absolute() else (base_dir / data_dir).resolve()
     return Config(matrix=MatrixConfig(**matrix), bot=BotConfig(**bot), roundup=RoundupConfig(**sections["roundup"]),
-                  reminders=RemindersConfig(**sections["reminders"]))
+                  reminders=RemindersConfig(**sections["reminders"]), imports=ImportConfig(**sections["import"]),
+                  http=HttpConfig(**sections["http"]))
 
 
 def load_config(path: Path | str, env: Mapping[str, str] | None = None) -> Config:

@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.commands import Answer, Command, Context, Registry, UsageError, UserError
+from bot.commands import Answer, Command, Context, Media, Registry, UsageError, UserError
 from bot.config import Config
 from bot.i18n import Translator
 from bot.models import Message, Reaction, Redaction
@@ -57,8 +57,11 @@ def reference_code() -> str:
 class Dispatcher:
     """Turns messages into answers; never raises for anything a handler does."""
 
-    def __init__(self, registry: Registry, storage: Storage, config: Config, clock: Callable[[], datetime]) -> None:
+    def __init__(self, registry: Registry, storage: Storage, config: Config, clock: Callable[[], datetime],
+                 media: Media | None = None, wake: Callable[[], None] = lambda: None) -> None:
         self.registry = registry
+        self.media = media
+        self.wake = wake
         self.storage = storage
         self.config = config
         self.clock = clock
@@ -115,7 +118,7 @@ class Dispatcher:
         try:
             settings = await self.storage.room_settings(item.room_id)
             context = Context(message=item, storage=self.storage, config=self.config, settings=settings,
-                              now=self.clock(), t=t, registry=self.registry)
+                              now=self.clock(), t=t, registry=self.registry, media=self.media, wake=self.wake)
             result = await call(context)
         except UserError as exc:
             return Answer(exc.message)

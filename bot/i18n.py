@@ -278,6 +278,62 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "de": "„{value}“ ist keine Vorlaufzeit. Beispiele: `30m`, `1h`, `1d`, `1w`.",
         "en": "\u201c{value}\u201d is not a lead time. Examples: `30m`, `1h`, `1d`, `1w`.",
     },
+    # calendars in and out
+    "import_report": {
+        "de": "Import: {added} neu, {updated} aktualisiert, {unchanged} unverändert, {duplicates} doppelt in der "
+              "Datei, {skipped} übersprungen, {cancelled} abgesagt (aus dem Feed verschwunden).",
+        "en": "Import: {added} added, {updated} updated, {unchanged} unchanged, {duplicates} duplicated in the file, "
+              "{skipped} skipped, {cancelled} cancelled (gone from the feed).",
+    },
+    "import_skipped": {"de": "Übersprungen: {title} ({reason})", "en": "Skipped: {title} ({reason})"},
+    "import_bad_file": {
+        "de": "Diese Datei kann ich nicht als Kalender lesen ({detail}); es wurde nichts geändert.",
+        "en": "I cannot read this file as a calendar ({detail}); nothing was changed.",
+    },
+    "import_no_source": {
+        "de": "Woher? Eine https-URL angeben, eine .ics-Datei mit `{prefix}event import` als Beschreibung senden "
+              "oder auf eine Nachricht mit .ics-Datei antworten.",
+        "en": "From where? Give an https URL, send an .ics file with `{prefix}event import` as its caption, or reply "
+              "to a message carrying an .ics file.",
+    },
+    "fetch_bad_url": {"de": "„{detail}“ ist keine http(s)-URL.", "en": "\u201c{detail}\u201d is not an http(s) URL."},
+    "fetch_blocked_address": {
+        "de": "{detail} zeigt auf ein internes Netz; solche Adressen rufe ich nicht ab.",
+        "en": "{detail} points into a private network; I do not fetch such addresses.",
+    },
+    "fetch_too_large": {
+        "de": "Die Datei ist größer als {detail} Bytes.", "en": "The file is larger than {detail} bytes.",
+    },
+    "fetch_timeout": {"de": "Keine Antwort nach {detail} s.", "en": "No answer after {detail} s."},
+    "fetch_http_status": {"de": "Der Server antwortete mit HTTP {detail}.", "en": "The server answered HTTP {detail}."},
+    "fetch_too_many_redirects": {
+        "de": "Mehr als {detail} Weiterleitungen.", "en": "More than {detail} redirects.",
+    },
+    "fetch_unreachable": {"de": "{detail} ist nicht erreichbar.", "en": "{detail} cannot be reached."},
+    "fetch_download": {
+        "de": "Die Datei ließ sich nicht laden: {detail}", "en": "The file could not be loaded: {detail}",
+    },
+    "feed_added": {
+        "de": "Feed **#{number}** abonniert (alle {interval}): {url}",
+        "en": "Subscribed to feed **#{number}** (every {interval}): {url}",
+    },
+    "feed_exists": {"de": "Diesen Feed gibt es schon als **#{number}**.", "en": "That feed exists as **#{number}**."},
+    "feeds_none": {"de": "Keine abonnierten Feeds.", "en": "No subscribed feeds."},
+    "feeds_header": {"de": "**Abonnierte Feeds**", "en": "**Subscribed feeds**"},
+    "feed_not_found": {"de": "In diesem Raum gibt es keinen Feed #{number}.", "en": "No feed #{number} in this room."},
+    "feed_removed": {"de": "Feed **#{number}** abbestellt.", "en": "Unsubscribed from feed **#{number}**."},
+    "feed_never": {"de": "noch nie abgerufen", "en": "never fetched"},
+    "feed_error": {"de": "Fehler: {error}", "en": "error: {error}"},
+    "calendar_url": {
+        "de": "Kalender dieses Raums zum Abonnieren: {url}\n(Wer die Adresse kennt, sieht die Termine; "
+              "`{prefix}calendar rotate` erzeugt eine neue.)",
+        "en": "This room's calendar to subscribe to: {url}\n(Anyone with the address sees the events; "
+              "`{prefix}calendar rotate` makes a new one.)",
+    },
+    "calendar_disabled": {
+        "de": "Der Kalender-Feed ist nicht eingeschaltet (`[http] enabled = true` in der Konfiguration).",
+        "en": "The calendar feed is switched off (`[http] enabled = true` in the configuration).",
+    },
     # settings
     "settings_show": {
         "de": "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}",

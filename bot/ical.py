@@ -34,6 +34,10 @@ class CalendarEntry:
     geo: tuple[float, float] | None
     description: str | None
     rrule: str | None
+    exdates: tuple[datetime, ...] = ()
+    rdates: tuple[datetime, ...] = ()
+    rule_text: str | None = None
+    city: str | None = None
 
 
 def _text(component: icalendar.Component, name: str) -> str | None:
@@ -90,12 +94,26 @@ def _entry(component: icalendar.Component, zone: tzinfo) -> CalendarEntry:
         end = None
     place, online = parse_place(_text(component, "LOCATION") or "")
     rrule = component.get("RRULE")
+    exdates = tuple(_moment(value, zone)[0] for value in _date_list(component, "EXDATE"))
+    rdates = tuple(_moment(value, zone)[0] for value in _date_list(component, "RDATE"))
     uid = _text(component, "UID") or _derived_uid(title, start, place)
     return CalendarEntry(
         uid=uid, title=clean_text(title), start=start, end=end, all_day=all_day, place=place or None,
         online=online, link=_link(component), geo=_geo(component), description=_text(component, "DESCRIPTION"),
-        rrule=rrule.to_ical().decode() if rrule is not None else None,
+        rrule=rrule.to_ical().decode() if rrule is not None else None, exdates=exdates, rdates=rdates,
+        rule_text=_text(component, "X-EVENTBOT-RULE-TEXT"), city=_text(component, "X-EVENTBOT-CITY"),
     )
+
+
+def _date_list(component: icalendar.Component, name: str) -> list[date | datetime]:
+    """All values of EXDATE or RDATE (each property may repeat and hold several values)."""
+    values = component.get(name)
+    if values is None:
+        return []
+    found: list[date | datetime] = []
+    for prop in values if isinstance(values, list) else [values]:
+        found += [item.dt for item in getattr(prop, "dts", [])]
+    return found
 
 
 def _derived_uid(title: str, start: datetime, place: str | None) -> str:
@@ -132,12 +150,15 @@ def event_from_entry(entry: CalendarEntry, *, room_id: str, submitter: str) -> E
                  geo=entry.geo, description=entry.description, submitter=submitter, uid=entry.uid)
 
 
-def _calendar(event: icalendar.Event) -> bytes:
+def _calendar(components: list[icalendar.Event], name: str | None = None) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add_component(event)
+    if name:
+        calendar.add("X-WR-CALNAME", name)
+    for component in components:
+        calendar.add_component(component)
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
@@ -162,9 +183,14 @@ def _common(vevent: icalendar.Event, uid: str, title: str, place: str | None, on
 
 def event_ics(event: Event, stamp: datetime) -> bytes:
     """One event as a complete calendar (VTIMEZONE included)."""
+    return _calendar([event_vevent(event, stamp)])
+
+
+def event_vevent(event: Event, stamp: datetime) -> icalendar.Event:
+    """An event's VEVENT; DTSTAMP is when it was stored (stable across exports), else `stamp`."""
     vevent = icalendar.Event()
     _common(vevent, event.uid, event.title, event.place, event.online, event.link, event.geo, event.description,
-            stamp)
+            event.created_at or stamp)
     if event.all_day:
         vevent.add("DTSTART", event.start.date())
         vevent.add("DTEND", (event.end or event.start).date() + timedelta(days=1))
@@ -174,10 +200,25 @@ def event_ics(event: Event, stamp: datetime) -> bytes:
             vevent.add("DTEND", event.end)
     if event.online_url:
         vevent.add("X-EVENTBOT-STREAM", event.online_url)
-    return _calendar(vevent)
+    if event.status.value == "cancelled":
+        vevent.add("STATUS", "CANCELLED")
+    return vevent
 
 
 def meetup_ics(meetup: Meetup, stamp: datetime) -> bytes | None:
+    """A meetup as a complete calendar; None when it has no dates at all."""
+    vevent = meetup_vevent(meetup, stamp)
+    return _calendar([vevent]) if vevent is not None else None
+
+
+def room_ics(events: list[Event], meetups: list[Meetup], stamp: datetime, name: str) -> bytes:
+    """A room's events and meetups as one calendar, for subscriptions."""
+    components = [event_vevent(event, stamp) for event in events]
+    components += [v for v in (meetup_vevent(meetup, stamp) for meetup in meetups) if v is not None]
+    return _calendar(components, name=name)
+
+
+def meetup_vevent(meetup: Meetup, stamp: datetime) -> icalendar.Event | None:
     """A meetup with its RRULE, skipped dates (EXDATE) and moved or explicit dates (RDATE); None without dates."""
     zone = meetup.zone
     extra = sorted([*meetup.extra, *meetup.moved.values()])
@@ -190,6 +231,8 @@ def meetup_ics(meetup: Meetup, stamp: datetime) -> bytes | None:
     vevent = icalendar.Event()
     _common(vevent, meetup.uid, meetup.name, meetup.place, meetup.online, meetup.link, meetup.geo,
             meetup.rule_text, stamp)
+    vevent.add("X-EVENTBOT-RULE-TEXT", meetup.rule_text)
+    vevent.add("X-EVENTBOT-CITY", meetup.city)
     vevent.add("DTSTART", start)
     if meetup.end_time:
         end = datetime.combine(start.date(), meetup.end_time, zone)
@@ -202,4 +245,4 @@ def meetup_ics(meetup: Meetup, stamp: datetime) -> bytes | None:
     rdates = [moment for moment in extra if moment != start]
     if rdates:
         vevent.add("RDATE", rdates)
-    return _calendar(vevent)
+    return vevent

@@ -10,9 +10,11 @@ from typing import Any
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    DownloadResponse,
     JoinError,
     LoginError,
     MessageDirection,
+    RoomGetEventResponse,
     RoomMessagesError,
     RoomSendResponse,
     SyncError,
@@ -39,6 +41,10 @@ SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
     "account_data": {"not_types": ["*"]},
 }
+
+
+class MediaError(Exception):
+    """A file could not be fetched from the media repository."""
 
 
 class MatrixLoginError(Exception):
@@ -205,12 +211,34 @@ class MatrixGateway:
             elif kind == "m.reaction" and relates.get("rel_type") == "m.annotation":
                 if isinstance(relates.get("key"), str) and isinstance(relates.get("event_id"), str):
                     items.append(Reaction(key=relates["key"], target_event_id=relates["event_id"], **common))
-            elif (kind == "m.room.message" and content.get("msgtype") == "m.text"
+            elif (kind == "m.room.message" and content.get("msgtype") in ("m.text", "m.file")
                   and isinstance(content.get("body"), str) and relates.get("rel_type") != "m.replace"):
                 reply_to = relates.get("m.in_reply_to", {}).get("event_id") if isinstance(
                     relates.get("m.in_reply_to"), dict) else None
-                items.append(Message(body=strip_reply_fallback(content["body"]), reply_to=reply_to, **common))
+                body, attachment = strip_reply_fallback(content["body"]), None
+                if content.get("msgtype") == "m.file":
+                    # a file's caption is its body when a separate filename is given (MSC2530)
+                    attachment = content.get("url") if isinstance(content.get("url"), str) else None
+                    body = body if content.get("filename") not in (None, body) else ""
+                items.append(Message(body=body, reply_to=reply_to, attachment=attachment, **common))
         return items
+
+    async def download(self, mxc: str, max_bytes: int) -> bytes:
+        """A file from the media repository (refused above max_bytes)."""
+        response = await self.client.download(mxc)
+        if not isinstance(response, DownloadResponse):
+            raise MediaError(getattr(response, "message", "download failed"))
+        if len(response.body) > max_bytes:
+            raise MediaError(f"larger than {max_bytes} bytes")
+        return response.body
+
+    async def attachment_of(self, room_id: str, event_id: str) -> str | None:
+        """The mxc URL of the file in a room's message, if it carries one."""
+        response = await self.client.room_get_event(room_id, event_id)
+        if not isinstance(response, RoomGetEventResponse):
+            return None
+        content = response.event.source.get("content", {})
+        return content.get("url") if content.get("msgtype") == "m.file" else None
 
     async def join(self, room_id: str) -> bool:
         response = await self.client.join(room_id)

@@ -67,10 +67,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             geo_lon REAL,
             submitter TEXT NOT NULL,
             source_event_id TEXT UNIQUE,
-            uid TEXT NOT NULL UNIQUE,
+            uid TEXT NOT NULL,
             created_at INTEGER NOT NULL
         )""",
-        "CREATE INDEX meetups_room ON meetups(room_id)",
+        "CREATE UNIQUE INDEX meetups_room_uid ON meetups(room_id, uid)",
         """CREATE TABLE meetup_dates (
             meetup_id INTEGER NOT NULL REFERENCES meetups(id) ON DELETE CASCADE,
             kind TEXT NOT NULL CHECK (kind IN ('skip', 'move', 'extra')),
@@ -137,6 +137,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             sent_event_id TEXT
         )""",
         "CREATE INDEX outbox_unsent ON outbox(sent_event_id, seq)",
+    ),
+    # 5: subscribed calendar feeds; imported events and meetups remember their feed
+    (
+        """CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            room_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            interval_s INTEGER NOT NULL,
+            added_by TEXT NOT NULL,
+            last_fetch_at INTEGER,
+            last_error TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            UNIQUE (room_id, url)
+        )""",
+        "ALTER TABLE events ADD COLUMN feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL",
+        "ALTER TABLE meetups ADD COLUMN feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL",
+        "ALTER TABLE rooms ADD COLUMN feed_token TEXT",
+        "CREATE UNIQUE INDEX rooms_feed_token ON rooms(feed_token)",
     ),
 )
 

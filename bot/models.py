@@ -21,6 +21,7 @@ class Message:
     timestamp_ms: int
     sender_power: int = 0
     reply_to: str | None = None
+    attachment: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from bot.i18n import Translator
 from bot.models import Event, Meetup, QueuedMessage, Target
 from bot.schedule import meetup_dates
 from bot.storage import RoomSettings, Storage
+from bot.tasks import nap
 from bot.text import Rich
 
 log = logging.getLogger(__name__)
@@ -187,14 +188,7 @@ class ReminderScheduler:
                 next_due = self.clock() + timedelta(seconds=ERROR_RETRY_S)
             if next_due is None:
                 continue  # something was queued: send it first
-            delay = max(0.0, (next_due - self.clock()).total_seconds())
-            waker = asyncio.ensure_future(self._wake.wait())
-            stopper = asyncio.ensure_future(stopping.wait())
-            try:
-                await asyncio.wait({waker, stopper}, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                waker.cancel()
-                stopper.cancel()
+            await nap(self._wake, stopping, (next_due - self.clock()).total_seconds())
 
     async def flush(self) -> None:
         """Send every queued message, in order per room, rooms side by side."""

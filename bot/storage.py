@@ -93,6 +93,17 @@ def _meetup_values(meetup: Meetup) -> dict[str, Any]:
     }
 
 
+async def _write_meetup_dates(db: aiosqlite.Connection, meetup_id: int, meetup: Meetup) -> None:
+    """Replace a meetup's skipped, moved and explicit dates (inside the caller's transaction)."""
+    rows = [("skip", day.isoformat(), None) for day in sorted(meetup.skipped)]
+    rows += [("move", day.isoformat(), moment.strftime("%Y-%m-%dT%H:%M"))
+             for day, moment in sorted(meetup.moved.items())]
+    rows += [("extra", None, moment.strftime("%Y-%m-%dT%H:%M")) for moment in sorted(meetup.extra)]
+    await db.execute("DELETE FROM meetup_dates WHERE meetup_id = ?", (meetup_id,))
+    await db.executemany("INSERT INTO meetup_dates(meetup_id, kind, original_date, start_local) VALUES (?, ?, ?, ?)",
+                         [(meetup_id, *row) for row in rows])
+
+
 def event_over_at(event: Event) -> datetime:
     """The moment an event is over: its end, its start when it has none, midnight after an all-day event."""
     last = event.end or event.start
@@ -129,6 +140,34 @@ def _event_values(event: Event) -> dict[str, Any]:
         "description": event.description, "submitter": event.submitter,
         "source_event_id": event.source_event_id, "status": event.status.value,
     }
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cancelled: int = 0
+    duplicates: int = 0
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: int
+    room_id: str
+    url: str
+    interval_s: int
+    added_by: str
+    last_fetch_at: int | None = None
+    last_error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+_COMPARED_EVENT_FIELDS = ("title", "start_local", "end_local", "all_day", "timezone", "place", "online", "link",
+                          "geo_lat", "geo_lon", "description")
+_COMPARED_MEETUP_FIELDS = ("city", "rule_text", "rrule", "dtstart", "start_time", "end_time", "timezone", "name",
+                           "place", "online", "link", "geo_lat", "geo_lon")
 
 
 class Storage:
@@ -386,17 +425,10 @@ class Storage:
         """Write a meetup's fields and its skipped, moved and explicit dates back."""
         values = _meetup_values(meetup)
         assignments = ", ".join(f"{column} = :{column}" for column in values)
-        zone_dates = [("skip", day.isoformat(), None) for day in sorted(meetup.skipped)]
-        zone_dates += [("move", day.isoformat(), moment.strftime("%Y-%m-%dT%H:%M"))
-                       for day, moment in sorted(meetup.moved.items())]
-        zone_dates += [("extra", None, moment.strftime("%Y-%m-%dT%H:%M")) for moment in sorted(meetup.extra)]
         async with self.transaction() as db:
             await db.execute(f"UPDATE meetups SET {assignments} WHERE id = :id AND room_id = :room_id",
                              {**values, "id": meetup.id})
-            await db.execute("DELETE FROM meetup_dates WHERE meetup_id = ?", (meetup.id,))
-            await db.executemany(
-                "INSERT INTO meetup_dates(meetup_id, kind, original_date, start_local) VALUES (?, ?, ?, ?)",
-                [(meetup.id, *row) for row in zone_dates])
+            await _write_meetup_dates(db, meetup.id, meetup)
         stored = await self.get_meetup(meetup.room_id, meetup.id)
         assert stored is not None
         return stored
@@ -560,3 +592,124 @@ class Storage:
 
     async def all_meetups(self) -> list[Meetup]:
         return await self._meetups("1 = 1", ())
+
+    # -- calendar import and feeds --
+
+    async def import_items(self, room_id: str, events: list[Event], meetups: list[Meetup], *, feed_id: int | None,
+                           now: datetime) -> ImportCounts:
+        """Add or update by UID, all in one transaction; a feed's vanished future events are cancelled."""
+        added = updated = unchanged = duplicates = 0
+        seen: set[str] = set()
+        async with self.transaction() as db:
+            for event in events:
+                if event.uid in seen:
+                    duplicates += 1
+                    continue
+                seen.add(event.uid)
+                values = {**_event_values(event), "feed_id": feed_id, "room_id": room_id}
+                row = await self._fetchone("SELECT * FROM events WHERE room_id = ? AND uid = ?", (room_id, event.uid))
+                if row is None:
+                    twin = await self._fetchone(
+                        "SELECT id FROM events WHERE room_id = ? AND start_utc = ? AND lower(title) = lower(?) "
+                        "AND status NOT IN ('cancelled', 'rejected')", (room_id, values["start_utc"], event.title))
+                    if twin is not None:
+                        unchanged += 1
+                        continue
+                    values.update(uid=event.uid, created_at=int(time.time()))
+                    await db.execute(f"INSERT INTO events({', '.join(values)}) "
+                                     f"VALUES ({', '.join(':' + c for c in values)})", values)
+                    added += 1
+                elif any(row[f] != values[f] for f in _COMPARED_EVENT_FIELDS) or row["status"] == "cancelled":
+                    values["status"] = "approved"
+                    keep = ("submitter", "source_event_id")
+                    assignments = ", ".join(f"{c} = :{c}" for c in values if c not in keep)
+                    await db.execute(f"UPDATE events SET {assignments} WHERE id = :id", {**values, "id": row["id"]})
+                    updated += 1
+                else:
+                    unchanged += 1
+            for meetup in meetups:
+                if meetup.uid in seen:
+                    duplicates += 1
+                    continue
+                seen.add(meetup.uid)
+                values = {**_meetup_values(meetup), "feed_id": feed_id, "room_id": room_id}
+                row = await self._fetchone("SELECT * FROM meetups WHERE room_id = ? AND uid = ?",
+                                           (room_id, meetup.uid))
+                if row is None:
+                    values.update(uid=meetup.uid, created_at=int(time.time()))
+                    cursor = await db.execute(f"INSERT INTO meetups({', '.join(values)}) "
+                                              f"VALUES ({', '.join(':' + c for c in values)})", values)
+                    assert cursor.lastrowid is not None
+                    await _write_meetup_dates(db, cursor.lastrowid, meetup)
+                    added += 1
+                    continue
+                stored = await self._meetups("id = ?", (row["id"],))
+                if any(row[f] != values[f] for f in _COMPARED_MEETUP_FIELDS) or (
+                        stored[0].skipped, stored[0].extra) != (meetup.skipped, meetup.extra):
+                    assignments = ", ".join(f"{c} = :{c}" for c in values if c not in ("submitter", "source_event_id"))
+                    await db.execute(f"UPDATE meetups SET {assignments} WHERE id = :id", {**values, "id": row["id"]})
+                    await _write_meetup_dates(db, row["id"], meetup)
+                    updated += 1
+                else:
+                    unchanged += 1
+            cancelled = 0
+            if feed_id is not None:
+                rows = await self._fetchall("SELECT id, uid FROM events WHERE feed_id = ? AND room_id = ? AND "
+                                            "status = 'approved' AND start_utc >= ?",
+                                            (feed_id, room_id, int(now.timestamp())))
+                vanished = [row["id"] for row in rows if row["uid"] not in seen]
+                await db.executemany("UPDATE events SET status = 'cancelled' WHERE id = ?", [(i,) for i in vanished])
+                cancelled = len(vanished)
+        return ImportCounts(added, updated, unchanged, cancelled, duplicates)
+
+    @staticmethod
+    def _feed(row: aiosqlite.Row) -> Feed:
+        return Feed(id=row["id"], room_id=row["room_id"], url=row["url"], interval_s=row["interval_s"],
+                    added_by=row["added_by"], last_fetch_at=row["last_fetch_at"], last_error=row["last_error"],
+                    etag=row["etag"], last_modified=row["last_modified"])
+
+    async def add_feed(self, room_id: str, url: str, interval_s: int, added_by: str) -> tuple[Feed, bool]:
+        async with self.transaction() as db:
+            existing = await self._fetchone("SELECT * FROM feeds WHERE room_id = ? AND url = ?", (room_id, url))
+            if existing is not None:
+                return self._feed(existing), False
+            cursor = await db.execute("INSERT INTO feeds(room_id, url, interval_s, added_by) VALUES (?, ?, ?, ?)",
+                                      (room_id, url, interval_s, added_by))
+            row = await self._fetchone("SELECT * FROM feeds WHERE id = ?", (cursor.lastrowid,))
+        assert row is not None
+        return self._feed(row), True
+
+    async def feeds(self, room_id: str | None = None) -> list[Feed]:
+        if room_id is None:
+            return [self._feed(row) for row in await self._fetchall("SELECT * FROM feeds ORDER BY id")]
+        rows = await self._fetchall("SELECT * FROM feeds WHERE room_id = ? ORDER BY id", (room_id,))
+        return [self._feed(row) for row in rows]
+
+    async def get_feed(self, room_id: str, feed_id: int) -> Feed | None:
+        row = await self._fetchone("SELECT * FROM feeds WHERE room_id = ? AND id = ?", (room_id, feed_id))
+        return self._feed(row) if row else None
+
+    async def remove_feed(self, room_id: str, feed_id: int) -> bool:
+        async with self.transaction() as db:
+            cursor = await db.execute("DELETE FROM feeds WHERE room_id = ? AND id = ?", (room_id, feed_id))
+            return cursor.rowcount > 0
+
+    async def record_fetch(self, feed: Feed, *, at: int, error: str | None, etag: str | None = None,
+                           last_modified: str | None = None) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE feeds SET last_fetch_at = ?, last_error = ?, etag = coalesce(?, etag), "
+                             "last_modified = coalesce(?, last_modified) WHERE id = ?",
+                             (at, error, etag, last_modified, feed.id))
+
+    async def feed_token(self, room_id: str) -> str | None:
+        row = await self._fetchone("SELECT feed_token FROM rooms WHERE room_id = ?", (room_id,))
+        return row["feed_token"] if row else None
+
+    async def set_feed_token(self, room_id: str, token: str) -> None:
+        async with self.transaction() as db:
+            await db.execute("INSERT INTO rooms(room_id, joined_at_ms, feed_token) VALUES (?, 0, ?) "
+                             "ON CONFLICT(room_id) DO UPDATE SET feed_token = excluded.feed_token", (room_id, token))
+
+    async def room_by_feed_token(self, token: str) -> str | None:
+        row = await self._fetchone("SELECT room_id FROM rooms WHERE feed_token = ?", (token,))
+        return row["room_id"] if row else None

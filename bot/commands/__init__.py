@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
@@ -30,6 +31,14 @@ class UsageError(Exception):
         self.detail = detail
 
 
+class Media(Protocol):
+    """Files from the homeserver's media repository, as handlers see them."""
+
+    async def download(self, mxc: str, max_bytes: int) -> bytes: ...
+
+    async def attachment_of(self, room_id: str, event_id: str) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything a handler may use; handlers never touch nio."""
@@ -41,6 +50,8 @@ class Context:
     now: datetime
     t: Translator
     registry: Registry
+    media: Media | None = None
+    wake: Callable[[], None] = lambda: None
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,0 +1,38 @@
+"""How big each part of the benchmark is: the full run and the quick one (for the smoke test)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sizes:
+    name: str
+    latency_n: int = 100
+    warmup: int = 5
+    burst_users: int = 4
+    burst_per_user: int = 50
+    reminder_events: int = 500
+    reminder_rooms: int = 20
+    # the events start on the first whole minute at least this far ahead; their reminders are due this soon
+    reminder_start_after_s: int = 90
+    reminder_due_in_s: int = 30
+    scale_events: int = 10_000
+    scale_meetups: int = 200
+    scale_rooms: int = 50
+    roundup_sizes: tuple[int, int, int] = (100, 1_000, 10_000)
+    roundup_runs: int = 5
+    list_n: int = 100
+
+    def describe(self) -> str:
+        return (f"{self.name}: latency N={self.latency_n} (warm-up {self.warmup}), burst {self.burst_users}×"
+                f"{self.burst_per_user}, reminders {self.reminder_events} in {self.reminder_rooms} rooms, "
+                f"scale {self.scale_events:,} events / {self.scale_meetups} meetups / {self.scale_rooms} rooms, "
+                f"roundup {' / '.join(f'{n:,}' for n in self.roundup_sizes)} events in a month "
+                f"(median of {self.roundup_runs}), `!event list` N={self.list_n}")
+
+
+FULL = Sizes("full")
+QUICK = Sizes("quick", latency_n=5, warmup=2, burst_users=2, burst_per_user=3, reminder_events=10, reminder_rooms=2,
+              reminder_start_after_s=20, reminder_due_in_s=8, scale_events=200, scale_meetups=5, scale_rooms=3,
+              roundup_sizes=(10, 100, 1_000), roundup_runs=3, list_n=5)

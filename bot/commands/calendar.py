@@ -1,0 +1,207 @@
+"""Calendars in and out: `!event import`, `!feed ...`, `!event ics`, `!meetup ics`, `!calendar`."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from bot.commands import Answer, Command, Context, Handler, UsageError, UserError
+from bot.commands.common import read_number
+from bot.commands.events import find_event
+from bot.commands.meetups import find_meetup
+from bot.feeds import sync_feed
+from bot.fetch import FetchError, check_url, fetch_url
+from bot.ical import CalendarError, event_ics, meetup_ics
+from bot.importer import ImportReport, import_calendar
+from bot.matrix import MediaError
+from bot.models import Attachment
+from bot.reminders import LeadTimeError, format_lead, parse_lead
+from bot.storage import Feed
+from bot.text import Rich
+
+MAX_SKIPPED_SHOWN = 10
+
+
+def _fetch_error(context: Context, error: FetchError) -> UserError:
+    return UserError(context.t(f"fetch_{error.code}", detail=error.detail))
+
+
+def report(context: Context, result: ImportReport) -> Rich:
+    counts = result.counts
+    lines = [context.t("import_report", added=counts.added, updated=counts.updated, unchanged=counts.unchanged,
+                       duplicates=counts.duplicates, skipped=len(result.skipped), cancelled=counts.cancelled)]
+    lines += [context.t("import_skipped", title=title, reason=reason)
+              for title, reason in result.skipped[:MAX_SKIPPED_SHOWN]]
+    return Rich.join(lines)
+
+
+async def _source(context: Context, args: str) -> bytes:
+    """The calendar to import: from a URL, the attached file, or the file of the message replied to."""
+    url = args.strip()
+    limit = context.config.imports.max_bytes
+    if url:
+        try:
+            data, _ = await fetch_url(url, allowed_hosts=context.config.imports.allowed_hosts, max_bytes=limit)
+        except FetchError as error:
+            raise _fetch_error(context, error) from None
+        return data
+    message = context.message
+    mxc = getattr(message, "attachment", None)
+    if mxc is None and getattr(message, "reply_to", None) and context.media is not None:
+        mxc = await context.media.attachment_of(message.room_id, message.reply_to)  # type: ignore[union-attr]
+    if mxc is None or context.media is None:
+        raise UserError(context.t("import_no_source", prefix=context.prefix))
+    try:
+        return await context.media.download(mxc, limit)
+    except MediaError as error:
+        raise UserError(context.t("fetch_download", detail=str(error))) from None
+
+
+async def import_command(context: Context, args: str) -> Rich:
+    context.require_moderator()
+    data = await _source(context, args)
+    try:
+        result = await import_calendar(context.storage, context.message.room_id, data, zone=context.tz,
+                                       submitter=context.message.sender, now=context.now)
+    except CalendarError as error:
+        raise UserError(context.t("import_bad_file", detail=str(error)[:200])) from None
+    context.wake()
+    return report(context, result)
+
+
+async def feed_add(context: Context, args: str) -> Rich:
+    """`<URL> [every 6h]` (also `alle 6h`)."""
+    words = args.split()
+    if not words:
+        raise UsageError()
+    context.require_moderator()
+    interval_text = context.config.imports.feed_interval
+    if len(words) == 3 and words[1].casefold() in ("every", "alle"):
+        interval_text = words[2]
+    elif len(words) != 1:
+        raise UsageError()
+    try:
+        interval = parse_lead(interval_text)
+    except LeadTimeError:
+        raise UserError(context.t("reminders_bad_lead", value=interval_text)) from None
+    try:
+        check_url(words[0], context.config.imports.allowed_hosts)
+    except FetchError as error:
+        raise _fetch_error(context, error) from None
+    feed, created = await context.storage.add_feed(context.message.room_id, words[0], max(interval, 300),
+                                                   context.message.sender)
+    if not created:
+        return context.t("feed_exists", number=feed.id)
+    context.wake()
+    return context.t("feed_added", number=feed.id, interval=format_lead(feed.interval_s), url=feed.url)
+
+
+async def feed_list(context: Context, args: str) -> Rich:
+    feeds = await context.storage.feeds(context.message.room_id)
+    if not feeds:
+        return context.t("feeds_none")
+    lines = [context.t("feeds_header")]
+    for feed in feeds:
+        if feed.last_fetch_at is None:
+            state = context.t.raw("feed_never")
+        else:
+            when = datetime.fromtimestamp(feed.last_fetch_at, context.tz).strftime("%d.%m.%Y %H:%M")
+            state = when + (", " + context.t.raw("feed_error").format(error=feed.last_error)
+                            if feed.last_error else "")
+        lines.append(Rich.bold(f"#{feed.id}") + Rich.plain(f" {feed.url} ({format_lead(feed.interval_s)}; {state})"))
+    return Rich.join(lines)
+
+
+async def _find_feed(context: Context, args: str) -> Feed:
+    number = read_number(context, args)
+    feed = await context.storage.get_feed(context.message.room_id, number)
+    if feed is None:
+        raise UserError(context.t("feed_not_found", number=number))
+    return feed
+
+
+async def feed_remove(context: Context, args: str) -> Rich:
+    context.require_moderator()
+    feed = await _find_feed(context, args)
+    await context.storage.remove_feed(feed.room_id, feed.id)
+    return context.t("feed_removed", number=feed.id)
+
+
+async def feed_sync(context: Context, args: str) -> Rich:
+    context.require_moderator()
+    feed = await _find_feed(context, args)
+    try:
+        result = await sync_feed(context.storage, context.config, feed, context.now)
+    except FetchError as error:
+        raise _fetch_error(context, error) from None
+    except CalendarError as error:
+        raise UserError(context.t("import_bad_file", detail=str(error)[:200])) from None
+    context.wake()
+    return report(context, result)
+
+
+async def event_ics_command(context: Context, args: str) -> Answer:
+    event = await find_event(context, args)
+    data = event_ics(event, context.now)
+    return Answer(Rich.bold(f"#{event.id}") + Rich.plain(f" {event.title}"),
+                  attachment=Attachment(f"event-{event.id}.ics", "text/calendar", data))
+
+
+async def meetup_ics_command(context: Context, args: str) -> Answer:
+    meetup = await find_meetup(context, args)
+    data = meetup_ics(meetup, context.now)
+    if data is None:
+        raise UserError(context.t("meetup_no_dates_known", number=meetup.id))
+    return Answer(Rich.bold(f"#{meetup.id}") + Rich.plain(f" {meetup.name}"),
+                  attachment=Attachment(f"meetup-{meetup.id}.ics", "text/calendar", data))
+
+
+async def calendar_command(context: Context, args: str) -> Rich:
+    """The room's subscription URL (a secret token); `rotate` replaces the token."""
+    if not context.config.http.enabled:
+        return context.t("calendar_disabled")
+    room = context.message.room_id
+    token = await context.storage.feed_token(room)
+    if args.strip().casefold() in ("rotate", "neu", "erneuern"):
+        context.require_moderator()
+        token = None
+    elif args.strip():
+        raise UsageError()
+    if token is None:
+        token = secrets.token_urlsafe(24)
+        await context.storage.set_feed_token(room, token)
+    url = f"{context.config.http.base_url}/{token}/calendar.ics"
+    return context.t("calendar_url", url=url, prefix=context.prefix)
+
+
+def _sub(family: str, name: str, aliases: tuple[str, ...], usage: str, handler: Handler, de: str, en: str,
+         example: str | None = None) -> Command:
+    return Command(name=name, aliases=aliases, usage=f"{family} {usage}", handler=handler, help={"de": de, "en": en},
+                   example=example)
+
+
+EVENT_IMPORT = _sub("event", "import", ("importieren",), "import [<https URL>]", import_command,
+                    "importiert eine .ics-Datei oder URL (Moderation)", "imports an .ics file or URL (moderators)",
+                    "event import https://events.example.org/events.ics")
+EVENT_ICS = _sub("event", "ics", ("kalender",), "ics #N", event_ics_command, "die Veranstaltung als .ics-Datei",
+                 "the event as an .ics file", "event ics #12")
+MEETUP_ICS = _sub("meetup", "ics", ("kalender",), "ics #N", meetup_ics_command, "das Treffen als .ics-Datei",
+                  "the meetup as an .ics file", "meetup ics #3")
+FEED = Command(
+    name="feed", aliases=("feeds", "abo"), usage="feed <add|list|remove|sync>",
+    help={"de": "abonnierte Kalender-Feeds (Moderation)", "en": "subscribed calendar feeds (moderators)"},
+    example="feed add https://events.example.org/events.ics every 6h",
+    subcommands=(
+        _sub("feed", "add", ("neu", "abonnieren"), "add <URL> [every 6h]", feed_add, "abonniert einen Feed",
+             "subscribes to a feed", "feed add https://events.example.org/events.ics every 6h"),
+        _sub("feed", "list", ("liste", "ls"), "list", feed_list, "zeigt die Feeds", "lists the feeds"),
+        _sub("feed", "remove", ("löschen", "delete", "abbestellen"), "remove #N", feed_remove,
+             "bestellt einen Feed ab", "unsubscribes from a feed", "feed remove #1"),
+        _sub("feed", "sync", ("abrufen", "jetzt"), "sync #N", feed_sync, "ruft einen Feed sofort ab",
+             "fetches a feed now", "feed sync #1"),
+    ),
+)
+CALENDAR = Command(
+    name="calendar", aliases=("kalender",), usage="calendar [rotate]", handler=calendar_command,
+    help={"de": "die Adresse zum Abonnieren der Termine dieses Raums", "en": "the address to subscribe to this room's "
+          "events"}, example="calendar")
