@@ -160,7 +160,8 @@ def _load_section(name: str, cls: type, table: Mapping[str, Any], problems: list
                 problems.append(f"{key}: must be {_type_name(hints[f.name])}, got {table[f.name]!r}"
                                 if f.name not in _ENV_SECRETS else f"{key}: must be a string")
                 continue
-            if isinstance(values[f.name], str) and PLACEHOLDER in values[f.name]:
+            value = values[f.name]
+            if any(isinstance(v, str) and PLACEHOLDER in v for v in (value if isinstance(value, tuple) else (value,))):
                 problems.append(f"{key}: still the example placeholder {PLACEHOLDER}; set a real value")
         elif f.default is MISSING and f.default_factory is MISSING:
             problems.append(f"{key}: missing (required)")

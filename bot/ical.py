@@ -85,8 +85,10 @@ def _entry(component: icalendar.Component, zone: tzinfo) -> CalendarEntry:
         end, _ = _moment(component.decoded("DTEND"), zone)
     elif component.get("DURATION") is not None:
         end = start + component.decoded("DURATION")
-    # a DATE, or midnight to midnight, is an all-day event; its DTEND is exclusive
-    all_day = start_is_date or (start.time() == time() and (end is None or end.time() == time()) and end != start)
+    # a DATE, or midnight to midnight (some feeds write all-day events so), is an all-day event
+    all_day = start_is_date or (end is not None and start.time() == time() and end.time() == time())
+    if all_day and not start_is_date and end == start:
+        end = start + timedelta(days=1)  # DTEND is exclusive; start == end meant "that day"
     if all_day:
         last = end - timedelta(days=1) if end is not None and end > start else start
         end = last if last.date() != start.date() else None

@@ -45,6 +45,10 @@ _EVENT_COLUMNS = (
 )
 
 
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _local_text(value: datetime | None, all_day: bool) -> str | None:
     if value is None:
         return None
@@ -186,6 +190,8 @@ class Storage:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA foreign_keys=ON")
             await db.execute("PRAGMA busy_timeout=5000")
+            # SQLite's lower() and LIKE fold ASCII only; German needs Ü = ü
+            await db.create_function("casefold", 1, _casefold, deterministic=True)
             storage = cls(db)
             await storage._migrate()
         except BaseException:
@@ -310,7 +316,7 @@ class Storage:
             if existing is None:
                 existing = await self._fetchone(
                     f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? AND start_utc = ? "
-                    "AND lower(title) = lower(?) AND status NOT IN ('cancelled', 'rejected')",
+                    "AND casefold(title) = casefold(?) AND status NOT IN ('cancelled', 'rejected')",
                     (event.room_id, values["start_utc"], event.title))
             if existing is not None:
                 return _event_from_row(existing), False
@@ -342,8 +348,9 @@ class Storage:
                f"AND status IN ({', '.join('?' * len(wanted))})")
         params: list[Any] = [room_id, *wanted]
         if start is not None:
-            sql += " AND end_utc >= ?"
-            params.append(int(start.timestamp()))
+            # over after the window opens (an all-day event ends at the next midnight, which is not "after")
+            sql += " AND (end_utc > ? OR start_utc >= ?)"
+            params += [int(start.timestamp())] * 2
         if end is not None:
             sql += " AND start_utc < ?"
             params.append(int(end.timestamp()))
@@ -354,8 +361,9 @@ class Storage:
         sql = f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? AND status IN ('approved', 'cancelled')"
         params: list[Any] = [room_id]
         for word in words:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            sql += " AND (title LIKE ? ESCAPE '\\' OR coalesce(place, '') LIKE ? ESCAPE '\\')"
+            escaped = word.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            sql += (" AND (casefold(title) LIKE ? ESCAPE '\\' OR casefold(coalesce(place, '')) LIKE ? "
+                    "ESCAPE '\\')")
             params += [f"%{escaped}%", f"%{escaped}%"]
         return [_event_from_row(row) for row in await self._fetchall(sql + " ORDER BY start_utc, id", params)]
 
@@ -401,7 +409,7 @@ class Storage:
         async with self.transaction() as db:
             existing = await self._fetchone(
                 "SELECT id FROM meetups WHERE source_event_id = ? OR "
-                "(room_id = ? AND lower(city) = lower(?) AND lower(name) = lower(?))",
+                "(room_id = ? AND casefold(city) = casefold(?) AND casefold(name) = casefold(?))",
                 (meetup.source_event_id, meetup.room_id, meetup.city, meetup.name))
             if existing is None:
                 values["uid"] = meetup.uid or f"{uuid.uuid4()}@eventbot"
@@ -454,7 +462,7 @@ class Storage:
         async with self.transaction() as db:
             existing = await self._fetchone(
                 "SELECT * FROM deadlines WHERE source_event_id = ? OR "
-                "(room_id = ? AND lower(name) = lower(?) AND end_date = ?)",
+                "(room_id = ? AND casefold(name) = casefold(?) AND end_date = ?)",
                 (deadline.source_event_id, deadline.room_id, deadline.name, deadline.end.isoformat()))
             if existing is not None:
                 return self._deadline(existing), False
@@ -610,7 +618,7 @@ class Storage:
                 row = await self._fetchone("SELECT * FROM events WHERE room_id = ? AND uid = ?", (room_id, event.uid))
                 if row is None:
                     twin = await self._fetchone(
-                        "SELECT id FROM events WHERE room_id = ? AND start_utc = ? AND lower(title) = lower(?) "
+                        "SELECT id FROM events WHERE room_id = ? AND start_utc = ? AND casefold(title) = casefold(?) "
                         "AND status NOT IN ('cancelled', 'rejected')", (room_id, values["start_utc"], event.title))
                     if twin is not None:
                         unchanged += 1

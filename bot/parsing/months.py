@@ -23,8 +23,12 @@ def _month_table() -> Mapping[str, int]:
 
 
 MONTHS = _month_table()
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
-_MONTH_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses; years before 1000 are typos
+_YEAR_PATTERN = r"[1-9][0-9]{3}"
+_YEAR = re.compile(_YEAR_PATTERN)
+_NUMBER = re.compile(r"[0-9]{1,2}")
+_ISO = re.compile(rf"^({_YEAR_PATTERN})-([0-9]{{1,2}})$")
+_MONTH_YEAR = re.compile(rf"^([0-9]{{1,2}})[./]({_YEAR_PATTERN})$")
 
 
 class MonthError(ValueError):
@@ -42,14 +46,14 @@ def parse_month(words: list[str], today: date, *, prefer: str) -> tuple[int, int
         if not 1 <= month <= 12:
             raise MonthError(words[0])
         return year, month
-    if first.isdigit() and 1 <= int(first) <= 12:
+    if _NUMBER.fullmatch(first) and 1 <= int(first) <= 12:
         month = int(first)
     elif first in MONTHS:
         month = MONTHS[first]
     else:
         raise MonthError(words[0])
     if len(words) == 2:
-        if not (words[1].isdigit() and len(words[1]) == 4):
+        if not _YEAR.fullmatch(words[1]):
             raise MonthError(words[1])
         return int(words[1]), month
     if prefer == "future":

@@ -1,0 +1,167 @@
+"""ICS in and out: the reference feed's quirks, strict validity of exports, round trips, feed re-syncs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ical.calendar_stream import IcsCalendarStream
+
+from bot.ical import CalendarError, event_ics, meetup_ics, parse_calendar, room_ics
+from bot.importer import import_calendar
+from bot.models import Event, EventStatus, Meetup
+from bot.storage import Storage
+
+DATA = Path(__file__).parent.parent / "data"
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2025, 11, 20, 12, tzinfo=BERLIN)
+STAMP = datetime(2025, 11, 20, 11, tzinfo=UTC)
+
+
+def strict(data: bytes) -> None:
+    """The `ical` package refuses what RFC 5545 forbids."""
+    IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+
+
+def test_reference_feed_quirks():
+    entries = parse_calendar((DATA / "events-feed-2025-12-12.ics").read_bytes(), BERLIN)
+    assert len(entries) == 375
+    jugend = next(e for e in entries if e.title == "Jugend editiert" and e.start.month == 12)
+    assert jugend.start == datetime(2025, 12, 4, 18, tzinfo=BERLIN) and jugend.end.hour == 21
+    assert jugend.start.utcoffset() == timedelta(hours=1)
+    assert jugend.link == "https://www.wikimedia.de/veranstaltungen/jugend-editiert/"
+    assert jugend.place == "WikiBär Wikipedia, Köpenicker Straße 45, 10179 Berlin" and not jugend.online
+    assert jugend.geo == pytest.approx((52.50267706293607, 13.439250348721544))
+    both = next(e for e in entries if e.title == "152. Netzpolitischer Abend")
+    assert both.place == "c-base, Rungestraße 20, 10179 Berlin" and both.online
+    online = next(e for e in entries if e.title.startswith("Umwege zu besseren LIDO-Daten"))
+    assert online.place is None and online.online and online.description is None
+    # no UID in the feed: derived from the content, the same on every read
+    again = parse_calendar((DATA / "events-feed-2025-12-12.ics").read_bytes(), BERLIN)
+    assert [e.uid for e in entries] == [e.uid for e in again]
+    assert sum(1 for e in entries if e.rrule) == 9
+
+
+def test_messy_feed_features():
+    feed = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"
+        b"BEGIN:VEVENT\r\nUID:a@x\r\nDTSTAMP:20251101T000000Z\r\nDTSTART;VALUE=DATE:20251224\r\n"
+        b"DTEND;VALUE=DATE:20251227\r\nSUMMARY:Feiertage\\, lang\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:b@x\r\nDTSTAMP:20251101T000000Z\r\nDTSTART:20251210T170000Z\r\n"
+        b"DTEND:20251210T190000Z\r\nSUMMARY:UTC-Termin mit einem sehr langen Titel\r\n  der gefaltet ist\r\n"
+        b"URL:https://example.org/b\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:c@x\r\nDTSTAMP:20251101T000000Z\r\nDTSTART;TZID=America/New_York:20251210T120000\r\n"
+        b"SUMMARY:New York\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    holidays, utc, new_york = parse_calendar(feed, ZoneInfo("Europe/London"))
+    assert holidays.all_day and holidays.start.date() == date(2025, 12, 24)
+    assert holidays.end.date() == date(2025, 12, 26)
+    assert holidays.title == "Feiertage, lang"
+    assert utc.start == datetime(2025, 12, 10, 18, tzinfo=BERLIN) and utc.start.tzinfo == BERLIN
+    assert utc.title == "UTC-Termin mit einem sehr langen Titel der gefaltet ist"
+    assert new_york.start == datetime(2025, 12, 10, 18, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize("data", [b"", b"not a calendar", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", b"\x00\xff"])
+def test_malformed_files_are_refused(data):
+    with pytest.raises(CalendarError):
+        parse_calendar(data, BERLIN)
+
+
+def sample_event(**changes) -> Event:
+    values = dict(id=1, room_id="!a", title="Jugend editiert", start=datetime(2025, 12, 4, 18, tzinfo=BERLIN),
+                  end=datetime(2025, 12, 4, 21, tzinfo=BERLIN), all_day=False, timezone="Europe/Berlin",
+                  place="WikiBär, Köpenicker Straße 45, 10179 Berlin", online=True, link="https://example.org/je",
+                  geo=(52.5027, 13.4393), description="Für Jugendliche", uid="je@eventbot")
+    values.update(changes)
+    return Event(**values)
+
+
+def sample_meetup(**changes) -> Meetup:
+    values = dict(id=1, room_id="!a", city="Köln", rule_text="jeden ersten Montag im Monat",
+                  rrule="FREQ=MONTHLY;BYDAY=1MO", dtstart=date(2025, 12, 1), start_time=time(19),
+                  end_time=time(22), timezone="Europe/Berlin", name="Code for Cologne", place="Lokal K",
+                  link="https://example.org/cfc", uid="cfc@eventbot", skipped=frozenset({date(2026, 1, 5)}),
+                  moved=MappingProxyType({}))
+    values.update(changes)
+    return Meetup(**values)
+
+
+def test_exports_are_strictly_valid():
+    strict(event_ics(sample_event(), STAMP))
+    strict(event_ics(sample_event(all_day=True, end=None, start=datetime(2025, 12, 4, tzinfo=BERLIN)), STAMP))
+    strict(meetup_ics(sample_meetup(), STAMP))
+    strict(room_ics([sample_event(), sample_event(uid="x", status=EventStatus.CANCELLED)], [sample_meetup()],
+                    STAMP, "raum"))
+
+
+async def _roundtrip(events: list[Event], meetups: list[Meetup]):
+    storage = await Storage.open(":memory:")
+    try:
+        await import_calendar(storage, "!b", room_ics(events, meetups, STAMP, "a"), zone=BERLIN, submitter="@x",
+                              now=NOW)
+        return await storage.list_events("!b", statuses=tuple(EventStatus)), await storage.list_meetups("!b")
+    finally:
+        await storage.close()
+
+
+def _essentials(event: Event) -> tuple:
+    return (event.title, event.start, event.start.utcoffset(), event.end, event.all_day, event.place, event.online,
+            event.link, event.geo, event.description, event.uid)
+
+
+async def test_room_round_trip():
+    events = [sample_event(), sample_event(uid="2", title="Ganztags", all_day=True, start=datetime(2026, 7, 1,
+              tzinfo=BERLIN), end=datetime(2026, 7, 3, tzinfo=BERLIN), place=None, geo=None, description=None)]
+    meetups = [sample_meetup()]
+    got_events, got_meetups = await _roundtrip(events, meetups)
+    assert [_essentials(e) for e in got_events] == [_essentials(e) for e in events]
+    (meetup,) = got_meetups
+    assert (meetup.city, meetup.rule_text, meetup.rrule, meetup.start_time, meetup.end_time, meetup.skipped,
+            meetup.place, meetup.link, meetup.timezone) == (
+        "Köln", "jeden ersten Montag im Monat", "FREQ=MONTHLY;BYDAY=1MO", time(19), time(22),
+        frozenset({date(2026, 1, 5)}), "Lokal K", "https://example.org/cfc", "Europe/Berlin")
+
+
+titles = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=60).map(
+    lambda s: " ".join(s.split())).filter(bool)
+instants = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 12, 31)).map(
+    lambda d: d.replace(second=0, microsecond=0, tzinfo=BERLIN)).filter(
+    lambda d: d.astimezone(UTC).astimezone(BERLIN).replace(tzinfo=None) == d.replace(tzinfo=None))  # real wall times
+
+
+@settings(max_examples=40, deadline=None)
+@given(title=titles, start=instants, minutes=st.integers(0, 60 * 72), place=st.none() | titles,
+       online=st.booleans(), link=st.none() | st.just("https://example.org/x?a=1&b=2"))
+async def test_event_export_import_round_trip(title, start, minutes, place, online, link):
+    end = start + timedelta(minutes=minutes) if minutes else None
+    event = sample_event(title=title, start=start, end=end, place=place, online=online or place is None,
+                         link=link, geo=None, description=None, uid="prop@eventbot")
+    if place is not None and place.casefold() in ("online", "virtuell", "virtual", "remote"):
+        return
+    strict(event_ics(event, STAMP))
+    (got,), _ = await _roundtrip([event], [])
+    assert _essentials(got) == _essentials(event)
+
+
+async def test_feed_resync_updates_and_cancels(tmp_path):
+    storage = await Storage.open(tmp_path / "feed.db")
+    feed, _ = await storage.add_feed("!a", "https://events.example.org/f.ics", 3600, "@curator")
+    first = room_ics([sample_event(uid="1", title="Bleibt"), sample_event(uid="2", title="Verschwindet")], [],
+                     STAMP, "f")
+    report = await import_calendar(storage, "!a", first, zone=BERLIN, submitter="@c", now=NOW, feed_id=feed.id)
+    assert (report.counts.added, report.counts.cancelled) == (2, 0)
+    second = room_ics([sample_event(uid="1", title="Bleibt, umbenannt")], [], STAMP, "f")
+    report = await import_calendar(storage, "!a", second, zone=BERLIN, submitter="@c", now=NOW, feed_id=feed.id)
+    assert (report.counts.added, report.counts.updated, report.counts.cancelled) == (0, 1, 1)
+    stored = {e.uid: (e.title, e.status) for e in await storage.list_events("!a", statuses=tuple(EventStatus))}
+    assert stored == {"1": ("Bleibt, umbenannt", EventStatus.APPROVED), "2": ("Verschwindet", EventStatus.CANCELLED)}
+    # a malformed file changes nothing
+    with pytest.raises(CalendarError):
+        await import_calendar(storage, "!a", b"garbage", zone=BERLIN, submitter="@c", now=NOW, feed_id=feed.id)
+    assert {e.uid for e in await storage.list_events("!a", statuses=tuple(EventStatus))} == {"1", "2"}
+    await storage.close()

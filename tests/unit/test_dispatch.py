@@ -1,0 +1,331 @@
+"""Tests for bot.dispatch: what is a command, help, unknown commands, the error guard, rate limits, long messages."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime
+from itertools import count
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.commands import Answer, Command, Context, Registry, UsageError, UserError
+from bot.commands.catalog import build_registry
+from bot.config import Config, parse_config
+from bot.dispatch import MAX_MESSAGE_LENGTH, Dispatcher, RateLimiter, normalize_reaction
+from bot.i18n import Translator
+from bot.models import Message
+from bot.storage import Storage
+from bot.text import Rich
+
+NOW = datetime(2025, 11, 20, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+ROOM = "!room:example.org"
+SECRET = "password=hunter2 in /srv/secret/path"
+_event_ids = count(1)
+
+
+def make_config(tmp_path: Path, **bot: object) -> Config:
+    raw = {"matrix": {"homeserver": "https://matrix.example.org", "user_id": "@eventbot:example.org",
+                      "password": "pw"},
+           "bot": {"data_dir": str(tmp_path), "language": "en", **bot}}
+    return parse_config(raw, base_dir=tmp_path, env={})
+
+
+def message(body: str, sender: str = "@alice:example.org", timestamp_ms: int = 1_000) -> Message:
+    return Message(room_id=ROOM, event_id=f"$event{next(_event_ids)}", sender=sender, body=body,
+                   timestamp_ms=timestamp_ms)
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    store = await Storage.open(tmp_path / "eventbot.db")
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def dispatcher(storage: Storage, config: Config) -> Dispatcher:
+    return Dispatcher(build_registry(), storage, config, clock=lambda: NOW)
+
+
+t = Translator("en")
+
+
+# -- what is a command --
+
+
+@pytest.mark.parametrize("body", ["hello", "", "   ", "!", "! help", "help", "?help", "text !help", "!\nhelp"])
+async def test_non_commands_give_none(dispatcher: Dispatcher, body: str) -> None:
+    assert await dispatcher.dispatch(message(body)) is None
+
+
+async def test_command_may_follow_leading_whitespace(dispatcher: Dispatcher) -> None:
+    answer = await dispatcher.dispatch(message("  !help"))
+
+    assert answer is not None
+    assert answer.body.text.startswith(t("help_header").text)
+
+
+async def test_other_prefix_from_config(tmp_path: Path, storage: Storage) -> None:
+    dispatcher = Dispatcher(build_registry(), storage, make_config(tmp_path, command_prefix="?"), clock=lambda: NOW)
+
+    assert await dispatcher.dispatch(message("!help")) is None
+    answer = await dispatcher.dispatch(message("?help"))
+    assert answer is not None
+    assert "?help [command]" in answer.body.text
+
+
+# -- help and unknown commands --
+
+
+async def test_help_lists_every_registered_command(dispatcher: Dispatcher) -> None:
+    answer = await dispatcher.dispatch(message("!help"))
+
+    assert answer is not None
+    text = answer.body.text
+    registry = dispatcher.registry
+    assert len(registry.commands) > 1
+    for command in registry:
+        for sub in command.subcommands or (command,):
+            assert f"!{sub.usage} — {sub.help['en']}" in text, sub.name
+
+
+async def test_help_html_is_safe(dispatcher: Dispatcher) -> None:
+    reply = (await dispatcher.dispatch(message("!help"))).body.to_reply()
+
+    assert "<b>eventbot commands</b>" in reply.html
+    assert "<code>!event add &lt;title&gt; | &lt;when&gt; | &lt;where&gt; | &lt;link&gt;</code>" in reply.html
+
+
+async def test_command_names_are_case_insensitive_and_have_aliases(dispatcher: Dispatcher) -> None:
+    expected = (await dispatcher.dispatch(message("!help"))).body
+
+    assert (await dispatcher.dispatch(message("!HELP"))).body == expected
+    assert (await dispatcher.dispatch(message("!hilfe"))).body == expected
+
+
+async def test_unknown_command_hint(dispatcher: Dispatcher) -> None:
+    answer = await dispatcher.dispatch(message("!frobnicate now please"))
+
+    assert answer is not None
+    assert answer.body == t("unknown_command", command="!frobnicate", prefix="!")
+    assert answer.body.text == "Unknown command !frobnicate. !help lists all commands."
+
+
+async def test_unknown_command_is_escaped(dispatcher: Dispatcher) -> None:
+    answer = await dispatcher.dispatch(message("!<img/src=x>"))
+
+    assert "<img" not in answer.body.html
+    assert "&lt;img/src=x&gt;" in answer.body.html
+
+
+async def test_command_with_subcommands_but_none_given_shows_usage(dispatcher: Dispatcher) -> None:
+    answer = await dispatcher.dispatch(message("!event"))
+
+    event = dispatcher.registry.find("event")
+    assert answer is not None
+    assert answer.body == dispatcher.usage(event)
+    assert "!event list [month] [year]" in answer.body.text
+
+
+# -- the guard around handlers --
+
+
+def registry_with(handler) -> Registry:
+    return Registry([Command(name="probe", usage="probe <thing>", example="probe 42",
+                             help={"de": "prüft", "en": "probes"}, handler=handler)])
+
+
+def probe_dispatcher(storage: Storage, config: Config, handler) -> Dispatcher:
+    return Dispatcher(registry_with(handler), storage, config, clock=lambda: NOW)
+
+
+async def test_handler_gets_args_and_context(storage: Storage, config: Config) -> None:
+    seen: list[tuple[str, Context]] = []
+
+    async def handler(context: Context, args: str) -> Rich:
+        seen.append((args, context))
+        return Rich.plain("done")
+
+    answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe  a | b\nc"))
+
+    assert answer == Answer(Rich.plain("done"))
+    [(args, context)] = seen
+    assert args == "a | b\nc"
+    assert context.now == NOW
+    assert context.message.room_id == ROOM
+    assert context.settings.room_id == ROOM
+
+
+async def test_unexpected_exception_gives_reference_code_not_details(storage: Storage, config: Config,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    async def handler(context: Context, args: str) -> Rich:
+        raise RuntimeError(SECRET)
+
+    with caplog.at_level(logging.ERROR, logger="bot.dispatch"):
+        answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe x"))
+
+    assert answer is not None
+    match = re.search(r"reference ([0-9A-F]{8})\)", answer.body.text)
+    assert match, answer.body.text
+    code = match.group(1)
+    assert answer.body == t("internal_error", code=code)
+    assert SECRET not in answer.body.text and SECRET not in answer.body.html
+    assert "RuntimeError" not in answer.body.text
+    [record] = [r for r in caplog.records if r.name == "bot.dispatch"]
+    assert code in record.getMessage()
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError
+    assert SECRET in caplog.text  # the operator gets the details
+
+
+async def test_reference_codes_differ(storage: Storage, config: Config) -> None:
+    async def handler(context: Context, args: str) -> Rich:
+        raise ValueError("boom")
+
+    dispatcher = probe_dispatcher(storage, config, handler)
+    first = await dispatcher.dispatch(message("!probe"))
+    second = await dispatcher.dispatch(message("!probe"))
+
+    assert first.body.text != second.body.text
+
+
+async def test_usage_error_shows_the_usage_line(storage: Storage, config: Config) -> None:
+    async def handler(context: Context, args: str) -> Rich:
+        raise UsageError()
+
+    answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe"))
+
+    assert answer.body.text == "Usage: !probe <thing>\nExample: !probe 42"
+    assert "<code>!probe &lt;thing&gt;</code>" in answer.body.html
+
+
+async def test_usage_error_with_detail_puts_it_first(storage: Storage, config: Config) -> None:
+    async def handler(context: Context, args: str) -> Rich:
+        raise UsageError(Rich.plain("Missing: <thing>"))
+
+    answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe"))
+
+    assert answer.body.text == "Missing: <thing>\nUsage: !probe <thing>\nExample: !probe 42"
+    assert answer.body.html.startswith("Missing: &lt;thing&gt;<br>")
+
+
+async def test_user_error_is_shown_as_written(storage: Storage, config: Config) -> None:
+    async def handler(context: Context, args: str) -> Rich:
+        raise UserError(Rich.plain("No event #7 here."))
+
+    answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe #7"))
+
+    assert answer == Answer(Rich.plain("No event #7 here."))
+
+
+# -- rate limiting --
+
+
+def test_rate_limiter_warns_once_then_drops_then_recovers() -> None:
+    limiter = RateLimiter(3)
+
+    assert [limiter.check("@a", ms) for ms in (0, 1_000, 2_000)] == ["ok", "ok", "ok"]
+    assert limiter.check("@a", 3_000) == "warn"
+    assert limiter.check("@a", 4_000) == "drop"
+    assert limiter.check("@a", 59_999) == "drop"
+    assert limiter.check("@a", 60_000) == "ok"  # the message at 0 left the window
+
+
+def test_rate_limiter_counts_per_user() -> None:
+    limiter = RateLimiter(1)
+
+    assert limiter.check("@a", 0) == "ok"
+    assert limiter.check("@a", 10) == "warn"
+    assert limiter.check("@b", 20) == "ok"
+    assert limiter.check("@b", 30) == "warn"
+    assert limiter.check("@a", 40) == "drop"
+
+
+def test_rate_limiter_uses_sender_timestamps_not_arrival_order() -> None:
+    limiter = RateLimiter(2)
+
+    assert limiter.check("@a", 0) == "ok"
+    assert limiter.check("@a", 30_000) == "ok"
+    assert limiter.check("@a", 70_000) == "ok"  # 0 is more than a minute before 70 s
+    assert limiter.check("@a", 80_000) == "warn"
+
+
+def test_rate_limiter_warns_again_in_a_later_full_window() -> None:
+    limiter = RateLimiter(1)
+
+    assert limiter.check("@a", 0) == "ok"
+    assert limiter.check("@a", 1_000) == "warn"
+    assert limiter.check("@a", 60_000) == "ok"
+    assert limiter.check("@a", 61_000) == "warn"
+
+
+async def test_dispatcher_rate_limits_by_config(tmp_path: Path, storage: Storage) -> None:
+    dispatcher = Dispatcher(build_registry(), storage, make_config(tmp_path, rate_limit_per_minute=2),
+                            clock=lambda: NOW)
+
+    first = await dispatcher.dispatch(message("!help", timestamp_ms=0))
+    second = await dispatcher.dispatch(message("!help", timestamp_ms=1_000))
+    warned = await dispatcher.dispatch(message("!help", timestamp_ms=2_000))
+    dropped = await dispatcher.dispatch(message("!help", timestamp_ms=3_000))
+    other_user = await dispatcher.dispatch(message("!help", sender="@bob:example.org", timestamp_ms=3_000))
+    later = await dispatcher.dispatch(message("!help", timestamp_ms=61_000))
+
+    assert first is not None and second is not None
+    assert warned == Answer(t("rate_limited", limit=2))
+    assert dropped is None
+    assert other_user is not None and other_user.body == first.body
+    assert later is not None and later.body == first.body
+
+
+async def test_non_commands_do_not_count_against_the_limit(tmp_path: Path, storage: Storage) -> None:
+    dispatcher = Dispatcher(build_registry(), storage, make_config(tmp_path, rate_limit_per_minute=1),
+                            clock=lambda: NOW)
+
+    for ms in range(5):
+        assert await dispatcher.dispatch(message("just chatting", timestamp_ms=ms)) is None
+    assert (await dispatcher.dispatch(message("!help", timestamp_ms=10))).body.text.startswith("eventbot")
+
+
+# -- long messages --
+
+
+async def test_too_long_message_is_refused(dispatcher: Dispatcher) -> None:
+    body = "!help " + "x" * MAX_MESSAGE_LENGTH
+
+    answer = await dispatcher.dispatch(message(body))
+
+    assert MAX_MESSAGE_LENGTH == 4000
+    assert answer == Answer(t("too_long", length=len(body), limit=MAX_MESSAGE_LENGTH))
+    assert str(len(body)) in answer.body.text and "4000" in answer.body.text
+
+
+async def test_message_of_exactly_the_limit_is_handled(storage: Storage, config: Config) -> None:
+    received: list[str] = []
+
+    async def handler(context: Context, args: str) -> Rich:
+        received.append(args)
+        return Rich.plain("ok")
+
+    body = "!probe " + "y" * (MAX_MESSAGE_LENGTH - len("!probe "))
+    answer = await probe_dispatcher(storage, config, handler).dispatch(message(body))
+
+    assert len(body) == MAX_MESSAGE_LENGTH
+    assert answer == Answer(Rich.plain("ok"))
+    assert received == ["y" * (MAX_MESSAGE_LENGTH - len("!probe "))]
+
+
+# -- reactions --
+
+
+@pytest.mark.parametrize(("key", "normalized"), [("👍", "👍"), ("👍🏽", "👍"), ("👍🏿", "👍"), ("✅\ufe0f", "✅"),
+                                                 ("❤️", "❤")])
+def test_normalize_reaction(key: str, normalized: str) -> None:
+    assert normalize_reaction(key) == normalized

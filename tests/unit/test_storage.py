@@ -1,0 +1,472 @@
+"""Tests for bot.storage and bot.migrations on a real SQLite file: schema, events, dedup, scoping, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.migrations import MIGRATIONS, SCHEMA_VERSION
+from bot.models import Event, EventStatus
+from bot.storage import RoomSettings, Storage, StorageError
+
+BERLIN = ZoneInfo("Europe/Berlin")
+ROOM = "!room:example.org"
+OTHER_ROOM = "!other:example.org"
+
+
+def at(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=BERLIN)
+
+
+def make_event(title: str = "OK Lab Treffen", start: datetime | None = None, *, end: datetime | None = None,
+               all_day: bool = False, room: str = ROOM, source: str | None = None,
+               status: EventStatus = EventStatus.APPROVED, place: str | None = None) -> Event:
+    return Event(id=0, room_id=room, title=title, start=start or at(2026, 1, 15, 19), end=end, all_day=all_day,
+                 timezone="Europe/Berlin", place=place, submitter="@alice:example.org", source_event_id=source,
+                 status=status)
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    store = await Storage.open(tmp_path / "eventbot.db")
+    yield store
+    await store.close()
+
+
+async def add(storage: Storage, *args, **kwargs) -> Event:
+    event, created = await storage.add_event(make_event(*args, **kwargs))
+    assert created
+    return event
+
+
+def titles(events: list[Event]) -> list[str]:
+    return [event.title for event in events]
+
+
+# -- schema and migrations --
+
+
+@contextmanager
+def sqlite(path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection that commits and closes."""
+    with closing(sqlite3.connect(path)) as db, db:
+        yield db
+
+
+def _schema(path: Path) -> list[tuple[str, str]]:
+    with sqlite(path) as db:
+        return db.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
+async def test_open_creates_the_schema_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "eventbot.db"
+    storage = await Storage.open(path)
+    try:
+        assert await storage.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
+    finally:
+        await storage.close()
+
+    with sqlite(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"kv", "handled_events", "rooms", "events", "meetups", "deadlines", "outbox"} <= tables
+
+
+async def test_reopening_is_a_no_op(tmp_path: Path) -> None:
+    path = tmp_path / "eventbot.db"
+    storage = await Storage.open(path)
+    event = await add(storage)
+    await storage.set_values({"sync_token": "s1"})
+    await storage.close()
+    schema = _schema(path)
+
+    storage = await Storage.open(path)
+    try:
+        assert await storage.schema_version() == SCHEMA_VERSION
+        assert await storage.get_event(ROOM, event.id) == event
+        assert await storage.get_value("sync_token") == "s1"
+    finally:
+        await storage.close()
+    assert _schema(path) == schema
+
+
+async def test_newer_database_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "eventbot.db"
+    with sqlite(path) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE future_things (x TEXT)")
+        db.execute("INSERT INTO future_things VALUES ('keep me')")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = _schema(path)
+
+    with pytest.raises(StorageError) as info:
+        await Storage.open(path)
+
+    message = str(info.value)
+    assert f"schema version {SCHEMA_VERSION + 1}" in message
+    assert str(SCHEMA_VERSION) in message
+    assert "upgrade eventbot" in message
+    assert _schema(path) == before
+    with sqlite(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        assert db.execute("SELECT x FROM future_things").fetchall() == [("keep me",)]
+
+
+async def test_database_one_version_behind_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "eventbot.db"
+    with sqlite(path) as db:
+        for statements in MIGRATIONS[:-1]:
+            for statement in statements:
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+
+    storage = await Storage.open(path)
+    try:
+        assert await storage.schema_version() == SCHEMA_VERSION
+    finally:
+        await storage.close()
+
+
+# -- events: add, get, update, delete --
+
+
+async def test_add_and_get_event(storage: Storage) -> None:
+    draft = replace(make_event("Jugend editiert", at(2026, 12, 4, 18), end=at(2026, 12, 4, 21),
+                               source="$abc", place="WikiBär"),
+                    online=True, online_url="https://meet.example.org/x", link="https://wikimedia.de/",
+                    geo=(52.5027, 13.4393), description="Wikipedia für Jugendliche")
+
+    stored, created = await storage.add_event(draft)
+
+    assert created
+    assert stored.id > 0
+    assert stored.uid.endswith("@eventbot")
+    assert stored.created_at is not None
+    assert stored == replace(draft, id=stored.id, uid=stored.uid)
+    assert await storage.get_event(ROOM, stored.id) == stored
+
+
+async def test_get_missing_event_is_none(storage: Storage) -> None:
+    assert await storage.get_event(ROOM, 999) is None
+
+
+async def test_get_event_is_scoped_to_its_room(storage: Storage) -> None:
+    event = await add(storage)
+
+    assert await storage.get_event(OTHER_ROOM, event.id) is None
+    assert await storage.delete_event(OTHER_ROOM, event.id) is False
+    assert await storage.get_event(ROOM, event.id) == event
+
+
+async def test_update_event(storage: Storage) -> None:
+    event = await add(storage)
+
+    updated = await storage.update_event(replace(event, title="Neuer Titel", start=at(2026, 2, 1, 18),
+                                                 end=at(2026, 2, 1, 20), place="Rathaus"))
+
+    assert (updated.title, updated.start, updated.end, updated.place) == (
+        "Neuer Titel", at(2026, 2, 1, 18), at(2026, 2, 1, 20), "Rathaus")
+    assert updated.uid == event.uid
+    assert await storage.get_event(ROOM, event.id) == updated
+    assert await storage.list_events(ROOM, start=at(2026, 1, 20)) == [updated]
+
+
+async def test_set_event_status(storage: Storage) -> None:
+    event = await add(storage)
+
+    cancelled = await storage.set_event_status(event, EventStatus.CANCELLED)
+
+    assert cancelled.status is EventStatus.CANCELLED
+    assert (await storage.get_event(ROOM, event.id)).status is EventStatus.CANCELLED
+
+
+async def test_delete_event(storage: Storage) -> None:
+    event = await add(storage)
+
+    assert await storage.delete_event(ROOM, event.id) is True
+    assert await storage.get_event(ROOM, event.id) is None
+    assert await storage.delete_event(ROOM, event.id) is False
+
+
+# -- duplicates --
+
+
+async def test_same_source_event_is_stored_once(storage: Storage, tmp_path: Path) -> None:
+    first, created = await storage.add_event(make_event(source="$cmd1"))
+    again, created_again = await storage.add_event(make_event("Other title", at(2026, 3, 1, 10), source="$cmd1"))
+
+    assert created and not created_again
+    assert again == first
+    assert len(await storage.list_events(ROOM)) == 1
+
+
+async def test_same_title_any_case_and_start_in_the_room_is_a_duplicate(storage: Storage) -> None:
+    first = await add(storage, "OK Lab Treffen", source="$a")
+
+    again, created = await storage.add_event(make_event("ok lab TREFFEN", source="$b"))
+
+    assert not created
+    assert again == first
+    assert len(await storage.list_events(ROOM)) == 1
+
+
+async def test_duplicate_check_folds_umlauts(storage: Storage) -> None:
+    await add(storage, "über daten", source="$a")
+
+    _, created = await storage.add_event(make_event("ÜBER DATEN", source="$b"))
+
+    assert not created
+
+
+async def test_same_title_and_start_in_another_room_is_new(storage: Storage) -> None:
+    first = await add(storage, source="$a")
+
+    other, created = await storage.add_event(make_event(room=OTHER_ROOM, source="$b"))
+
+    assert created
+    assert other.id != first.id
+    assert other.room_id == OTHER_ROOM
+
+
+async def test_same_title_at_another_time_is_new(storage: Storage) -> None:
+    await add(storage, source="$a")
+
+    _, created = await storage.add_event(make_event(start=at(2026, 1, 15, 20), source="$b"))
+
+    assert created
+
+
+async def test_cancelled_event_does_not_block_a_new_one(storage: Storage) -> None:
+    first = await add(storage, source="$a")
+    await storage.set_event_status(first, EventStatus.CANCELLED)
+
+    _, created = await storage.add_event(make_event(source="$b"))
+
+    assert created
+
+
+# -- listing --
+
+
+async def test_list_window_overlap(storage: Storage) -> None:
+    await add(storage, "before", at(2026, 1, 10, 18), end=at(2026, 1, 10, 20))
+    await add(storage, "running into the window", at(2026, 1, 14, 22), end=at(2026, 1, 15, 2))
+    await add(storage, "multi-day across the window", at(2026, 1, 13, 9), end=at(2026, 1, 20, 17))
+    await add(storage, "all day inside", at(2026, 1, 15), all_day=True)
+    await add(storage, "all day span", at(2026, 1, 12), end=at(2026, 1, 15), all_day=True)
+    await add(storage, "inside, no end", at(2026, 1, 15, 12))
+    await add(storage, "starts at window end", at(2026, 1, 16, 0))
+    await add(storage, "after", at(2026, 1, 17, 10))
+
+    found = await storage.list_events(ROOM, start=at(2026, 1, 15), end=at(2026, 1, 16))
+
+    assert titles(found) == ["all day span", "multi-day across the window", "running into the window",
+                             "all day inside", "inside, no end"]
+
+
+async def test_all_day_event_lasts_until_midnight(storage: Storage) -> None:
+    await add(storage, "all day", at(2026, 1, 15), all_day=True)
+
+    assert titles(await storage.list_events(ROOM, start=at(2026, 1, 15, 23, 59))) == ["all day"]
+
+
+async def test_all_day_event_is_not_in_the_next_months_list(storage: Storage) -> None:
+    await add(storage, "Silvester", at(2025, 12, 31), all_day=True)
+
+    assert await storage.list_events(ROOM, start=at(2026, 1, 1), end=at(2026, 2, 1)) == []
+
+
+async def test_list_without_window_and_with_open_ends(storage: Storage) -> None:
+    await add(storage, "past", at(2025, 1, 1, 10))
+    await add(storage, "future", at(2027, 1, 1, 10))
+
+    assert titles(await storage.list_events(ROOM)) == ["past", "future"]
+    assert titles(await storage.list_events(ROOM, start=at(2026, 1, 1))) == ["future"]
+    assert titles(await storage.list_events(ROOM, end=at(2026, 1, 1))) == ["past"]
+
+
+async def test_list_orders_by_start_then_insertion(storage: Storage) -> None:
+    await add(storage, "late", at(2026, 1, 15, 20))
+    await add(storage, "b first added at 19", at(2026, 1, 15, 19))
+    await add(storage, "a second added at 19", at(2026, 1, 15, 19))
+    await add(storage, "early", at(2026, 1, 15, 9))
+
+    assert titles(await storage.list_events(ROOM)) == ["early", "b first added at 19", "a second added at 19",
+                                                       "late"]
+
+
+async def test_list_statuses_filter(storage: Storage) -> None:
+    for status in EventStatus:
+        await add(storage, status.value, status=status)
+
+    assert titles(await storage.list_events(ROOM)) == ["approved"]
+    assert titles(await storage.list_events(ROOM, statuses=(EventStatus.PENDING,))) == ["pending"]
+    assert set(titles(await storage.list_events(ROOM, statuses=list(EventStatus)))) == {s.value for s in EventStatus}
+    assert await storage.list_events(ROOM, statuses=()) == []
+
+
+async def test_list_is_scoped_to_the_room(storage: Storage) -> None:
+    await add(storage, "here")
+    await add(storage, "there", room=OTHER_ROOM)
+
+    assert titles(await storage.list_events(ROOM)) == ["here"]
+    assert titles(await storage.list_events(OTHER_ROOM)) == ["there"]
+
+
+# -- search --
+
+
+async def test_search_is_case_insensitive_and_ands_words(storage: Storage) -> None:
+    await add(storage, "Open Data Day", at(2026, 3, 7, 10), place="Stadtbibliothek Leipzig")
+    await add(storage, "OK Lab Treffen", at(2026, 3, 4, 19), place="Basislager Leipzig")
+    await add(storage, "Wikipedia Stammtisch", at(2026, 3, 5, 19), place="Berlin")
+
+    assert titles(await storage.search_events(ROOM, ["leipzig"])) == ["OK Lab Treffen", "Open Data Day"]
+    assert titles(await storage.search_events(ROOM, ["OPEN", "leipzig"])) == ["Open Data Day"]
+    assert titles(await storage.search_events(ROOM, ["open", "berlin"])) == []
+    assert titles(await storage.search_events(OTHER_ROOM, ["leipzig"])) == []
+
+
+@pytest.mark.parametrize(("word", "expected"), [("%", ["100% Open"]), ("_", ["snake_case"]),
+                                                ("0%", ["100% Open"]), ("e_c", ["snake_case"]),
+                                                ("\\", ["back\\slash"])])
+async def test_search_takes_wildcards_literally(storage: Storage, word: str, expected: list[str]) -> None:
+    for title in ("100% Open", "snake_case", "plain text", "back\\slash"):
+        await add(storage, title)
+
+    assert titles(await storage.search_events(ROOM, [word])) == expected
+
+
+async def test_search_skips_pending_and_rejected(storage: Storage) -> None:
+    for status in EventStatus:
+        await add(storage, f"Treffen {status.value}", status=status)
+
+    assert titles(await storage.search_events(ROOM, ["treffen"])) == ["Treffen approved", "Treffen cancelled"]
+
+
+async def test_search_folds_umlauts(storage: Storage) -> None:
+    await add(storage, "Überblick Open Data")
+
+    assert titles(await storage.search_events(ROOM, ["überblick"])) == ["Überblick Open Data"]
+
+
+# -- time zones --
+
+
+@pytest.mark.parametrize(("month", "offset"), [(1, timedelta(hours=1)), (7, timedelta(hours=2))])
+async def test_wall_clock_time_survives_dst(storage: Storage, month: int, offset: timedelta) -> None:
+    event = await add(storage, start=at(2026, month, 15, 19), end=at(2026, month, 15, 21))
+
+    stored = await storage.get_event(ROOM, event.id)
+
+    assert (stored.start.hour, stored.start.minute) == (19, 0)
+    assert stored.start.utcoffset() == offset
+    assert stored.start.tzinfo == BERLIN
+    assert stored.end.utcoffset() == offset
+    assert stored.start.isoformat() == f"2026-{month:02d}-15T19:00:00+0{offset.seconds // 3600}:00"
+
+
+async def test_event_across_the_dst_change_keeps_both_offsets(storage: Storage) -> None:
+    event = await add(storage, start=at(2026, 3, 28, 20), end=at(2026, 3, 29, 20))
+
+    stored = await storage.get_event(ROOM, event.id)
+
+    assert stored.start.utcoffset() == timedelta(hours=1)
+    assert stored.end.utcoffset() == timedelta(hours=2)
+    assert stored.end.timestamp() - stored.start.timestamp() == timedelta(hours=23).total_seconds()
+
+
+async def test_events_in_another_zone_read_back_in_that_zone(storage: Storage) -> None:
+    ny = ZoneInfo("America/New_York")
+    event, _ = await storage.add_event(replace(make_event(), start=datetime(2026, 7, 4, 19, tzinfo=ny),
+                                               timezone="America/New_York"))
+
+    stored = await storage.get_event(ROOM, event.id)
+
+    assert stored.start == datetime(2026, 7, 4, 19, tzinfo=ny)
+    assert stored.start.utcoffset() == timedelta(hours=-4)
+
+
+# -- handled commands, key/value, room settings --
+
+
+async def test_is_handled_after_mark_handled(storage: Storage) -> None:
+    assert await storage.is_handled("$evt1") is False
+
+    await storage.mark_handled("$evt1", ROOM)
+    await storage.mark_handled("$evt1", ROOM)  # twice is harmless
+
+    assert await storage.is_handled("$evt1") is True
+    assert await storage.is_handled("$evt2") is False
+
+
+async def test_kv_set_and_get(storage: Storage) -> None:
+    assert await storage.get_value("sync_token") is None
+
+    await storage.set_values({"sync_token": "s1", "device_id": "DEV"})
+    await storage.set_values({"sync_token": "s2"})
+
+    assert await storage.get_value("sync_token") == "s2"
+    assert await storage.get_value("device_id") == "DEV"
+
+
+async def test_room_settings_default(storage: Storage) -> None:
+    assert await storage.room_settings(ROOM) == RoomSettings(ROOM)
+
+
+async def test_room_settings_round_trip(storage: Storage) -> None:
+    settings = RoomSettings(ROOM, approval=True, timezone="Europe/Vienna", event_lead_times=(86400, 3600),
+                            meetup_lead_times=())
+
+    await storage.save_room_settings(settings)
+
+    assert await storage.room_settings(ROOM) == settings
+    assert await storage.room_settings(OTHER_ROOM) == RoomSettings(OTHER_ROOM)
+
+    await storage.save_room_settings(RoomSettings(ROOM))
+    assert await storage.room_settings(ROOM) == RoomSettings(ROOM)
+
+
+async def test_saving_settings_keeps_the_join_time(storage: Storage) -> None:
+    await storage.record_join(ROOM, 1_700_000_000_000)
+
+    await storage.save_room_settings(RoomSettings(ROOM, approval=True))
+    await storage.record_join(ROOM, 1_800_000_000_000)  # the first join counts
+
+    assert await storage.joined_at(ROOM) == 1_700_000_000_000
+    assert (await storage.room_settings(ROOM)).approval is True
+
+
+# -- transactions --
+
+
+async def test_failing_statement_rolls_back_the_whole_transaction(storage: Storage) -> None:
+    await storage.set_values({"kept": "before"})
+
+    with pytest.raises(sqlite3.OperationalError):
+        async with storage.transaction() as db:
+            await db.execute("INSERT INTO kv(key, value) VALUES ('new', 'x')")
+            await db.execute("UPDATE kv SET value = 'changed' WHERE key = 'kept'")
+            await db.execute("INSERT INTO no_such_table VALUES (1)")
+
+    assert await storage.get_value("new") is None
+    assert await storage.get_value("kept") == "before"
+    await storage.set_values({"after": "works"})  # the lock was released and no transaction is left open
+    assert await storage.get_value("after") == "works"
+
+
+async def test_exception_in_transaction_body_rolls_back(storage: Storage) -> None:
+    with pytest.raises(RuntimeError):
+        async with storage.transaction() as db:
+            await db.execute("INSERT INTO kv(key, value) VALUES ('new', 'x')")
+            raise RuntimeError("boom")
+
+    assert await storage.get_value("new") is None
