@@ -7,6 +7,7 @@ import contextlib
 import fnmatch
 import hashlib
 import logging
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -194,9 +195,10 @@ class EventBot:
 
 async def run_bot(config: Config) -> None:
     """Run the bot until SIGTERM or SIGINT."""
-    config.bot.data_dir.mkdir(parents=True, exist_ok=True)
+    os.umask(0o077)  # the database, session and crypto store are for the bot's eyes only
+    config.bot.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     storage = await Storage.open(config.bot.database_path)
-    gateway = MatrixGateway(config.matrix, storage)
+    gateway = MatrixGateway(config.matrix, storage, crypto_dir=config.bot.data_dir / "crypto")
     bot = EventBot(config, storage, gateway)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

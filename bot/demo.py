@@ -77,7 +77,7 @@ async def _chat(directory: Path, server: Homeserver, language: str) -> None:
     config = load_config(_write_config(directory, server.url, bot_user.user_id, bot_user.password, language))
     config.bot.data_dir.mkdir(parents=True, exist_ok=True)
     storage = await Storage.open(config.bot.database_path)
-    gateway = MatrixGateway(config.matrix, storage)
+    gateway = MatrixGateway(config.matrix, storage, crypto_dir=config.bot.data_dir / "crypto")
     bot = EventBot(config, storage, gateway)
     bot_task = asyncio.create_task(bot.run())
     client = AsyncClient(server.url, demo_user.user_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from nio import (
@@ -13,6 +14,7 @@ from nio import (
     DownloadResponse,
     JoinError,
     LoginError,
+    MegolmEvent,
     MessageDirection,
     RoomGetEventResponse,
     RoomMessagesError,
@@ -21,6 +23,7 @@ from nio import (
     UploadResponse,
     WhoamiResponse,
 )
+from nio.crypto import ENCRYPTION_ENABLED
 
 from bot.config import MatrixConfig
 from bot.models import Invite, Joined, Message, Outgoing, Reaction, Redaction, SyncBatch
@@ -65,13 +68,17 @@ def strip_reply_fallback(body: str) -> str:
 class MatrixGateway:
     """A logged-in nio client, reduced to what the bot needs."""
 
-    def __init__(self, config: MatrixConfig, storage: Storage) -> None:
+    def __init__(self, config: MatrixConfig, storage: Storage, crypto_dir: Path | None = None) -> None:
         self.config = config
         self.storage = storage
         self.user_id = config.user_id
+        encryption = crypto_dir is not None and ENCRYPTION_ENABLED
+        if encryption:
+            crypto_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # type: ignore[union-attr]
         client_config = AsyncClientConfig(max_timeout_retry_wait_time=8, request_timeout=45,
-                                          store_sync_tokens=False)
-        self.client = AsyncClient(config.homeserver, config.user_id, config=client_config)
+                                          store_sync_tokens=False, encryption_enabled=encryption)
+        self.client = AsyncClient(config.homeserver, config.user_id, config=client_config,
+                                  store_path=str(crypto_dir) if encryption else "")
         self._creators: dict[str, frozenset[str]] = {}
 
     async def login(self) -> None:
@@ -82,6 +89,7 @@ class MatrixGateway:
         if stored_token and stored_device and stored_user == self.user_id and await self._try_token(
                 stored_token, stored_device):
             log.info("resumed session of %s on device %s", self.user_id, stored_device)
+            await self.crypto_housekeeping()
             return
         if self.config.access_token and await self._try_token(self.config.access_token, stored_device):
             log.info("logged in with access token as %s on device %s", self.user_id, self.client.device_id)
@@ -98,6 +106,20 @@ class MatrixGateway:
             "session.device_id": self.client.device_id,
             "session.access_token": self.client.access_token,
         })
+        await self.crypto_housekeeping()
+
+    async def crypto_housekeeping(self) -> None:
+        """What nio's sync_forever would do for end-to-end encryption: keys up, devices queried, to-device out."""
+        client = self.client
+        if client.olm is None:
+            return
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+        await client.send_to_device_messages()
 
     async def _try_token(self, token: str, device_id: str | None) -> bool:
         self.client.access_token = token
@@ -121,8 +143,10 @@ class MatrixGateway:
         if isinstance(response, SyncError):
             log.warning("sync failed: %s %s", response.status_code, response.message)
             return None
+        await self.crypto_housekeeping()
         items: list[Message | Reaction | Redaction | Joined] = []
         for room_id, room in response.rooms.join.items():
+            await self._report_undecryptable(room_id, room.timeline.events)
             sources = [event.source for event in room.timeline.events]
             if room.timeline.limited and since and room.timeline.prev_batch:
                 sources = await self._fill_gap(room_id, room.timeline.prev_batch, since) + sources
@@ -137,6 +161,18 @@ class MatrixGateway:
         return SyncBatch(next_batch=response.next_batch, items=tuple(items), invites=invites,
                          left=tuple(response.rooms.leave))
 
+    async def _report_undecryptable(self, room_id: str, events: Iterable[Any]) -> None:
+        """Log what could not be decrypted and ask the sender's devices for the key; never fails."""
+        for event in events:
+            if not isinstance(event, MegolmEvent):
+                continue
+            log.warning("cannot decrypt %s from %s in %s (session %s); requesting the room key", event.event_id,
+                        event.sender, room_id, event.session_id)
+            try:
+                await self.client.request_room_key(event)
+            except Exception as exc:  # an outstanding request for the same session, or the homeserver is down
+                log.info("room key request for %s not sent: %s", event.event_id, exc)
+
     async def _fill_gap(self, room_id: str, prev_batch: str, since: str) -> list[dict[str, Any]]:
         """The events a limited timeline skipped, oldest first, fetched with /messages back to `since`."""
         pages: list[list[dict[str, Any]]] = []
@@ -149,6 +185,7 @@ class MatrixGateway:
                 break
             if not response.chunk:
                 break
+            await self._report_undecryptable(room_id, response.chunk)
             pages.append([event.source for event in reversed(response.chunk)])
             if not response.end or response.end == token:
                 break
@@ -254,16 +291,22 @@ class MatrixGateway:
         """Upload the attachment to the media repository and post it as m.file (in reply to the command)."""
         attachment = outgoing.attachment
         assert attachment is not None
-        upload, _keys = await self.client.upload(io.BytesIO(attachment.data), content_type=attachment.mimetype,
-                                                 filename=attachment.filename, filesize=len(attachment.data))
+        room = self.client.rooms.get(outgoing.room_id)
+        encrypt = bool(room and room.encrypted and self.client.olm)
+        upload, keys = await self.client.upload(io.BytesIO(attachment.data), content_type=attachment.mimetype,
+                                                filename=attachment.filename, filesize=len(attachment.data),
+                                                encrypt=encrypt)
         if not isinstance(upload, UploadResponse):
             log.warning("could not upload %s: %s", attachment.filename, getattr(upload, "message", upload))
             return None
         content: dict[str, Any] = {
             "msgtype": "m.file", "body": attachment.filename, "filename": attachment.filename,
-            "url": upload.content_uri, "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)},
-            "m.mentions": {},
+            "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)}, "m.mentions": {},
         }
+        if encrypt and keys:
+            content["file"] = {"url": upload.content_uri, **keys}
+        else:
+            content["url"] = upload.content_uri
         if outgoing.in_reply_to:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
         return await self._send_content(outgoing, content)

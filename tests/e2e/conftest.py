@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nio import AsyncClient, RoomCreateResponse, RoomSendResponse
+from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomSendResponse
 
 from bot.homeserver import Homeserver, RegisteredUser
 
@@ -84,15 +84,18 @@ class BotProcess:
 class ChatUser:
     """A real matrix-nio client of a test user that records everything the bot says."""
 
-    def __init__(self, homeserver: Homeserver, user: RegisteredUser) -> None:
+    def __init__(self, homeserver: Homeserver, user: RegisteredUser, store_path: Path | None = None) -> None:
         self.user = user
-        self.client = AsyncClient(homeserver.url, user.user_id)
+        config = AsyncClientConfig(encryption_enabled=store_path is not None, store_sync_tokens=False)
+        self.client = AsyncClient(homeserver.url, user.user_id, config=config,
+                                  store_path=str(store_path) if store_path else "")
         self.client.restore_login(user.user_id, user.device_id, user.access_token)
         self.events: list[dict[str, Any]] = []
         self._changed = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        await self._crypto_housekeeping()
         first = await self.client.sync(timeout=0)
         self._since = first.next_batch  # type: ignore[union-attr]
         self._task = asyncio.create_task(self._sync_loop())
@@ -105,6 +108,7 @@ class ChatUser:
                 await asyncio.sleep(0.2)
                 continue
             self._since = next_batch
+            await self._crypto_housekeeping()
             new = [event.source for room in response.rooms.join.values() for event in room.timeline.events]
             for room_id, room in response.rooms.join.items():
                 for event in room.timeline.events:
@@ -113,6 +117,18 @@ class ChatUser:
                 async with self._changed:
                     self.events.extend(new)
                     self._changed.notify_all()
+
+    async def _crypto_housekeeping(self) -> None:
+        client = self.client
+        if client.olm is None:
+            return
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+        await client.send_to_device_messages()
 
     async def close(self) -> None:
         if self._task:
@@ -129,7 +145,7 @@ class ChatUser:
 
     async def send(self, room_id: str, body: str, **extra: Any) -> str:
         content = {"msgtype": "m.text", "body": body, **extra}
-        response = await self.client.room_send(room_id, "m.room.message", content)
+        response = await self.client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
         assert isinstance(response, RoomSendResponse), response
         return response.event_id
 
@@ -190,8 +206,8 @@ def make_bot(homeserver: Homeserver, tmp_path: Path) -> Iterator[Any]:
 async def make_user(homeserver: Homeserver) -> AsyncIterator[Any]:
     users: list[ChatUser] = []
 
-    async def make(name: str = "user") -> ChatUser:
-        chat = ChatUser(homeserver, homeserver.register(unique(name)))
+    async def make(name: str = "user", store_path: Path | None = None) -> ChatUser:
+        chat = ChatUser(homeserver, homeserver.register(unique(name)), store_path)
         await chat.start()
         users.append(chat)
         return chat
