@@ -9,15 +9,16 @@ import hashlib
 import logging
 import os
 import signal
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.commands import Registry
 from bot.commands.catalog import build_registry
 from bot.config import Config
-from bot.dispatch import Dispatcher
+from bot.dispatch import Dispatcher, reference_code
 from bot.feeds import FeedScheduler
 from bot.http import start_http
 from bot.matrix import MatrixGateway
@@ -65,6 +66,9 @@ class EventBot:
                                      wake=self._wake_tasks)
         self.stopping = asyncio.Event()
         self.ready = asyncio.Event()
+        # commands answered since the sync token was last saved: a batch retried after a database error
+        # must not run them again, even if recording them as handled failed
+        self._answered: set[str] = set()
 
     async def run(self) -> None:
         """Log in, catch up, then sync until stop() is called."""
@@ -103,8 +107,14 @@ class EventBot:
                 continue
             backoff = 1.0
             await self.process(batch, first_start=since is None)
+            try:
+                await self.storage.set_values({"sync.token": batch.next_batch})
+                self._answered.clear()
+            except sqlite3.Error:
+                # the database is locked or full: go on with the token in memory; after a restart the batch is
+                # seen again, and answers are deduplicated (handled ids, transaction ids)
+                log.exception("database error [%s] saving the sync token", reference_code())
             since = batch.next_batch
-            await self.storage.set_values({"sync.token": since})
             if not self.ready.is_set():
                 log.info("eventbot is ready as %s", self.config.matrix.user_id)
                 self.ready.set()
@@ -134,24 +144,40 @@ class EventBot:
         now_ms = int(time.time() * 1000)
         for item in batch.items:
             if isinstance(item, Joined):
-                await self.storage.record_join(item.room_id, now_ms if first_start else item.timestamp_ms)
+                await self._guarded(item, self._record_join(item, now_ms if first_start else item.timestamp_ms))
         if first_start:
             return
         for item in batch.items:
-            if isinstance(item, Joined):
-                continue
-            joined_at = await self.storage.joined_at(item.room_id)
-            if joined_at is None:
-                await self.storage.record_join(item.room_id, now_ms)
-                joined_at = now_ms
-            if item.timestamp_ms < joined_at:
-                continue
+            if not isinstance(item, Joined):
+                await self._guarded(item, self._on_item(item, now_ms))
+
+    async def _guarded(self, item: Message | Reaction | Redaction | Joined, work: Awaitable[None]) -> None:
+        """One bad event (or a write that fails after the answer) must not stop the bot."""
+        try:
+            await work
+        except Exception:
+            log.exception("error [%s] handling %s in %s", reference_code(), getattr(item, "event_id", "join"),
+                          item.room_id)
+
+    async def _record_join(self, joined: Joined, timestamp_ms: int) -> None:
+        if await self.storage.joined_at(joined.room_id) is None:
+            await self.storage.record_join(joined.room_id, timestamp_ms)
+
+    async def _on_item(self, item: Message | Reaction | Redaction, now_ms: int) -> None:
+        joined_at = await self.storage.joined_at(item.room_id)
+        if joined_at is None:
+            await self.storage.record_join(item.room_id, now_ms)
+            joined_at = now_ms
+        if item.timestamp_ms < joined_at:
+            return
+        try:
             if isinstance(item, Message):
                 await self._on_message(item)
             elif isinstance(item, Reaction):
                 await self._on_reaction(item)
-            elif isinstance(item, Redaction):
+            else:
                 await self.dispatcher.dispatch_redaction(item)
+        finally:
             self.scheduler.wake()
 
     async def _send_queued(self, message: QueuedMessage) -> str | None:
@@ -167,9 +193,11 @@ class EventBot:
             await self.gateway.leave(invite.room_id)
 
     async def _on_message(self, message: Message) -> None:
-        if not self.dispatcher.is_command(message.body) or await self.storage.is_handled(message.event_id):
+        if (not self.dispatcher.is_command(message.body) or message.event_id in self._answered
+                or await self.storage.is_handled(message.event_id)):
             return
         answer = await self.dispatcher.dispatch(message)
+        self._answered.add(message.event_id)
         if answer is not None:
             outgoing = Outgoing(room_id=message.room_id, reply=answer.body.to_reply(),
                                 txn_id=txn_id_for("reply", message.event_id), in_reply_to=message.event_id,

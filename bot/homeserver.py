@@ -56,10 +56,13 @@ def _signing_key_line() -> str:
 class Homeserver:
     """A Synapse process with SQLite in its own directory; JSON is valid YAML, so the config is written as JSON."""
 
-    def __init__(self, directory: Path, *, port: int | None = None, rate_limits: bool = False) -> None:
+    def __init__(self, directory: Path, *, port: int | None = None, rate_limits: bool = False,
+                 message_rate: dict[str, float] | None = None) -> None:
+        """rate_limits keeps Synapse's defaults; message_rate alone sets rc_message (e.g. to provoke 429s)."""
         self.directory = Path(directory)
         self.port = port or free_port()
         self.rate_limits = rate_limits
+        self.message_rate = message_rate
         self.server_name = "localhost"
         self.url = f"http://127.0.0.1:{self.port}"
         self._shared_secret = secrets.token_hex(16)
@@ -110,6 +113,8 @@ class Homeserver:
                 "rc_room_creation": _UNLIMITED,
                 "rc_reports": _UNLIMITED,
             })
+        if self.message_rate is not None:
+            config["rc_message"] = self.message_rate
         path = d / "hs.yaml"
         path.write_text(json.dumps(config, indent=1) + "\n")
         return path
@@ -176,6 +181,13 @@ class Homeserver:
             "nonce": nonce, "username": localpart, "password": password, "admin": admin, "mac": mac.hexdigest(),
         })
         return RegisteredUser(result["user_id"], password, result["access_token"], result["device_id"])
+
+    def exempt_from_rate_limits(self, user_id: str) -> None:
+        """Lift the message rate limit for one user (through an admin account made for it)."""
+        if not hasattr(self, "_admin"):
+            self._admin = self.register(f"admin_{secrets.token_hex(4)}", admin=True)
+        self._request("POST", f"/_synapse/admin/v1/users/{user_id}/override_ratelimit",
+                      {"messages_per_second": 0, "burst_count": 0}, token=self._admin.access_token)
 
     def __enter__(self) -> Homeserver:
         self.start()

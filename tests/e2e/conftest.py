@@ -86,7 +86,8 @@ class ChatUser:
 
     def __init__(self, homeserver: Homeserver, user: RegisteredUser, store_path: Path | None = None) -> None:
         self.user = user
-        config = AsyncClientConfig(encryption_enabled=store_path is not None, store_sync_tokens=False)
+        config = AsyncClientConfig(encryption_enabled=store_path is not None, store_sync_tokens=False,
+                                   max_timeout_retry_wait_time=2)
         self.client = AsyncClient(homeserver.url, user.user_id, config=config,
                                   store_path=str(store_path) if store_path else "")
         self.client.restore_login(user.user_id, user.device_id, user.access_token)
@@ -184,7 +185,14 @@ class ChatUser:
 
 
 @pytest.fixture
-def make_bot(homeserver: Homeserver, tmp_path: Path) -> Iterator[Any]:
+def server(homeserver: Homeserver) -> Homeserver:
+    """The homeserver a test talks to; a test module may override this with its own."""
+    return homeserver
+
+
+@pytest.fixture
+def make_bot(server: Homeserver, tmp_path: Path) -> Iterator[Any]:
+    homeserver = server
     bots: list[BotProcess] = []
 
     def make(extra: str = "", start: bool = True) -> BotProcess:
@@ -203,7 +211,8 @@ def make_bot(homeserver: Homeserver, tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-async def make_user(homeserver: Homeserver) -> AsyncIterator[Any]:
+async def make_user(server: Homeserver) -> AsyncIterator[Any]:
+    homeserver = server
     users: list[ChatUser] = []
 
     async def make(name: str = "user", store_path: Path | None = None) -> ChatUser:
