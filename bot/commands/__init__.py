@@ -110,6 +110,13 @@ class Command:
         return next((sub for sub in self.subcommands if word in sub.names), None)
 
 
+def subcommand(family: str, name: str, aliases: tuple[str, ...], usage: str, handler: Handler, de: str, en: str,
+               example: str | None = None) -> Command:
+    """A subcommand of a family (`event add ...`), declared in one line with its help in both languages."""
+    return Command(name=name, aliases=aliases, usage=f"{family} {usage}", handler=handler, help={"de": de, "en": en},
+                   example=example)
+
+
 class Registry:
     """All commands by name and alias."""
 

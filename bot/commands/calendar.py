@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from bot.commands import Answer, Command, Context, Handler, UsageError, UserError
+from bot.commands import Answer, Command, Context, UsageError, UserError, subcommand
 from bot.commands.common import read_number
 from bot.commands.events import find_event
 from bot.commands.meetups import find_meetup
@@ -174,30 +174,24 @@ async def calendar_command(context: Context, args: str) -> Rich:
     return context.t("calendar_url", url=url, prefix=context.prefix)
 
 
-def _sub(family: str, name: str, aliases: tuple[str, ...], usage: str, handler: Handler, de: str, en: str,
-         example: str | None = None) -> Command:
-    return Command(name=name, aliases=aliases, usage=f"{family} {usage}", handler=handler, help={"de": de, "en": en},
-                   example=example)
-
-
-EVENT_IMPORT = _sub("event", "import", ("importieren",), "import [<https URL>]", import_command,
+EVENT_IMPORT = subcommand("event", "import", ("importieren",), "import [<https URL>]", import_command,
                     "importiert eine .ics-Datei oder URL (Moderation)", "imports an .ics file or URL (moderators)",
                     "event import https://events.example.org/events.ics")
-EVENT_ICS = _sub("event", "ics", ("kalender",), "ics #N", event_ics_command, "die Veranstaltung als .ics-Datei",
+EVENT_ICS = subcommand("event", "ics", ("kalender",), "ics #N", event_ics_command, "die Veranstaltung als .ics-Datei",
                  "the event as an .ics file", "event ics #12")
-MEETUP_ICS = _sub("meetup", "ics", ("kalender",), "ics #N", meetup_ics_command, "das Treffen als .ics-Datei",
+MEETUP_ICS = subcommand("meetup", "ics", ("kalender",), "ics #N", meetup_ics_command, "das Treffen als .ics-Datei",
                   "the meetup as an .ics file", "meetup ics #3")
 FEED = Command(
     name="feed", aliases=("feeds", "abo"), usage="feed <add|list|remove|sync>",
     help={"de": "abonnierte Kalender-Feeds (Moderation)", "en": "subscribed calendar feeds (moderators)"},
     example="feed add https://events.example.org/events.ics every 6h",
     subcommands=(
-        _sub("feed", "add", ("neu", "abonnieren"), "add <URL> [every 6h]", feed_add, "abonniert einen Feed",
+        subcommand("feed", "add", ("neu", "abonnieren"), "add <URL> [every 6h]", feed_add, "abonniert einen Feed",
              "subscribes to a feed", "feed add https://events.example.org/events.ics every 6h"),
-        _sub("feed", "list", ("liste", "ls"), "list", feed_list, "zeigt die Feeds", "lists the feeds"),
-        _sub("feed", "remove", ("löschen", "delete", "abbestellen"), "remove #N", feed_remove,
+        subcommand("feed", "list", ("liste", "ls"), "list", feed_list, "zeigt die Feeds", "lists the feeds"),
+        subcommand("feed", "remove", ("löschen", "delete", "abbestellen"), "remove #N", feed_remove,
              "bestellt einen Feed ab", "unsubscribes from a feed", "feed remove #1"),
-        _sub("feed", "sync", ("abrufen", "jetzt"), "sync #N", feed_sync, "ruft einen Feed sofort ab",
+        subcommand("feed", "sync", ("abrufen", "jetzt"), "sync #N", feed_sync, "ruft einen Feed sofort ab",
              "fetches a feed now", "feed sync #1"),
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.commands import Context, UserError
+from bot.commands import Context, UsageError, UserError
 from bot.parsing.fields import FieldError, clean_text, parse_number
 from bot.parsing.when import When, WhenError, parse_when
 from bot.text import Rich
@@ -42,3 +42,14 @@ def read_title(context: Context, text: str) -> str:
     if len(title) > MAX_TITLE:
         raise UserError(context.t("title_too_long", length=len(title), limit=MAX_TITLE))
     return title
+
+
+def split_edit(context: Context, args: str, fields: Mapping[str, str]) -> tuple[str, str, str]:
+    """`#N <field> <value>` as (item number text, canonical field name, value)."""
+    parts = args.strip().split(None, 2)
+    if len(parts) < 3:
+        raise UsageError()
+    field = fields.get(parts[1].casefold().rstrip(":"))
+    if field is None:
+        raise field_error(context, FieldError("unknown_field", parts[1]), fields)
+    return parts[0], field, parts[2]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from bot.commands import Command, Context, UsageError, UserError
+from bot.commands import Command, Context, UsageError, UserError, subcommand
 from bot.commands.common import field_error, read_number, read_title, read_when
 from bot.models import Deadline
 from bot.parsing.fields import FieldError, parse_link, split_fields
@@ -65,10 +65,7 @@ async def delete_deadline(context: Context, args: str) -> Rich:
     return context.t("deadline_deleted", number=deadline.id, name=deadline.name)
 
 
-def _sub(name: str, aliases: tuple[str, ...], usage: str, handler: Any, de: str, en: str,
-         example: str | None = None) -> Command:
-    return Command(name=name, aliases=aliases, usage=f"frist {usage}", handler=handler,
-                   help={"de": de, "en": en}, example=example)
+_sub = partial(subcommand, "frist")
 
 
 DEADLINE = Command(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from babel.dates import format_date
 
-from bot.commands import Answer, Command, Context, UsageError, UserError
-from bot.commands.common import field_error, read_number, read_title, read_when
+from bot.commands import Answer, Command, Context, UsageError, UserError, subcommand
+from bot.commands.common import field_error, read_number, read_title, read_when, split_edit
 from bot.models import Event, EventStatus, QueuedMessage, Reaction, Target
 from bot.parsing.fields import (
     EVENT_FIELDS,
@@ -159,15 +160,10 @@ async def show_event(context: Context, args: str) -> Rich:
 
 async def edit_event(context: Context, args: str) -> Rich:
     """Change one field: `#12 when 05.12.2026 18:00-21:00`."""
-    parts = args.strip().split(None, 2)
-    if len(parts) < 3:
-        raise UsageError()
-    event = await find_event(context, parts[0])
+    number, field, value = split_edit(context, args, EVENT_FIELDS)
+    event = await find_event(context, number)
     context.require_owner_or_moderator(event.submitter)
-    field = EVENT_FIELDS.get(parts[1].casefold().rstrip(":"))
-    if field is None:
-        raise field_error(context, FieldError("unknown_field", parts[1]), EVENT_FIELDS)
-    updated = await context.storage.update_event(_apply_fields(context, event, {field: parts[2]}))
+    updated = await context.storage.update_event(_apply_fields(context, event, {field: value}))
     return context.t("event_updated", number=event.id) + Rich.plain("\n") + describe(context, updated)
 
 
@@ -249,10 +245,7 @@ async def reject_event(context: Context, args: str) -> Rich:
         else reply
 
 
-def _sub(name: str, aliases: tuple[str, ...], usage: str, handler: Any, de: str, en: str,
-         example: str | None = None) -> Command:
-    return Command(name=name, aliases=aliases, usage=f"event {usage}", handler=handler,
-                   help={"de": de, "en": en}, example=example)
+_sub = partial(subcommand, "event")
 
 
 EVENT = Command(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from bot.commands import Answer, Command, Context, UsageError, UserError
-from bot.commands.common import field_error, read_number, read_title, read_when
+from bot.commands import Answer, Command, Context, UsageError, UserError, subcommand
+from bot.commands.common import field_error, read_number, read_title, read_when, split_edit
 from bot.models import Meetup
 from bot.parsing.fields import (
     MEETUP_FIELDS,
@@ -150,15 +151,10 @@ async def next_meetups(context: Context, args: str) -> Rich:
 
 
 async def edit_meetup(context: Context, args: str) -> Rich:
-    parts = args.strip().split(None, 2)
-    if len(parts) < 3:
-        raise UsageError()
-    meetup = await find_meetup(context, parts[0])
+    number, field, value = split_edit(context, args, MEETUP_FIELDS)
+    meetup = await find_meetup(context, number)
     context.require_owner_or_moderator(meetup.submitter)
-    field = MEETUP_FIELDS.get(parts[1].casefold().rstrip(":"))
-    if field is None:
-        raise field_error(context, FieldError("unknown_field", parts[1]), MEETUP_FIELDS)
-    updated = await context.storage.update_meetup(_apply_fields(context, meetup, {field: parts[2]}))
+    updated = await context.storage.update_meetup(_apply_fields(context, meetup, {field: value}))
     lines = [context.t("event_updated", number=updated.id), describe_meetup(context, updated)]
     if field == "rule" and updated.rrule is None and not updated.extra:
         lines.append(context.t("rule_not_computable", rule=updated.rule_text, prefix=context.prefix,
@@ -243,10 +239,7 @@ async def set_dates(context: Context, args: str) -> Rich:
     return context.t("meetup_dates_set", number=meetup.id, name=meetup.name, count=len(dates))
 
 
-def _sub(name: str, aliases: tuple[str, ...], usage: str, handler: Any, de: str, en: str,
-         example: str | None = None) -> Command:
-    return Command(name=name, aliases=aliases, usage=f"meetup {usage}", handler=handler,
-                   help={"de": de, "en": en}, example=example)
+_sub = partial(subcommand, "meetup")
 
 
 MEETUP = Command(
