@@ -280,16 +280,18 @@ class Storage:
         row = await self._fetchone("SELECT joined_at_ms FROM rooms WHERE room_id = ?", (room_id,))
         return row["joined_at_ms"] if row else None
 
-    async def room_settings(self, room_id: str) -> RoomSettings:
-        row = await self._fetchone("SELECT * FROM rooms WHERE room_id = ?", (room_id,))
-        if row is None:
-            return RoomSettings(room_id)
-        return RoomSettings(room_id, approval=bool(row["approval"]), timezone=row["timezone"],
+    @staticmethod
+    def _settings(row: aiosqlite.Row) -> RoomSettings:
+        return RoomSettings(row["room_id"], approval=bool(row["approval"]), timezone=row["timezone"],
                             event_lead_times=_seconds_list(row["event_lead_times"]),
                             meetup_lead_times=_seconds_list(row["meetup_lead_times"]))
 
+    async def room_settings(self, room_id: str) -> RoomSettings:
+        row = await self._fetchone("SELECT * FROM rooms WHERE room_id = ?", (room_id,))
+        return self._settings(row) if row else RoomSettings(room_id)
+
     async def all_room_settings(self) -> list[RoomSettings]:
-        return [await self.room_settings(row["room_id"]) for row in await self._fetchall("SELECT room_id FROM rooms")]
+        return [self._settings(row) for row in await self._fetchall("SELECT * FROM rooms")]
 
     async def save_room_settings(self, settings: RoomSettings) -> None:
         leads = [None if value is None else json.dumps(list(value))
