@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -152,17 +153,44 @@ def event_from_entry(entry: CalendarEntry, *, room_id: str, submitter: str) -> E
                  geo=entry.geo, description=entry.description, submitter=submitter, uid=entry.uid)
 
 
-def _calendar(components: list[icalendar.Event], name: str | None = None) -> bytes:
+@functools.lru_cache(maxsize=64)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
+    """A VTIMEZONE covering the given years, serialized; building one is slow (icalendar says: cache it)."""
+    zone = icalendar.Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 12, 31))
+    return zone.to_ical()
+
+
+@functools.lru_cache(maxsize=8)
+def _calendar_head(name: str | None) -> bytes:
+    """`BEGIN:VCALENDAR` and the calendar's properties (without its END line)."""
     calendar = icalendar.Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     if name:
         calendar.add("X-WR-CALNAME", name)
+    return calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+
+
+def _zones(components: list[icalendar.Event]) -> dict[str, tuple[int, int]]:
+    """The time zones the components use, with the years they span (recurring ones: five years on)."""
+    spans: dict[str, tuple[int, int]] = {}
     for component in components:
-        calendar.add_component(component)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+        start = component.get("DTSTART")
+        tzid = start.params.get("TZID") if start is not None else None
+        if not tzid:
+            continue
+        year = start.dt.year
+        last = year + 5 if component.get("RRULE") else max(year, component.decoded("DTEND", start.dt).year)
+        low, high = spans.get(tzid, (year, last))
+        spans[tzid] = (min(low, year), max(high, last))
+    return spans
+
+
+def _calendar(components: list[icalendar.Event], name: str | None = None) -> bytes:
+    """A VCALENDAR of the components with the VTIMEZONEs they need (each serialized by icalendar, zones cached)."""
+    zones = [_vtimezone(tzid, first, last) for tzid, (first, last) in _zones(components).items()]
+    return b"".join([_calendar_head(name), *zones, *(c.to_ical() for c in components), b"END:VCALENDAR\r\n"])
 
 
 def _common(vevent: icalendar.Event, uid: str, title: str, place: str | None, online: bool, link: str | None,
@@ -183,8 +211,9 @@ def _common(vevent: icalendar.Event, uid: str, title: str, place: str | None, on
         vevent.add("GEO", geo)
 
 
+@functools.lru_cache(maxsize=20_000)
 def event_ics(event: Event, stamp: datetime) -> bytes:
-    """One event as a complete calendar (VTIMEZONE included)."""
+    """One event as a complete calendar (VTIMEZONE included); cached, since roundups render the same events often."""
     return _calendar([event_vevent(event, stamp)])
 
 

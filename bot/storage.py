@@ -189,6 +189,8 @@ class Storage:
         try:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA foreign_keys=ON")
+            # WAL with synchronous=NORMAL: a commit survives a crash of the bot (not of the OS) without an fsync
+            await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA busy_timeout=5000")
             # SQLite's lower() and LIKE fold ASCII only; German needs Ü = ü
             await db.create_function("casefold", 1, _casefold, deterministic=True)
@@ -342,21 +344,38 @@ class Storage:
             return None
         return await self.get_event(room_id, target.item_id)
 
-    async def list_events(self, room_id: str, *, start: datetime | None = None, end: datetime | None = None,
-                          statuses: Iterable[EventStatus] = (EventStatus.APPROVED,)) -> list[Event]:
-        """Events of a room not over before start and starting before end, by start, ties in added order."""
+    @staticmethod
+    def _event_window(room_id: str, start: datetime | None, end: datetime | None,
+                      statuses: Iterable[EventStatus]) -> tuple[str, list[Any]]:
+        """WHERE clause: the room's events in these states, not over before start, starting before end."""
         wanted = [status.value for status in statuses]
-        sql = (f"SELECT {_EVENT_COLUMNS} FROM events WHERE room_id = ? "
-               f"AND status IN ({', '.join('?' * len(wanted))})")
+        where = f"room_id = ? AND status IN ({', '.join('?' * len(wanted))})"
         params: list[Any] = [room_id, *wanted]
         if start is not None:
             # over after the window opens (an all-day event ends at the next midnight, which is not "after")
-            sql += " AND (end_utc > ? OR start_utc >= ?)"
+            where += " AND (end_utc > ? OR start_utc >= ?)"
             params += [int(start.timestamp())] * 2
         if end is not None:
-            sql += " AND start_utc < ?"
+            where += " AND start_utc < ?"
             params.append(int(end.timestamp()))
-        return [_event_from_row(row) for row in await self._fetchall(sql + " ORDER BY start_utc, id", params)]
+        return where, params
+
+    async def list_events(self, room_id: str, *, start: datetime | None = None, end: datetime | None = None,
+                          statuses: Iterable[EventStatus] = (EventStatus.APPROVED,),
+                          limit: int | None = None) -> list[Event]:
+        """Events of a room not over before start and starting before end, by start, ties in added order."""
+        where, params = self._event_window(room_id, start, end, statuses)
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events WHERE {where} ORDER BY start_utc, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_event_from_row(row) for row in await self._fetchall(sql, params)]
+
+    async def count_events(self, room_id: str, *, start: datetime | None = None, end: datetime | None = None,
+                           statuses: Iterable[EventStatus] = (EventStatus.APPROVED,)) -> int:
+        """How many events list_events would return without a limit."""
+        where, params = self._event_window(room_id, start, end, statuses)
+        row = await self._fetchone(f"SELECT count(*) AS n FROM events WHERE {where}", params)
+        return row["n"] if row else 0
 
     async def search_events(self, room_id: str, words: list[str]) -> list[Event]:
         """Events whose title or place contains every word (case-insensitive), newest start last."""

@@ -129,27 +129,27 @@ async def list_events(context: Context, args: str) -> Rich:
     """Upcoming events, or those of one month."""
     t, storage, room = context.t, context.storage, context.message.room_id
     words = args.split()
-    if not words:
-        events = await storage.list_events(room, start=context.now,
-                                           statuses=(EventStatus.APPROVED, EventStatus.CANCELLED))
-        header, empty = t("events_header_upcoming"), t("events_none_upcoming")
-    else:
+    start, end = context.now, None
+    header, empty = t("events_header_upcoming"), t("events_none_upcoming")
+    if words:
         local_today = context.now.astimezone(context.tz).date()
         try:
             year, month = parse_month(words, local_today, prefer="future")
         except MonthError as error:
             raise UserError(t("bad_month", value=str(error))) from None
-        first = datetime(year, month, 1, tzinfo=context.tz)
-        after = (first + timedelta(days=32)).replace(day=1)
-        events = await storage.list_events(room, start=first, end=after,
-                                           statuses=(EventStatus.APPROVED, EventStatus.CANCELLED))
-        name = format_date(first, "LLLL yyyy", locale=t.language)
+        start = datetime(year, month, 1, tzinfo=context.tz)
+        end = (start + timedelta(days=32)).replace(day=1)
+        name = format_date(start, "LLLL yyyy", locale=t.language)
         header, empty = t("events_header_month", month=name), t("events_none_month", month=name)
+    shown = (EventStatus.APPROVED, EventStatus.CANCELLED)
+    events = await storage.list_events(room, start=start, end=end, statuses=shown, limit=LIST_LIMIT)
     if not events:
         return empty
-    lines = [header, *(list_line(context, event) for event in events[:LIST_LIMIT])]
-    if len(events) > LIST_LIMIT:
-        lines.append(t("events_more", count=len(events) - LIST_LIMIT))
+    lines = [header, *(list_line(context, event) for event in events)]
+    if len(events) == LIST_LIMIT:
+        more = await storage.count_events(room, start=start, end=end, statuses=shown) - LIST_LIMIT
+        if more > 0:
+            lines.append(t("events_more", count=more))
     return Rich.join(lines)
 
 
