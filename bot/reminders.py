@@ -27,6 +27,7 @@ LATE_AFTER = timedelta(seconds=60)
 SKIPPED_LOOKBACK = timedelta(days=1)
 MAX_SLEEP = timedelta(hours=6)
 ERROR_RETRY_S = 5.0
+WAKE_SETTLE_S = 0.2  # changes come in bursts; recompute once after them (never later than the next due time)
 _LEAD = re.compile(r"^(\d{1,4})([smhdw])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -188,7 +189,7 @@ class ReminderScheduler:
                 next_due = self.clock() + timedelta(seconds=ERROR_RETRY_S)
             if next_due is None:
                 continue  # something was queued: send it first
-            await nap(self._wake, stopping, (next_due - self.clock()).total_seconds())
+            await nap(self._wake, stopping, (next_due - self.clock()).total_seconds(), settle=WAKE_SETTLE_S)
 
     async def flush(self) -> None:
         """Send every queued message, in order per room, rooms side by side."""
