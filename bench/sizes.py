@@ -35,4 +35,4 @@ class Sizes:
 FULL = Sizes("full")
 QUICK = Sizes("quick", latency_n=5, warmup=2, burst_users=2, burst_per_user=3, reminder_events=10, reminder_rooms=2,
               reminder_start_after_s=20, reminder_due_in_s=8, scale_events=200, scale_meetups=5, scale_rooms=3,
-              roundup_sizes=(10, 100, 1_000), roundup_runs=3, list_n=5)
+              roundup_sizes=(10, 40, 160), roundup_runs=3, list_n=5)

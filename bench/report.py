@@ -1,0 +1,192 @@
+"""The one place that turns results into the Markdown table (and RESULTS.md): values, floors, ratios, goals."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from bench.results import (
+    BenchReport,
+    BurstResult,
+    LatencyResult,
+    PartError,
+    PeerResult,
+    ReminderResult,
+    ScaleResult,
+)
+from bench.stats import ratio
+
+HEADINGS = ("Measure", "eventbot", "Floor", "Ratio", "Goal", "Met")
+LINEAR_SLACK = 1.5  # growth counts as linear while the time per event grows by at most this factor
+MISSING = "—"
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class Row:
+    measure: str
+    value: str
+    floor: str = MISSING
+    ratio: str = MISSING
+    goal: str = MISSING
+    met: bool | None = None
+
+    def cells(self) -> tuple[str, ...]:
+        met = MISSING if self.met is None else ("✅" if self.met else "❌")
+        return self.measure, self.value, self.floor, self.ratio, self.goal, met
+
+
+def ms(seconds: float) -> str:
+    return MISSING if math.isnan(seconds) else f"{seconds * 1000:.1f} ms"
+
+
+def secs(seconds: float) -> str:
+    return MISSING if math.isnan(seconds) else f"{seconds:.2f} s"
+
+
+def times(value: float) -> str:
+    return MISSING if math.isnan(value) else f"{value:.2f}×"
+
+
+def megabytes(count: int) -> str:
+    return f"{count / 1e6:.1f} MB"
+
+
+def at_most(value: float, limit: float) -> bool:
+    return not math.isnan(value) and value <= limit
+
+
+def below(value: float, limit: float) -> bool:
+    return not math.isnan(value) and value < limit
+
+
+def latency_rows(result: LatencyResult, label: str, goal: float) -> list[Row]:
+    bot, floor = result.bot, result.floor
+    median_ratio = ratio(bot.median, floor.median)
+    n = len(bot.samples) + bot.lost
+    rows = [
+        Row(f"{label}: `{result.command}` latency, median (N={n})", ms(bot.median), ms(floor.median),
+            times(median_ratio), f"ratio ≤ {goal}", at_most(median_ratio, goal)),
+        Row(f"{label}: `{result.command}` latency, p90", ms(bot.p90), ms(floor.p90), times(ratio(bot.p90, floor.p90))),
+    ]
+    if bot.lost or floor.lost:
+        rows.append(Row(f"{label}: `{result.command}` unanswered", str(bot.lost), str(floor.lost), goal="0",
+                        met=bot.lost == 0))
+    return rows
+
+
+def command_latency_rows(result: LatencyResult) -> list[Row]:
+    return latency_rows(result, "Commands", 1.05)
+
+
+def burst_rows(result: BurstResult) -> list[Row]:
+    bot, floor = result.bot, result.floor
+    label = f"Burst {result.users}×{result.per_user}"
+    return [
+        Row(f"{label}: time until the last answer", secs(bot.seconds), secs(floor.seconds),
+            times(ratio(bot.seconds, floor.seconds))),
+        Row(f"{label}: answers lost", str(bot.lost), str(floor.lost), goal="0", met=bot.lost == 0),
+        Row(f"{label}: answers doubled", str(bot.doubled), str(floor.doubled), goal="0", met=bot.doubled == 0),
+    ]
+
+
+def reminder_rows(result: ReminderResult) -> list[Row]:
+    label = f"Reminders ({result.events} in {result.rooms} rooms, all due at once)"
+    return [
+        Row(f"{label}: lateness of the first", secs(result.first), secs(result.floor_first)),
+        Row(f"{label}: lateness p50", secs(result.p50), secs(result.floor_p50), times(ratio(result.p50,
+                                                                                              result.floor_p50))),
+        Row(f"{label}: lateness p99", secs(result.p99), secs(result.floor_p99),
+            times(ratio(result.p99, result.floor_p99)), "< 1 s", below(result.p99, 1.0)),
+        Row(f"{label}: duplicates", str(result.duplicates), goal="0", met=result.duplicates == 0),
+        Row(f"{label}: lost (none within due + 30 s)", str(result.lost), goal="0", met=result.lost == 0),
+    ]
+
+
+def scale_rows(result: ScaleResult) -> list[Row]:
+    label = f"Scale ({result.events:,} events, {result.meetups} meetups, {result.rooms} rooms)"
+    small, middle, large = result.renders
+    rows = [
+        Row(f"Roundup render, {middle.events:,} events in the month, median of {middle.runs} "
+            f"(post of {middle.chars / 1e6:.1f} M characters)", ms(middle.seconds), goal="< 100 ms",
+            met=below(middle.seconds, 0.1)),
+        Row(f"Roundup render, {middle.events:,} events in the month, first run (nothing cached yet)",
+            ms(middle.first_seconds), goal="< 100 ms", met=below(middle.first_seconds, 0.1)),
+    ]
+    for before, after in ((small, middle), (middle, large)):
+        growth = ratio(after.seconds, before.seconds)
+        cold = ratio(after.first_seconds, before.first_seconds)
+        rows.append(Row(f"Roundup render growth {before.events:,} → {after.events:,} events, median "
+                        f"({ms(before.seconds)} → {ms(after.seconds)}; first runs {ms(before.first_seconds)} → "
+                        f"{ms(after.first_seconds)}, {times(cold)})", times(growth),
+                        goal=f"~linear: ≤ {after.events / before.events * LINEAR_SLACK:.0f}×",
+                        met=at_most(growth / (after.events / before.events), LINEAR_SLACK)))
+    rows += latency_rows(result.list_latency, label, 1.1)
+    rows += [
+        Row(f"{label}: bot memory (VmRSS) after the run", megabytes(result.rss_bytes),
+            megabytes(result.floor_rss_bytes), times(ratio(result.rss_bytes, result.floor_rss_bytes)), "< 100 MB",
+            result.rss_bytes < 100e6),
+        Row(f"{label}: start-up until the first command is answered", secs(result.startup_s), goal="< 3 s",
+            met=below(result.startup_s, 3.0)),
+    ]
+    return rows
+
+
+def peer_rows(result: PeerResult) -> list[Row]:
+    if result.latency is None:
+        return [Row(f"Peer: {result.name}", result.note)]
+    rows = latency_rows(result.latency, f"Peer {result.name}", math.inf)
+    return [Row(row.measure, row.value, row.floor, row.ratio) for row in rows]
+
+
+def _rows_or_error(part: Result | PartError, make: Callable[[Result], list[Row]], name: str) -> list[Row]:
+    if isinstance(part, PartError):
+        return [Row(f"{name}: could not finish", f"error: {part.message}", met=False)]
+    return make(part)
+
+
+def rows(report: BenchReport) -> list[Row]:
+    return [
+        *_rows_or_error(report.latency, command_latency_rows, "Command latency"),
+        *_rows_or_error(report.burst, burst_rows, "Burst"),
+        *_rows_or_error(report.reminders, reminder_rows, "Reminders"),
+        *_rows_or_error(report.scale, scale_rows, "Scale"),
+        *_rows_or_error(report.peer, peer_rows, "Peer"),
+    ]
+
+
+def table(all_rows: Iterable[Row]) -> str:
+    lines = ["| " + " | ".join(HEADINGS) + " |", "|" + "|".join("---" for _ in HEADINGS) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|").replace("\n", " ") for cell in row.cells()) + " |"
+              for row in all_rows]
+    return "\n".join(lines)
+
+
+NOTES = """\
+How it is measured: one Synapse (SQLite) on loopback, the bots as their own processes, a matrix-nio client whose
+long-poll sync (filter timeline limit 1000) stamps every event when the sync returns (Synapse still sends at most
+100 events of a room per sync; the rest of such a "limited" timeline is fetched from /messages and counts as arrived
+with that sync). Latency is from just before sending a command until the answer (`m.in_reply_to` the command)
+arrives in that sync. The floor is `bench/echo_bot.py`, a minimal matrix-nio bot answering every text at once
+(filling timeline gaps as eventbot does); eventbot and floor are measured alternately, command by command (who goes
+first alternates), so drift of the shared machine hits both alike. Each is warmed up first. The peer's answers carry
+no reply relation: its first message after the command counts, and its reminder texts are numbered (it refuses a
+repeated text). Reminder lateness is arrival (client wall clock) minus due time; its floor is the same number of
+notices sent at one moment by a plain client, rooms side by side as the bot sends them. Roundup render times are
+`collect_roundup` + `render_roundup` in-process on a copy of the bot's database (median of several runs). Ratios are
+the headline: absolute times drift on a shared machine."""
+
+
+def markdown(report: BenchReport) -> str:
+    machine = report.machine
+    header = [
+        "# eventbot benchmark results", "",
+        f"- Date: {machine.date}",
+        f"- Machine: {machine.cores} cores (os.cpu_count()), {machine.cpu}, {machine.platform}",
+        f"- Python {machine.python}, Synapse {machine.synapse}, matrix-nio {machine.nio}",
+        f"- Sizes: {report.sizes.describe()}",
+        f"- The run took {report.seconds:.0f} s", "",
+    ]
+    return "\n".join([*header, table(rows(report)), "", NOTES, ""])

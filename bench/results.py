@@ -1,0 +1,156 @@
+"""What each part measured: one frozen dataclass per result, raw numbers only (report.py formats them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.sizes import Sizes
+from bench.stats import median, percentile
+
+
+@dataclass(frozen=True)
+class Latencies:
+    """Round trips (send until the answer arrived in the client's sync), in seconds; lost = never answered."""
+
+    samples: tuple[float, ...]
+    lost: int = 0
+
+    @property
+    def median(self) -> float:
+        return median(self.samples)
+
+    @property
+    def p90(self) -> float:
+        return percentile(self.samples, 90)
+
+
+@dataclass(frozen=True)
+class LatencyResult:
+    command: str
+    bot: Latencies
+    floor: Latencies
+
+
+@dataclass(frozen=True)
+class BurstRun:
+    """Users × commands sent at once: seconds from the first send until the last answer arrived."""
+
+    commands: int
+    seconds: float
+    lost: int
+    doubled: int
+
+
+@dataclass(frozen=True)
+class BurstResult:
+    users: int
+    per_user: int
+    bot: BurstRun
+    floor: BurstRun
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    """Lateness (arrival in the client's sync minus due time) of each event's first reminder, in seconds."""
+
+    events: int
+    rooms: int
+    lead_s: int
+    lateness: tuple[float, ...]
+    duplicates: int
+    lost: int
+    # the same number of notices sent at once by a plain nio client, rooms side by side: seconds until each arrived
+    floor: tuple[float, ...]
+
+    @property
+    def first(self) -> float:
+        return percentile(self.lateness, 0)
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.lateness, 50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.lateness, 99)
+
+    @property
+    def floor_first(self) -> float:
+        return percentile(self.floor, 0)
+
+    @property
+    def floor_p50(self) -> float:
+        return percentile(self.floor, 50)
+
+    @property
+    def floor_p99(self) -> float:
+        return percentile(self.floor, 99)
+
+
+@dataclass(frozen=True)
+class RenderTiming:
+    """collect_roundup + render_roundup for a month with `events` events: median of `runs` runs, and the first run
+    (cold: nothing of this month cached yet), in seconds."""
+
+    events: int
+    seconds: float
+    first_seconds: float
+    runs: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    events: int
+    meetups: int
+    rooms: int
+    renders: tuple[RenderTiming, ...]
+    list_latency: LatencyResult
+    rss_bytes: int
+    floor_rss_bytes: int
+    startup_s: float
+
+
+@dataclass(frozen=True)
+class PeerResult:
+    """matrix-reminder-bot, when installed: the same latency test with its own command."""
+
+    name: str
+    latency: LatencyResult | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PartError:
+    """A part that could not finish; the other parts still report."""
+
+    part: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Machine:
+    cores: int
+    python: str
+    date: str
+    platform: str
+    cpu: str
+    synapse: str
+    nio: str
+
+
+@dataclass(frozen=True)
+class BenchReport:
+    machine: Machine
+    sizes: Sizes
+    seconds: float
+    latency: LatencyResult | PartError
+    burst: BurstResult | PartError
+    reminders: ReminderResult | PartError
+    scale: ScaleResult | PartError
+    peer: PeerResult | PartError
+
+    @property
+    def errors(self) -> list[PartError]:
+        parts = (self.latency, self.burst, self.reminders, self.scale, self.peer)
+        return [part for part in parts if isinstance(part, PartError)]

@@ -1,0 +1,97 @@
+"""Runs every part against one Synapse and collects a BenchReport; a part that fails is reported, not fatal."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import tempfile
+import time
+import traceback
+from collections.abc import Awaitable
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TypeVar
+
+from bench.latency import measure_burst, measure_latency
+from bench.peer import measure_peer
+from bench.punctuality import measure_reminders
+from bench.results import BenchReport, BurstResult, LatencyResult, Machine, PartError
+from bench.scale import measure_scale
+from bench.session import Session, progress
+from bench.sizes import Sizes
+from bot.homeserver import Homeserver
+
+Result = TypeVar("Result")
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def machine() -> Machine:
+    return Machine(cores=os.cpu_count() or 0, python=platform.python_version(),
+                   date=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"), platform=platform.platform(),
+                   cpu=_cpu_model(), synapse=_version("matrix-synapse"), nio=_version("matrix-nio"))
+
+
+async def attempt(part: str, run: Awaitable[Result]) -> Result | PartError:
+    """The part's result, or what went wrong (the run goes on with the next part)."""
+    try:
+        return await run
+    except Exception as exc:
+        progress(f"{part} failed:\n{traceback.format_exc()}")
+        return PartError(part, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+
+
+async def command_parts(session: Session, sizes: Sizes) -> tuple[LatencyResult | PartError, BurstResult | PartError]:
+    """Latency and burst against one eventbot (and the echo floor)."""
+    try:
+        bot = await session.start_eventbot("commands")
+    except Exception as exc:
+        error = PartError("commands", f"eventbot did not start: {exc}")
+        return error, error
+    try:
+        latency = await attempt("latency", measure_latency(session, bot, sizes))
+        burst = await attempt("burst", measure_burst(session, bot, sizes))
+    finally:
+        bot.process.stop()
+    return latency, burst
+
+
+async def run_parts(homeserver: Homeserver, workdir: Path, sizes: Sizes) -> BenchReport:
+    started = time.perf_counter()
+    async with Session.open(homeserver, workdir) as session:
+        latency, burst = await command_parts(session, sizes)
+        reminders = await attempt("reminders", measure_reminders(session, sizes))
+        scale = await attempt("scale", measure_scale(session, sizes))
+        peer = await attempt("peer", measure_peer(session, sizes))
+    return BenchReport(machine=machine(), sizes=sizes, seconds=time.perf_counter() - started, latency=latency,
+                       burst=burst, reminders=reminders, scale=scale, peer=peer)
+
+
+async def run_benchmark(sizes: Sizes, workdir: Path | None = None) -> BenchReport:
+    """Start Synapse in workdir (a temporary directory unless given), run every part, stop everything."""
+    with tempfile.TemporaryDirectory(prefix="eventbot-bench-") as temporary:
+        directory = workdir or Path(temporary)
+        homeserver = Homeserver(directory / "synapse")
+        progress(f"starting Synapse in {homeserver.directory}")
+        await asyncio.to_thread(homeserver.start)
+        try:
+            return await run_parts(homeserver, directory, sizes)
+        finally:
+            homeserver.stop()
