@@ -17,6 +17,15 @@ PLACEHOLDER = "CHANGE_ME"
 LANGUAGES = ("de", "en")
 
 
+def valid_zone(name: str) -> bool:
+    """Whether name is an IANA time zone (ZoneInfo raises several kinds of errors for bad names)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
 class ConfigError(Exception):
     """The configuration has problems; each names its key."""
 
@@ -214,11 +223,8 @@ def _check_values(matrix: dict[str, Any], bot: dict[str, Any], problems: list[st
         problems.append("matrix.password: missing; set matrix.password or matrix.access_token "
                         "(or the environment variable EVENTBOT_PASSWORD / EVENTBOT_ACCESS_TOKEN)")
     timezone = bot.get("timezone")
-    if isinstance(timezone, str):
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"bot.timezone: unknown time zone {timezone!r} (example: \"Europe/Berlin\")")
+    if isinstance(timezone, str) and not valid_zone(timezone):
+        problems.append(f"bot.timezone: unknown time zone {timezone!r} (example: \"Europe/Berlin\")")
     if bot.get("language", "de") not in LANGUAGES:
         problems.append(f"bot.language: must be one of {', '.join(LANGUAGES)}, got {bot['language']!r}")
     prefix = bot.get("command_prefix", "!")

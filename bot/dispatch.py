@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 
 from bot.commands import Answer, Command, Context, Media, Registry, UsageError, UserError
@@ -19,6 +21,7 @@ from bot.text import Rich
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 4000
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _WINDOW_MS = 60_000
 
 
@@ -90,6 +93,8 @@ class Dispatcher:
         """The answer to a message, or None when it is not for the bot (or quietly refused)."""
         if not self.is_command(message.body):
             return None
+        # JSON can carry lone surrogates ("\ud800"), which no database or client can encode
+        message = replace(message, body=_LONE_SURROGATE.sub("\ufffd", message.body))
         t = self.t
         verdict = self.rate_limiter.check(message.sender, message.timestamp_ms)
         if verdict == "drop":

@@ -76,6 +76,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "de": "Das Ende „{fragment}“ liegt vor dem Beginn.",
         "en": "The end \u201c{fragment}\u201d is before the start.",
     },
+    "when_too_far": {
+        "de": "„{fragment}“ liegt zu weit in der Zukunft.",
+        "en": "\u201c{fragment}\u201d is too far in the future.",
+    },
     "when_weekday_mismatch": {
         "de": "„{fragment}“ passt nicht zum Datum.",
         "en": "\u201c{fragment}\u201d does not match the date.",

@@ -141,7 +141,7 @@ def parse_calendar(data: bytes, zone: ZoneInfo) -> list[CalendarEntry]:
     for component in calendar.walk("VEVENT"):
         try:
             entries.append(_entry(component, zone))
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as exc:
             raise CalendarError(f"unreadable event {_text(component, 'SUMMARY')!r}: {exc}") from None
     return entries
 

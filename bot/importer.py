@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from bot.ical import CalendarEntry, event_from_entry, parse_calendar
 from bot.models import Meetup
-from bot.parsing.fields import clean_text
+from bot.parsing.fields import MAX_TITLE, MAX_YEAR, clean_text
 from bot.parsing.recurrence import RecurrenceError, first_occurrence, parse_recurrence
 from bot.storage import ImportCounts, Storage
 
 _CITY = re.compile(r"\b\d{4,5}\s+([^,\d][^,]*)$")
-MAX_TITLE = 200
+
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ async def import_calendar(storage: Storage, room_id: str, data: bytes, *, zone: 
             skipped.append(("?", "no title (SUMMARY)"))
         elif len(title) > MAX_TITLE:
             skipped.append((title[:60] + "…", f"title longer than {MAX_TITLE} characters"))
+        elif max(entry.start, entry.end or entry.start).year > MAX_YEAR:
+            skipped.append((title, f"dated after {MAX_YEAR}"))
         elif entry.rrule:
             try:
                 meetups.append(meetup_from_entry(entry, room_id=room_id, submitter=submitter))

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.commands import Context, UsageError, UserError
-from bot.parsing.fields import FieldError, clean_text, parse_number
+from bot.parsing.fields import MAX_TITLE, MAX_YEAR, FieldError, clean_text, parse_number
 from bot.parsing.when import When, WhenError, parse_when
 from bot.text import Rich
-
-MAX_TITLE = 200
 
 
 def field_error(context: Context, error: FieldError, fields: Mapping[str, str]) -> UserError:
@@ -21,7 +19,10 @@ def field_error(context: Context, error: FieldError, fields: Mapping[str, str]) 
 def read_when(context: Context, text: str) -> When:
     """The parsed date/time, or an error naming the wrong part with working examples."""
     try:
-        return parse_when(text, now=context.now, tz=context.tz)
+        when = parse_when(text, now=context.now, tz=context.tz)
+        if max(when.start, when.end or when.start).year > MAX_YEAR:
+            raise WhenError("too_far", text.strip()[:60])
+        return when
     except WhenError as error:
         message = context.t(f"when_{error.code}", fragment=error.fragment, zone=str(context.tz))
         raise UserError(message + Rich.plain("\n") + context.t("when_examples")) from None

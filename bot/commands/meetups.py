@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -25,6 +26,7 @@ from bot.schedule import city_sort_key, meetup_dates, next_dates
 from bot.text import Rich
 
 NEXT_DEFAULT = 5
+_COUNT = re.compile(r"[1-9][0-9]{0,2}")
 MAX_EXPLICIT_DATES = 100
 _ADD_ORDER = ("city", "rule", "time", "where", "name", "link")
 EXAMPLE_ADD = ("meetup add Leipzig | jeden Mittwoch | 19:00-22:00 | Basislager Coworking Leipzig, Peterssteinweg 14, "
@@ -136,7 +138,7 @@ async def next_meetups(context: Context, args: str) -> Rich:
     words = args.split()
     if words:
         meetup = await find_meetup(context, words[0])
-        count = min(int(words[1]), 50) if len(words) > 1 and words[1].isdigit() else NEXT_DEFAULT
+        count = min(int(words[1]), 50) if len(words) > 1 and _COUNT.fullmatch(words[1]) else NEXT_DEFAULT
         return Rich.join([describe_meetup(context, meetup), context.t("meetup_next_header"),
                           _format_dates(context, next_dates(meetup, context.now, count))])
     meetups = sorted(await context.storage.list_meetups(context.message.room_id), key=city_sort_key)

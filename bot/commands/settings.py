@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import Command, Context, UsageError, UserError
+from bot.config import valid_zone
 from bot.text import Rich
 
 _ON = ("on", "an", "ein", "ja", "yes", "true")
@@ -30,10 +30,8 @@ async def settings_command(context: Context, args: str) -> Rich:
         context.require_moderator()
         settings = replace(context.settings, approval=value.casefold() in _ON)
     elif key in ("timezone", "zeitzone", "tz"):
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise UserError(context.t("settings_bad_zone", value=value)) from None
+        if not valid_zone(value):
+            raise UserError(context.t("settings_bad_zone", value=value[:60]))
         context.require_moderator()
         settings = replace(context.settings, timezone=value)
     else:

@@ -9,6 +9,9 @@ from datetime import time
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+MAX_TITLE = 200
+MAX_YEAR = 2199  # dates beyond are typos, and date arithmetic near year 9999 overflows
+
 
 class FieldError(ValueError):
     """An argument is malformed; `code` says how, `value` shows the offending text."""

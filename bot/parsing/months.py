@@ -23,8 +23,8 @@ def _month_table() -> Mapping[str, int]:
 
 
 MONTHS = _month_table()
-# ASCII digits only: str.isdigit() also accepts "²", which int() refuses; years before 1000 are typos
-_YEAR_PATTERN = r"[1-9][0-9]{3}"
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses; years outside 1900-2199 are typos
+_YEAR_PATTERN = r"(?:19|20|21)[0-9]{2}"
 _YEAR = re.compile(_YEAR_PATTERN)
 _NUMBER = re.compile(r"[0-9]{1,2}")
 _ISO = re.compile(rf"^({_YEAR_PATTERN})-([0-9]{{1,2}})$")
