@@ -255,6 +255,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
               "{deadlines} deadlines.",
     },
     "roundup_left_out": {"de": "Nicht aufgenommen:", "en": "Left out:"},
+    "roundup_pending_count": {
+        "de": "{count} Veranstaltung(en), die noch auf Freigabe warten.",
+        "en": "{count} event(s) waiting for approval.",
+    },
     # reminders and RSVPs
     "today": {"de": "heute", "en": "today"},
     "tomorrow": {"de": "morgen", "en": "tomorrow"},

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.ical import CalendarEntry, event_from_entry, parse_calendar
 from bot.models import Meetup
-from bot.parsing.fields import MAX_TITLE, MAX_YEAR, clean_text
+from bot.parsing.fields import MAX_TITLE, MAX_YEAR, MIN_YEAR, clean_text
 from bot.parsing.recurrence import RecurrenceError, first_occurrence, parse_recurrence
 from bot.storage import ImportCounts, Storage
 
@@ -55,8 +55,9 @@ async def import_calendar(storage: Storage, room_id: str, data: bytes, *, zone: 
             skipped.append(("?", "no title (SUMMARY)"))
         elif len(title) > MAX_TITLE:
             skipped.append((title[:60] + "…", f"title longer than {MAX_TITLE} characters"))
-        elif max(entry.start, entry.end or entry.start).year > MAX_YEAR:
-            skipped.append((title, f"dated after {MAX_YEAR}"))
+        elif any(not MIN_YEAR <= moment.year <= MAX_YEAR
+                 for moment in (entry.start, entry.end or entry.start, *entry.rdates, *entry.exdates)):
+            skipped.append((title, f"dated outside {MIN_YEAR}-{MAX_YEAR}"))
         elif entry.rrule:
             try:
                 meetups.append(meetup_from_entry(entry, room_id=room_id, submitter=submitter))

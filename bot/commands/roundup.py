@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from bot.commands import Answer, Command, Context, UserError
-from bot.models import Attachment
+from bot.models import Attachment, EventStatus
 from bot.parsing.months import MonthError, parse_month
 from bot.roundup import Edition, RoundupContent, collect_roundup, publication_time, render_roundup
 from bot.text import Rich
@@ -28,9 +28,14 @@ def summary(context: Context, content: RoundupContent) -> Rich:
     lines = [t("roundup_summary", title=content.edition.title, start=content.window_start.strftime("%d.%m.%Y"),
                end=last_day.strftime("%d.%m.%Y"), events=len(content.events), meetups=len(content.meetups),
                deadlines=len(content.deadlines))]
+    # pending events are the moderators' business: others learn only how many there are
+    shown = [e for e in content.left_out if context.is_moderator or e.status != EventStatus.PENDING]
+    hidden = len(content.left_out) - len(shown)
     if content.left_out:
         lines.append(t("roundup_left_out"))
-        lines += [Rich.plain(f"#{e.id} {e.title} ({t.raw('status_' + e.status.value)})") for e in content.left_out]
+        lines += [Rich.plain(f"#{e.id} {e.title} ({t.raw('status_' + e.status.value)})") for e in shown]
+    if hidden:
+        lines.append(t("roundup_pending_count", count=hidden))
     return Rich.join(lines)
 
 

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 MAX_TITLE = 200
-MAX_YEAR = 2199  # dates beyond are typos, and date arithmetic near year 9999 overflows
+MIN_YEAR, MAX_YEAR = 1900, 2199  # dates outside are typos (and date arithmetic near years 1 and 9999 fails)
 
 
 class FieldError(ValueError):
