@@ -391,6 +391,14 @@ class Translator:
             return f"{self.date(start)}, {self.time(start)}-{self.time(end)}"
         return f"{self.date(start)}, {self.time(start)}, {until} {self.date(end)}, {self.time(end)}"
 
+    def place_and_link(self, place: str | None, online: bool, link: str | None) -> list[Rich]:
+        """`Ort: ...` and `Link: ...` lines, as far as they are known."""
+        shown = self.place(place, online)
+        lines = [Rich.plain(f"{self.raw('label_place')}: {shown}")] if shown else []
+        if link:
+            lines.append(Rich.plain(f"{self.raw('label_link')}: {link}"))
+        return lines
+
     def place(self, place: str | None, online: bool) -> str | None:
         """`online`, `<place> und auch online`, the place, or None."""
         if place and online:

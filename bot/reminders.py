@@ -141,11 +141,7 @@ def render_reminder(occurrence: Occurrence, rsvps: list[str], now: datetime, t: 
     lines = [t("reminder_head", title=occurrence.title) + (Rich.plain(" ") + t("reminder_late") if late
                                                             else Rich.plain("")),
              Rich.plain(f"{when}{t.when(occurrence.start, occurrence.end, occurrence.all_day)} ({relative})")]
-    place = t.place(occurrence.place, occurrence.online)
-    if place:
-        lines.append(Rich.plain(f"{t.raw('label_place')}: {place}"))
-    if occurrence.link:
-        lines.append(Rich.plain(f"{t.raw('label_link')}: {occurrence.link}"))
+    lines += t.place_and_link(occurrence.place, occurrence.online, occurrence.link)
     if rsvps:
         lines.append(t("reminder_rsvps", count=len(rsvps)) + Rich.plain(" ")
                      + Rich.join((Rich.mention(user) for user in rsvps), ", "))

@@ -71,11 +71,7 @@ def describe(context: Context, event: Event, *, full: bool = False) -> Rich:
     status = "" if event.status == EventStatus.APPROVED else f" ({t.raw('status_' + event.status.value)})"
     lines = [Rich.bold(event.title) + Rich.plain(status),
              Rich.plain(t.when(event.start, event.end, event.all_day))]
-    place = t.place(event.place, event.online)
-    if place:
-        lines.append(Rich.plain(f"{t.raw('label_place')}: {place}"))
-    if event.link:
-        lines.append(Rich.plain(f"{t.raw('label_link')}: {event.link}"))
+    lines += t.place_and_link(event.place, event.online, event.link)
     if full:
         if event.online_url:
             lines.append(Rich.plain(f"{t.raw('label_online')}: {event.online_url}"))
