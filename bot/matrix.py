@@ -24,9 +24,11 @@ from nio import (
     WhoamiResponse,
 )
 from nio.crypto import ENCRYPTION_ENABLED
+from nio.crypto.attachments import decrypt_attachment
+from nio.exceptions import EncryptionError
 
 from bot.config import MatrixConfig
-from bot.models import Invite, Joined, Message, Outgoing, Reaction, Redaction, SyncBatch
+from bot.models import FileRef, Invite, Joined, Message, Outgoing, Reaction, Redaction, SyncBatch
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,20 @@ class MediaError(Exception):
 
 class MatrixLoginError(Exception):
     """The homeserver refused the credentials."""
+
+
+def file_ref(content: dict[str, Any]) -> FileRef | None:
+    """The file an m.file message carries: plain (`url`) or an encrypted attachment (`file`)."""
+    if content.get("msgtype") != "m.file":
+        return None
+    encrypted = content.get("file")
+    if isinstance(encrypted, dict):
+        try:
+            return FileRef(url=encrypted["url"], key=encrypted["key"]["k"], iv=encrypted["iv"],
+                           sha256=encrypted["hashes"]["sha256"])
+        except (KeyError, TypeError):
+            return None
+    return FileRef(url=content["url"]) if isinstance(content.get("url"), str) else None
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -252,30 +268,39 @@ class MatrixGateway:
                   and isinstance(content.get("body"), str) and relates.get("rel_type") != "m.replace"):
                 reply_to = relates.get("m.in_reply_to", {}).get("event_id") if isinstance(
                     relates.get("m.in_reply_to"), dict) else None
-                body, attachment = strip_reply_fallback(content["body"]), None
+                body, attachment = strip_reply_fallback(content["body"]), file_ref(content)
                 if content.get("msgtype") == "m.file":
                     # a file's caption is its body when a separate filename is given (MSC2530)
-                    attachment = content.get("url") if isinstance(content.get("url"), str) else None
                     body = body if content.get("filename") not in (None, body) else ""
                 items.append(Message(body=body, reply_to=reply_to, attachment=attachment, **common))
         return items
 
-    async def download(self, mxc: str, max_bytes: int) -> bytes:
-        """A file from the media repository (refused above max_bytes)."""
-        response = await self.client.download(mxc)
+    async def download(self, ref: FileRef, max_bytes: int) -> bytes:
+        """A file from the media repository, decrypted if it is an encrypted attachment (refused above max_bytes)."""
+        response = await self.client.download(ref.url)
         if not isinstance(response, DownloadResponse):
             raise MediaError(getattr(response, "message", "download failed"))
         if len(response.body) > max_bytes:
             raise MediaError(f"larger than {max_bytes} bytes")
-        return response.body
+        if ref.key is None:
+            return response.body
+        try:
+            return decrypt_attachment(response.body, ref.key, ref.sha256, ref.iv)
+        except (EncryptionError, ValueError, KeyError) as exc:
+            raise MediaError(f"cannot decrypt the attachment: {exc}") from None
 
-    async def attachment_of(self, room_id: str, event_id: str) -> str | None:
-        """The mxc URL of the file in a room's message, if it carries one."""
+    async def attachment_of(self, room_id: str, event_id: str) -> FileRef | None:
+        """The file in a room's message (decrypting the message if needed), if it carries one."""
         response = await self.client.room_get_event(room_id, event_id)
         if not isinstance(response, RoomGetEventResponse):
             return None
-        content = response.event.source.get("content", {})
-        return content.get("url") if content.get("msgtype") == "m.file" else None
+        event = response.event
+        if isinstance(event, MegolmEvent) and self.client.olm is not None:
+            try:
+                event = self.client.decrypt_event(event)
+            except EncryptionError:
+                return None
+        return file_ref(event.source.get("content", {}))
 
     async def join(self, room_id: str) -> bool:
         response = await self.client.join(room_id)

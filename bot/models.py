@@ -11,6 +11,16 @@ from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file in the media repository; key, iv and sha256 are set when it is an encrypted attachment."""
+
+    url: str
+    key: str | None = None
+    iv: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class Message:
     """A text message in a room, as the bot saw it."""
 
@@ -21,7 +31,7 @@ class Message:
     timestamp_ms: int
     sender_power: int = 0
     reply_to: str | None = None
-    attachment: str | None = None
+    attachment: FileRef | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.i18n import Translator
-from bot.models import Attachment, Message, Reaction, Redaction
+from bot.models import Attachment, FileRef, Message, Reaction, Redaction
 from bot.storage import RoomSettings, Storage
 from bot.text import Rich
 
@@ -34,9 +34,9 @@ class UsageError(Exception):
 class Media(Protocol):
     """Files from the homeserver's media repository, as handlers see them."""
 
-    async def download(self, mxc: str, max_bytes: int) -> bytes: ...
+    async def download(self, ref: FileRef, max_bytes: int) -> bytes: ...
 
-    async def attachment_of(self, room_id: str, event_id: str) -> str | None: ...
+    async def attachment_of(self, room_id: str, event_id: str) -> FileRef | None: ...
 
 
 @dataclass(frozen=True)

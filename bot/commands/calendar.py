@@ -46,13 +46,13 @@ async def _source(context: Context, args: str) -> bytes:
             raise _fetch_error(context, error) from None
         return data
     message = context.message
-    mxc = getattr(message, "attachment", None)
-    if mxc is None and getattr(message, "reply_to", None) and context.media is not None:
-        mxc = await context.media.attachment_of(message.room_id, message.reply_to)  # type: ignore[union-attr]
-    if mxc is None or context.media is None:
+    ref = getattr(message, "attachment", None)
+    if ref is None and getattr(message, "reply_to", None) and context.media is not None:
+        ref = await context.media.attachment_of(message.room_id, message.reply_to)  # type: ignore[union-attr]
+    if ref is None or context.media is None:
         raise UserError(context.t("import_no_source", prefix=context.prefix))
     try:
-        return await context.media.download(mxc, limit)
+        return await context.media.download(ref, limit)
     except MediaError as error:
         raise UserError(context.t("fetch_download", detail=str(error))) from None
 

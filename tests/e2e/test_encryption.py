@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import stat
 import urllib.request
 from datetime import date
 from urllib.parse import quote
+
+from nio import UploadResponse
 
 YEAR = date.today().year + 1
 ENCRYPTED_ROOM = [{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
@@ -56,3 +59,22 @@ async def test_encrypted_room_before_and_after_restart(homeserver, make_bot, mak
         assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0, path
     for secret in (bot.user.password, bot.user.access_token):
         assert secret not in log
+
+
+async def test_import_of_an_encrypted_attachment(make_bot, make_user, joined, tmp_path):
+    bot = make_bot()
+    (tmp_path / "bob-crypto").mkdir()
+    bob = await make_user("bob", store_path=tmp_path / "bob-crypto")
+    room = await bob.create_room(invite=[bot.user.user_id], initial_state=ENCRYPTED_ROOM)
+    await joined(bob, room, bot.user.user_id)
+    await asyncio.sleep(0.5)
+    feed = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:enc@t\r\n"
+            b"DTSTAMP:20250101T000000Z\r\nDTSTART:" + f"{YEAR}0707T190000".encode() +
+            b"\r\nSUMMARY:Geheimes Treffen\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    upload, keys = await bob.client.upload(io.BytesIO(feed), content_type="text/calendar", filename="geheim.ics",
+                                           filesize=len(feed), encrypt=True)
+    assert isinstance(upload, UploadResponse) and keys
+    command = await bob.send(room, "!event import", msgtype="m.file", filename="geheim.ics",
+                             file={"url": upload.content_uri, **keys}, info={"mimetype": "text/calendar"})
+    assert "1 neu" in (await bob.reply_to(command, timeout=15))["content"]["body"]
+    assert "Geheimes Treffen" in await bob.ask(room, f"!event list juli {YEAR}")

@@ -44,7 +44,7 @@ from bot.fetch import blocked_address
 from bot.i18n import Translator
 from bot.ical import CalendarError, parse_calendar
 from bot.importer import import_calendar
-from bot.models import EventStatus, Message, Reaction, Redaction
+from bot.models import EventStatus, FileRef, Message, Reaction, Redaction
 from bot.parsing.fields import EVENT_FIELDS, MEETUP_FIELDS
 from bot.storage import Storage
 
@@ -726,11 +726,11 @@ async def test_event_import_of_a_mutated_file_answers_and_keeps_the_database_on_
     assume(not _stores_a_year_before_1000(data))
 
     class Attached:
-        async def download(self, mxc: str, max_bytes: int) -> bytes:
-            assert mxc == "mxc://example.org/feed"
+        async def download(self, ref: FileRef, max_bytes: int) -> bytes:
+            assert ref.url == "mxc://example.org/feed"
             return data[:max_bytes]
 
-        async def attachment_of(self, room_id: str, event_id: str) -> str | None:
+        async def attachment_of(self, room_id: str, event_id: str) -> FileRef | None:
             return None
 
     world.dispatcher.media = Attached()
@@ -738,7 +738,7 @@ async def test_event_import_of_a_mutated_file_answers_and_keeps_the_database_on_
     number = next(_event_numbers)
     answer = await world.dispatcher.dispatch(Message(
         room_id=ROOM, event_id=f"$import{number}", sender=MODERATOR, body="!event import",
-        timestamp_ms=1_700_000_000_000 + number, sender_power=power, attachment="mxc://example.org/feed"))
+        timestamp_ms=1_700_000_000_000 + number, sender_power=power, attachment=FileRef("mxc://example.org/feed")))
     assert answer is not None
     assert_safe_answer(answer, repr(data[:200]))
     if power < 50 or answer.body.text.startswith(_de("import_bad_file", detail="").text.split("(")[0]):
@@ -842,17 +842,17 @@ def test_calendar_at_the_edge_of_time_is_a_calendar_error(lines: bytes) -> None:
 
 async def _import_file(world: World, data: bytes) -> Answer:
     class Attached:
-        async def download(self, mxc: str, max_bytes: int) -> bytes:
+        async def download(self, ref: FileRef, max_bytes: int) -> bytes:
             return data
 
-        async def attachment_of(self, room_id: str, event_id: str) -> str | None:
+        async def attachment_of(self, room_id: str, event_id: str) -> FileRef | None:
             return None
 
     world.dispatcher.media = Attached()
     number = next(_event_numbers)
     answer = await world.dispatcher.dispatch(Message(
         room_id=ROOM, event_id=f"$import{number}", sender=MODERATOR, body="!event import",
-        timestamp_ms=1_700_000_000_000 + number, sender_power=50, attachment="mxc://example.org/feed"))
+        timestamp_ms=1_700_000_000_000 + number, sender_power=50, attachment=FileRef("mxc://example.org/feed")))
     assert answer is not None
     return answer
 

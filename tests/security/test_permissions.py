@@ -30,7 +30,7 @@ from bot.commands import Answer
 from bot.commands.catalog import build_registry
 from bot.config import parse_config
 from bot.dispatch import Dispatcher
-from bot.models import Message, Reaction
+from bot.models import FileRef, Message, Reaction
 from bot.storage import Storage
 
 NOW = datetime(2025, 11, 20, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -399,10 +399,10 @@ async def test_importing_room_a_calendar_into_room_b_leaves_room_a_alone(bot: Bo
     data = exported.attachment.data
 
     class Attached:
-        async def download(self, mxc: str, max_bytes: int) -> bytes:
+        async def download(self, ref: FileRef, max_bytes: int) -> bytes:
             return data
 
-        async def attachment_of(self, room_id: str, event_id: str) -> str | None:
+        async def attachment_of(self, room_id: str, event_id: str) -> FileRef | None:
             return None
 
     bot.dispatcher.media = Attached()
@@ -411,7 +411,7 @@ async def test_importing_room_a_calendar_into_room_b_leaves_room_a_alone(bot: Bo
     number = next(_numbers)
     answer = await bot.dispatcher.dispatch(Message(
         room_id=ROOM_B, event_id=f"$perm{number}", sender=B_MODERATOR, body="!event import",
-        timestamp_ms=1_700_000_000_000 + number, sender_power=50, attachment="mxc://example.org/a"))
+        timestamp_ms=1_700_000_000_000 + number, sender_power=50, attachment=FileRef("mxc://example.org/a")))
 
     assert answer is not None and answer.body.text.startswith("Import: 1 neu"), answer
     assert [row for row in bot.snapshot()["events"] if ROOM_A in row] == room_a_before
