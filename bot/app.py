@@ -182,7 +182,7 @@ class EventBot:
 
     async def _send_queued(self, message: QueuedMessage) -> str | None:
         return await self.gateway.send(Outgoing(room_id=message.room_id, reply=message.reply, txn_id=message.txn_id,
-                                                mentions=message.mentions))
+                                                mentions=message.mentions, room_mention=message.room_mention))
 
     async def _on_invite(self, invite: Invite) -> None:
         if invite_allowed(invite.inviter, self.config.bot.invite_allowlist):

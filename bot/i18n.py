@@ -344,8 +344,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     },
     # settings
     "settings_show": {
-        "de": "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}",
-        "en": "Settings of this room: approval {approval}, time zone {timezone}",
+        "de": "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}, @room in Erinnerungen "
+              "{room_mention}",
+        "en": "Settings of this room: approval {approval}, time zone {timezone}, @room in reminders {room_mention}",
     },
     "on": {"de": "an", "en": "on"},
     "off": {"de": "aus", "en": "off"},

@@ -239,6 +239,14 @@ class MatrixGateway:
                 self._creators[room_id] = frozenset([source.get("sender", ""),
                                                      *(c for c in extra if isinstance(c, str))])
 
+    def may_notify_room(self, room_id: str) -> bool:
+        """Whether the bot's power level allows @room in this room (notifications.room, default 50)."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return False
+        needed = room.power_levels.defaults.notifications.get("room", 50)
+        return self.power_level(room_id, self.user_id) >= needed
+
     def power_level(self, room_id: str, user_id: str) -> int:
         if user_id in self._creators.get(room_id, ()):
             return CREATOR_POWER
@@ -346,6 +354,10 @@ class MatrixGateway:
             "formatted_body": reply.html,
             "m.mentions": {"user_ids": list(outgoing.mentions)} if outgoing.mentions else {},
         }
+        if outgoing.room_mention and self.may_notify_room(outgoing.room_id):
+            content["body"] = "@room " + content["body"]
+            content["formatted_body"] = "@room " + content["formatted_body"]
+            content["m.mentions"]["room"] = True
         if outgoing.in_reply_to:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
         return await self._send_content(outgoing, content)

@@ -157,6 +157,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE rooms ADD COLUMN feed_token TEXT",
         "CREATE UNIQUE INDEX rooms_feed_token ON rooms(feed_token)",
     ),
+    # 6: rooms may let reminders notify everyone (@room)
+    (
+        "ALTER TABLE rooms ADD COLUMN room_mention INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE outbox ADD COLUMN room_mention INTEGER NOT NULL DEFAULT 0",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

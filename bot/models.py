@@ -66,6 +66,7 @@ class Outgoing:
     in_reply_to: str | None = None
     mentions: tuple[str, ...] = ()
     attachment: Attachment | None = None
+    room_mention: bool = False
 
 
 @dataclass(frozen=True)
@@ -214,3 +215,4 @@ class QueuedMessage:
     reply: Reply
     mentions: tuple[str, ...] = ()
     announces: Target | None = None
+    room_mention: bool = False

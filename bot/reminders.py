@@ -243,8 +243,10 @@ class ReminderScheduler:
             rsvps = await self.storage.rsvps(occurrence.room_id, occurrence.target)
             txn = reminder_txn(group.keys)
             body = render_reminder(occurrence, rsvps, now, self.t, late=group.late)
+            room = settings.get(occurrence.room_id)
             messages.append(QueuedMessage(txn_id=txn, room_id=occurrence.room_id, reply=body.to_reply(),
-                                          mentions=tuple(rsvps), announces=occurrence.target))
+                                          mentions=tuple(rsvps), announces=occurrence.target,
+                                          room_mention=bool(room and room.room_mention)))
             ledger += [(key, occurrence.room_id, "queued", txn) for key in group.keys]
         if ledger:
             await self.storage.queue_messages(messages, ledger)

@@ -33,6 +33,7 @@ class RoomSettings:
     timezone: str | None = None
     event_lead_times: tuple[int, ...] | None = None
     meetup_lead_times: tuple[int, ...] | None = None
+    room_mention: bool = False
 
 
 def _seconds_list(text: str | None) -> tuple[int, ...] | None:
@@ -286,7 +287,8 @@ class Storage:
     def _settings(row: aiosqlite.Row) -> RoomSettings:
         return RoomSettings(row["room_id"], approval=bool(row["approval"]), timezone=row["timezone"],
                             event_lead_times=_seconds_list(row["event_lead_times"]),
-                            meetup_lead_times=_seconds_list(row["meetup_lead_times"]))
+                            meetup_lead_times=_seconds_list(row["meetup_lead_times"]),
+                            room_mention=bool(row["room_mention"]))
 
     async def room_settings(self, room_id: str) -> RoomSettings:
         row = await self._fetchone("SELECT * FROM rooms WHERE room_id = ?", (room_id,))
@@ -300,11 +302,12 @@ class Storage:
                  for value in (settings.event_lead_times, settings.meetup_lead_times)]
         async with self.transaction() as db:
             await db.execute(
-                "INSERT INTO rooms(room_id, joined_at_ms, approval, timezone, event_lead_times, meetup_lead_times) "
-                "VALUES (?, 0, ?, ?, ?, ?) ON CONFLICT(room_id) DO UPDATE SET approval = excluded.approval, "
-                "timezone = excluded.timezone, event_lead_times = excluded.event_lead_times, "
-                "meetup_lead_times = excluded.meetup_lead_times",
-                (settings.room_id, int(settings.approval), settings.timezone, *leads),
+                "INSERT INTO rooms(room_id, joined_at_ms, approval, timezone, event_lead_times, meetup_lead_times, "
+                "room_mention) VALUES (?, 0, ?, ?, ?, ?, ?) ON CONFLICT(room_id) DO UPDATE SET "
+                "approval = excluded.approval, timezone = excluded.timezone, "
+                "event_lead_times = excluded.event_lead_times, meetup_lead_times = excluded.meetup_lead_times, "
+                "room_mention = excluded.room_mention",
+                (settings.room_id, int(settings.approval), settings.timezone, *leads, int(settings.room_mention)),
             )
 
     # -- events --
@@ -582,10 +585,12 @@ class Storage:
                 target = message.announces
                 await db.execute(
                     "INSERT OR IGNORE INTO outbox(txn_id, seq, room_id, body, html, mentions, announce_kind, "
-                    "announce_item, announce_occurrence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "announce_item, announce_occurrence, created_at, room_mention) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (message.txn_id, seq, message.room_id, message.reply.text, message.reply.html,
                      json.dumps(list(message.mentions)), target.kind if target else None,
-                     target.item_id if target else None, target.occurrence if target else None, now))
+                     target.item_id if target else None, target.occurrence if target else None, now,
+                     int(message.room_mention)))
             await db.executemany(
                 "INSERT OR IGNORE INTO reminder_ledger(key, room_id, state, txn_id, recorded_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -595,7 +600,7 @@ class Storage:
         rows = await self._fetchall("SELECT * FROM outbox WHERE sent_event_id IS NULL ORDER BY seq")
         return [QueuedMessage(
             txn_id=row["txn_id"], room_id=row["room_id"], reply=Reply(row["body"], row["html"]),
-            mentions=tuple(json.loads(row["mentions"])),
+            mentions=tuple(json.loads(row["mentions"])), room_mention=bool(row["room_mention"]),
             announces=Target(row["announce_kind"], row["announce_item"], row["announce_occurrence"] or "")
             if row["announce_kind"] else None) for row in rows]
 

@@ -14,7 +14,8 @@ _OFF = ("off", "aus", "nein", "no", "false")
 
 def _show(context: Context) -> Rich:
     t, settings = context.t, context.settings
-    return t("settings_show", approval=t.raw("on" if settings.approval else "off"), timezone=str(context.tz))
+    return t("settings_show", approval=t.raw("on" if settings.approval else "off"), timezone=str(context.tz),
+             room_mention=t.raw("on" if settings.room_mention else "off"))
 
 
 async def settings_command(context: Context, args: str) -> Rich:
@@ -29,6 +30,11 @@ async def settings_command(context: Context, args: str) -> Rich:
             raise UsageError()
         context.require_moderator()
         settings = replace(context.settings, approval=value.casefold() in _ON)
+    elif key in ("roommention", "@room", "raumerwähnung", "alle"):
+        if value.casefold() not in _ON + _OFF:
+            raise UsageError()
+        context.require_moderator()
+        settings = replace(context.settings, room_mention=value.casefold() in _ON)
     elif key in ("timezone", "zeitzone", "tz"):
         if not valid_zone(value):
             raise UserError(context.t("settings_bad_zone", value=value[:60]))
@@ -41,7 +47,8 @@ async def settings_command(context: Context, args: str) -> Rich:
 
 
 SETTINGS = Command(
-    name="settings", aliases=("einstellungen",), usage="settings [approval on|off | timezone <zone>]",
+    name="settings", aliases=("einstellungen",),
+    usage="settings [approval on|off | timezone <zone> | roommention on|off]",
     handler=settings_command, example="settings approval on",
     help={"de": "zeigt oder ändert die Einstellungen des Raums (Moderation)",
           "en": "shows or changes the room's settings (moderators)"},

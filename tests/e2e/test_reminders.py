@@ -13,7 +13,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def reminders_seen(chat, room_id: str) -> list[dict]:
     return [e for e in chat.events if e.get("room_id") == room_id
-            and e.get("content", {}).get("body", "").startswith("⏰")]
+            and e.get("content", {}).get("body", "").removeprefix("@room ").startswith("⏰")]
 
 
 async def event_soon(alice, room: str, title: str, due_in: float) -> tuple[str, datetime]:
@@ -122,3 +122,25 @@ async def test_withdrawn_rsvp_and_cancelled_event_notice(make_bot, make_user, jo
     notices = await alice.wait_for(lambda events: any("Bescheid an alle" in e.get("content", {}).get("body", "")
                                                       for e in events))
     assert notices[0]["content"]["m.mentions"] == {"user_ids": [bob.user.user_id]}
+
+
+async def test_room_mention_only_when_enabled_and_the_bot_may(make_bot, make_user, joined):
+    bot = make_bot()
+    alice = await make_user("alice")
+    room = await alice.create_room(invite=[bot.user.user_id])
+    await joined(alice, room, bot.user.user_id)
+    assert "@room in Erinnerungen an" in await alice.ask(room, "!settings roommention on")
+    await event_soon(alice, room, "Ohne Macht", due_in=4)
+    await alice.wait_for(lambda events: reminders_seen(alice, room), timeout=30)
+    first = reminders_seen(alice, room)[0]["content"]
+    assert "room" not in first["m.mentions"] and not first["body"].startswith("@room")  # power 0: no @room
+
+    power = await alice.client.room_get_state_event(room, "m.room.power_levels")
+    levels = dict(power.content)
+    levels["users"] = {**levels.get("users", {}), bot.user.user_id: 50}
+    await alice.client.room_put_state(room, "m.room.power_levels", levels)
+    await asyncio.sleep(0.5)
+    await event_soon(alice, room, "Mit Macht", due_in=4)
+    await alice.wait_for(lambda events: len(reminders_seen(alice, room)) >= 2, timeout=30)
+    second = [e for e in alice.events if e.get("content", {}).get("body", "").startswith("@room ⏰")]
+    assert second and second[0]["content"]["m.mentions"].get("room") is True
