@@ -56,6 +56,19 @@ class MatrixLoginError(Exception):
     """The homeserver refused the credentials."""
 
 
+async def crypto_housekeeping(client: AsyncClient) -> None:
+    """What nio's sync_forever would do for end-to-end encryption: keys up, devices queried, to-device out."""
+    if client.olm is None:
+        return
+    if client.should_upload_keys:
+        await client.keys_upload()
+    if client.should_query_keys:
+        await client.keys_query()
+    if client.should_claim_keys:
+        await client.keys_claim(client.get_users_for_key_claiming())
+    await client.send_to_device_messages()
+
+
 def file_ref(content: dict[str, Any]) -> FileRef | None:
     """The file an m.file message carries: plain (`url`) or an encrypted attachment (`file`)."""
     if content.get("msgtype") != "m.file":
@@ -125,17 +138,7 @@ class MatrixGateway:
         await self.crypto_housekeeping()
 
     async def crypto_housekeeping(self) -> None:
-        """What nio's sync_forever would do for end-to-end encryption: keys up, devices queried, to-device out."""
-        client = self.client
-        if client.olm is None:
-            return
-        if client.should_upload_keys:
-            await client.keys_upload()
-        if client.should_query_keys:
-            await client.keys_query()
-        if client.should_claim_keys:
-            await client.keys_claim(client.get_users_for_key_claiming())
-        await client.send_to_device_messages()
+        await crypto_housekeeping(self.client)
 
     async def _try_token(self, token: str, device_id: str | None) -> bool:
         self.client.access_token = token

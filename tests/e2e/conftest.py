@@ -16,6 +16,7 @@ import pytest
 from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomSendResponse
 
 from bot.homeserver import Homeserver, RegisteredUser
+from bot.matrix import crypto_housekeeping
 
 READY_LINE = "eventbot is ready"
 # large enough that a test's burst never comes as a "limited" (gappy) timeline
@@ -96,7 +97,7 @@ class ChatUser:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self._crypto_housekeeping()
+        await crypto_housekeeping(self.client)
         first = await self.client.sync(timeout=0)
         self._since = first.next_batch  # type: ignore[union-attr]
         self._task = asyncio.create_task(self._sync_loop())
@@ -109,7 +110,7 @@ class ChatUser:
                 await asyncio.sleep(0.2)
                 continue
             self._since = next_batch
-            await self._crypto_housekeeping()
+            await crypto_housekeeping(self.client)
             new = [event.source for room in response.rooms.join.values() for event in room.timeline.events]
             for room_id, room in response.rooms.join.items():
                 for event in room.timeline.events:
@@ -118,18 +119,6 @@ class ChatUser:
                 async with self._changed:
                     self.events.extend(new)
                     self._changed.notify_all()
-
-    async def _crypto_housekeeping(self) -> None:
-        client = self.client
-        if client.olm is None:
-            return
-        if client.should_upload_keys:
-            await client.keys_upload()
-        if client.should_query_keys:
-            await client.keys_query()
-        if client.should_claim_keys:
-            await client.keys_claim(client.get_users_for_key_claiming())
-        await client.send_to_device_messages()
 
     async def close(self) -> None:
         if self._task:
@@ -239,3 +228,15 @@ async def wait_joined(chat: ChatUser, room_id: str, bot_user_id: str, timeout: f
 @pytest.fixture
 def joined() -> Any:
     return wait_joined
+
+
+@pytest.fixture
+async def room(make_bot, make_user, joined) -> tuple[BotProcess, ChatUser, ChatUser, str]:
+    """A room made by alice (power 100) with bob (power 0) and a running bot."""
+    bot = make_bot()
+    alice = await make_user("alice")
+    bob = await make_user("bob")
+    room_id = await alice.create_room(invite=[bot.user.user_id, bob.user.user_id])
+    await bob.join(room_id)
+    await joined(alice, room_id, bot.user.user_id)
+    return bot, alice, bob, room_id

@@ -6,21 +6,7 @@ import signal
 import sqlite3
 from datetime import date
 
-import pytest
-
 YEAR = date.today().year + 1
-
-
-@pytest.fixture
-async def room(make_bot, make_user, joined):
-    """A room made by alice (power 100) with bob (power 0) and a running bot."""
-    bot = make_bot()
-    alice = await make_user("alice")
-    bob = await make_user("bob")
-    room_id = await alice.create_room(invite=[bot.user.user_id, bob.user.user_id])
-    await bob.join(room_id)
-    await joined(alice, room_id, bot.user.user_id)
-    return bot, alice, bob, room_id
 
 
 def stored_events(bot) -> list[sqlite3.Row]:

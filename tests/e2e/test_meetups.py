@@ -32,13 +32,8 @@ async def test_reference_meetups_round_trip(make_bot, make_user, joined):
         assert link in listing
 
 
-async def test_skip_move_and_explicit_dates(make_bot, make_user, joined):
-    bot = make_bot()
-    alice = await make_user("alice")
-    bob = await make_user("bob")
-    room = await alice.create_room(invite=[bot.user.user_id, bob.user.user_id])
-    await bob.join(room)
-    await joined(alice, room, bot.user.user_id)
+async def test_skip_move_and_explicit_dates(room):
+    _, alice, bob, room = room
     await alice.ask(room, "!meetup add Köln | jeden ersten Montag im Monat | 19:00-22:00 | Lokal K | Code for Cologne")
     # first Mondays of January and February of next year
     first_jan = next(date(YEAR, 1, d) for d in range(1, 8) if date(YEAR, 1, d).weekday() == 0)

@@ -26,13 +26,8 @@ async def event_soon(alice, room: str, title: str, due_in: float) -> tuple[str, 
     return command, start
 
 
-async def test_reminder_arrives_once_with_rsvp_mentions(make_bot, make_user, joined):
-    bot = make_bot()
-    alice = await make_user("alice")
-    bob = await make_user("bob")
-    room = await alice.create_room(invite=[bot.user.user_id, bob.user.user_id])
-    await bob.join(room)
-    await joined(alice, room, bot.user.user_id)
+async def test_reminder_arrives_once_with_rsvp_mentions(room):
+    bot, alice, bob, room = room
     command, start = await event_soon(alice, room, "Datenabend", due_in=6)
     announcement = await alice.reply_to(command)
     await bob.react(room, announcement["event_id"], "👍")
@@ -101,13 +96,8 @@ async def test_reminder_due_while_stopped_arrives_late_once(make_bot, make_user,
     assert len(seen) == 1 and "verspätet" in seen[0]["content"]["body"]
 
 
-async def test_withdrawn_rsvp_and_cancelled_event_notice(make_bot, make_user, joined):
-    bot = make_bot()
-    alice = await make_user("alice")
-    bob = await make_user("bob")
-    room = await alice.create_room(invite=[bot.user.user_id, bob.user.user_id])
-    await bob.join(room)
-    await joined(alice, room, bot.user.user_id)
+async def test_withdrawn_rsvp_and_cancelled_event_notice(room):
+    _, alice, bob, room = room
     day = (datetime.now(BERLIN) + timedelta(days=20)).strftime("%d.%m.%Y")
     command = await alice.send(room, f"!event add Sommerfest | {day} 18:00 | Hof")
     announcement = await alice.reply_to(command)
