@@ -66,9 +66,6 @@ class EventBot:
                                      wake=self._wake_tasks)
         self.stopping = asyncio.Event()
         self.ready = asyncio.Event()
-        # commands answered since the sync token was last saved: a batch retried after a database error
-        # must not run them again, even if recording them as handled failed
-        self._answered: set[str] = set()
 
     async def run(self) -> None:
         """Log in, catch up, then sync until stop() is called."""
@@ -109,7 +106,6 @@ class EventBot:
             await self.process(batch, first_start=since is None)
             try:
                 await self.storage.set_values({"sync.token": batch.next_batch})
-                self._answered.clear()
             except sqlite3.Error:
                 # the database is locked or full: go on with the token in memory; after a restart the batch is
                 # seen again, and answers are deduplicated (handled ids, transaction ids)
@@ -193,11 +189,9 @@ class EventBot:
             await self.gateway.leave(invite.room_id)
 
     async def _on_message(self, message: Message) -> None:
-        if (not self.dispatcher.is_command(message.body) or message.event_id in self._answered
-                or await self.storage.is_handled(message.event_id)):
+        if not self.dispatcher.is_command(message.body) or await self.storage.is_handled(message.event_id):
             return
         answer = await self.dispatcher.dispatch(message)
-        self._answered.add(message.event_id)
         if answer is not None:
             outgoing = Outgoing(room_id=message.room_id, reply=answer.body.to_reply(),
                                 txn_id=txn_id_for("reply", message.event_id), in_reply_to=message.event_id,
