@@ -99,12 +99,17 @@ def parse_geo(text: str) -> tuple[float, float]:
 
 
 def parse_place(text: str) -> tuple[str | None, bool]:
-    """(place, also online): `online` is online only; `<place> und auch online` is both."""
+    """(place, also online): `online` is online only; `<place> und auch online` is both.
+
+    A comma right before the suffix is taken as a separator (`WikiBär, und auch online`).
+    """
     value = text.strip()
     if value.casefold() in ("online", "virtuell", "virtual", "remote"):
         return None, True
     stripped = _ONLINE_SUFFIX.sub("", value)
-    return stripped, stripped != value
+    if stripped == value:
+        return value, False
+    return stripped or None, True
 
 
 MEETUP_FIELDS: Mapping[str, str] = MappingProxyType({

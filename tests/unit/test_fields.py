@@ -180,7 +180,8 @@ def test_parse_geo_refuses(text: str) -> None:
 # -- parse_place --
 
 
-@pytest.mark.parametrize("text", ["online", "Online", " ONLINE ", "virtuell", "remote"])
+@pytest.mark.parametrize("text", ["online", "Online", " ONLINE ", "virtuell", "remote", "und auch online",
+                                  ", und auch online"])
 def test_parse_place_online_only(text: str) -> None:
     assert parse_place(text) == (None, True)
 
