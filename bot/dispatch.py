@@ -145,11 +145,11 @@ class Dispatcher:
 
     def usage(self, command: Command) -> Rich:
         """The usage line of a command (or one line per subcommand), with its example."""
-        prefix = self.config.bot.command_prefix
+        prefix, t = self.config.bot.command_prefix, self.t
         if command.subcommands:
-            lines = [self.t("usage_list"), *(Rich.code(prefix + sub.usage) for sub in command.subcommands)]
+            lines = [t("usage_list"), *(Rich.code(prefix + t.usage(sub.usage)) for sub in command.subcommands)]
         else:
-            lines = [self.t("usage", usage=prefix + command.usage)]
+            lines = [t("usage", usage=prefix + t.usage(command.usage))]
         if command.example:
             lines.append(self.t("example", example=prefix + command.example))
         return Rich.join(lines)

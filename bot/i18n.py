@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -357,6 +358,19 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     },
 })
 
+# The argument names in usage lines (`<title>`, `[month]`), as each language calls them; keywords stay as they are.
+PLACEHOLDERS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "de": MappingProxyType({
+        "title": "Titel", "when": "wann", "where": "wo", "link": "Link", "month": "Monat", "year": "Jahr",
+        "field": "Feld", "value": "Wert", "words": "Suchwörter", "reason": "Grund", "https URL": "https-URL",
+        "city": "Stadt", "rule": "Regel", "time": "Uhrzeit", "name": "Name", "count": "Anzahl", "date": "Datum",
+        "new date and time": "neues Datum und Uhrzeit", "date or range": "Datum oder Zeitraum",
+        '"headline"': '"Überschrift"', "lead": "Vorlauf", "zone": "Zeitzone", "command": "Befehl",
+    }),
+    "en": MappingProxyType({}),
+})
+_PLACEHOLDER = re.compile(r"([<\[])([^<>\[\]|]+)([>\]])")
+
 
 class Translator:
     """Messages and dates in one language."""
@@ -369,6 +383,11 @@ class Translator:
 
     def raw(self, key: str) -> str:
         return MESSAGES[key][self.language]
+
+    def usage(self, usage: str) -> str:
+        """A usage line with its argument names in this language: `event list [Monat] [Jahr]`."""
+        names = PLACEHOLDERS[self.language]
+        return _PLACEHOLDER.sub(lambda m: m[1] + names.get(m[2], m[2]) + m[3], usage)
 
     def date(self, value: datetime) -> str:
         """`Donnerstag, 04.12.2025` / `Thursday, 4 Dec 2025`."""

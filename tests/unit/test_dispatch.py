@@ -16,7 +16,7 @@ from bot.commands import Answer, Command, Context, Registry, UsageError, UserErr
 from bot.commands.catalog import build_registry
 from bot.config import Config, parse_config
 from bot.dispatch import MAX_MESSAGE_LENGTH, Dispatcher, RateLimiter, normalize_reaction
-from bot.i18n import Translator
+from bot.i18n import PLACEHOLDERS, Translator
 from bot.models import Message
 from bot.storage import Storage
 from bot.text import Rich
@@ -103,6 +103,26 @@ async def test_help_html_is_safe(dispatcher: Dispatcher) -> None:
 
     assert "<b>eventbot commands</b>" in reply.html
     assert "<code>!event add &lt;title&gt; | &lt;when&gt; | &lt;where&gt; | &lt;link&gt;</code>" in reply.html
+
+
+async def test_german_help_names_the_arguments_in_german(tmp_path: Path, storage: Storage) -> None:
+    dispatcher = Dispatcher(build_registry(), storage, make_config(tmp_path, language="de"), clock=lambda: NOW)
+
+    text = (await dispatcher.dispatch(message("!help"))).body.text
+    assert "!event add <Titel> | <wann> | <wo> | <Link> — trägt eine Veranstaltung ein" in text
+    assert "!meetup move #N <Datum> <neues Datum und Uhrzeit>" in text
+    assert "<title>" not in text
+    usage = (await dispatcher.dispatch(message("!event reject"))).body.text
+    assert usage.startswith("So geht es: !event reject #N [Grund]\n")
+
+
+def test_every_argument_name_has_a_german_name() -> None:
+    """A new command cannot slip an English argument name into the German help."""
+    argument = re.compile(r"[<\[]([^<>\[\]|]+)[>\]]")
+    keywords = {"#N", "meetups", "rotate", "every 6h", "URL"}  # typed as they are, in both languages
+    untranslated = {name for command in build_registry() for sub in (command, *command.subcommands)
+                    for name in argument.findall(sub.usage)} - keywords - set(PLACEHOLDERS["de"])
+    assert untranslated == set()
 
 
 async def test_command_names_are_case_insensitive_and_have_aliases(dispatcher: Dispatcher) -> None:
