@@ -29,21 +29,35 @@ _FLOOR = re.compile(r"floor (\d{5})")
 
 @dataclass(frozen=True)
 class ReminderPlan:
-    """Every event starts at `start` (a whole minute); with lead time `lead_s` every reminder is due at `due`."""
+    """`count` events; with lead time `lead_s` the first reminder is due at `due`. With `spread_s` the events'
+    starts (and so their reminders) are spread evenly over that many seconds, else they all start at `start`."""
 
     start: datetime
     lead_s: int
+    count: int
+    spread_s: int = 0
 
     @property
     def due(self) -> datetime:
         return self.start - timedelta(seconds=self.lead_s)
 
+    def offset(self, number: int) -> timedelta:
+        return timedelta(seconds=number * self.spread_s // self.count)
+
+    def due_of(self, number: int) -> float:
+        """When event `number`'s reminder is due (epoch seconds)."""
+        return (self.due + self.offset(number)).timestamp()
+
+    @property
+    def last_due(self) -> float:
+        return self.due_of(self.count - 1)
+
     @classmethod
-    def make(cls, now: datetime, sizes: Sizes) -> ReminderPlan:
+    def make(cls, now: datetime, sizes: Sizes, spread_s: int) -> ReminderPlan:
         earliest = now + timedelta(seconds=sizes.reminder_start_after_s)
         start = earliest.replace(second=0, microsecond=0) + timedelta(minutes=1)
         lead = int((start - now).total_seconds()) - sizes.reminder_due_in_s
-        return cls(start, lead)
+        return cls(start, lead, sizes.reminder_events, spread_s)
 
 
 def spread(count: int, rooms: list[str]) -> list[tuple[int, str]]:
@@ -51,16 +65,16 @@ def spread(count: int, rooms: list[str]) -> list[tuple[int, str]]:
     return [(number, rooms[number % len(rooms)]) for number in range(count)]
 
 
-async def seed_reminder_events(database: str, rooms: list[str], plan: ReminderPlan, count: int,
-                               submitter: str) -> None:
+async def seed_reminder_events(database: str, rooms: list[str], plan: ReminderPlan, submitter: str) -> None:
     storage = await Storage.open(database)
     try:
         for room_id in rooms:
             await storage.save_room_settings(RoomSettings(room_id, event_lead_times=(plan.lead_s,)))
-        for number, room_id in spread(count, rooms):
+        for number, room_id in spread(plan.count, rooms):
+            start = plan.start + plan.offset(number)
             await storage.add_event(Event(
-                id=0, room_id=room_id, title=f"Punctual {number:05d}", start=plan.start,
-                end=plan.start + timedelta(hours=2), all_day=False, timezone=str(ZONE), online=True,
+                id=0, room_id=room_id, title=f"Punctual {number:05d}", start=start, end=start + timedelta(hours=2),
+                all_day=False, timezone=str(ZONE), online=True,
                 submitter=submitter))
     finally:
         await storage.close()
@@ -76,69 +90,72 @@ def numbered(arrivals: Iterable[Arrival], pattern: re.Pattern[str], rooms: set[s
     return found
 
 
-async def collect_reminders(client: BenchClient, rooms: list[str], plan: ReminderPlan, count: int,
+async def collect_reminders(client: BenchClient, rooms: list[str], plan: ReminderPlan,
                             bot_user_id: str) -> ReminderResult:
     room_set = set(rooms)
 
     def reminders() -> dict[int, list[Arrival]]:
         return numbered((a for a in client.arrivals if a.sender == bot_user_id), _TITLE, room_set)
 
-    deadline = plan.due.timestamp() + LOST_AFTER_S
-    await client.wait_until(lambda: len(reminders()) >= count, max(0.0, deadline - time.time()))
+    deadline = plan.last_due + LOST_AFTER_S
+    await client.wait_until(lambda: len(reminders()) >= plan.count, max(0.0, deadline - time.time()))
     await asyncio.sleep(DOUBLES_GRACE_S)
-    due = plan.due.timestamp()
     seen = reminders()
-    lateness = tuple(arrivals[0].wall - due for arrivals in seen.values() if arrivals[0].wall <= deadline)
+    lateness = tuple(arrivals[0].wall - plan.due_of(number) for number, arrivals in seen.items()
+                     if arrivals[0].wall <= plan.due_of(number) + LOST_AFTER_S)
     return ReminderResult(
-        events=count, rooms=len(rooms), lead_s=plan.lead_s, lateness=lateness,
-        duplicates=sum(1 for arrivals in seen.values() if len(arrivals) > 1), lost=count - len(lateness),
+        events=plan.count, rooms=len(rooms), lead_s=plan.lead_s, spread_s=plan.spread_s, lateness=lateness,
+        duplicates=sum(1 for arrivals in seen.values() if len(arrivals) > 1), lost=plan.count - len(lateness),
         floor=())
 
 
-async def floor_blast(client: BenchClient, rooms: list[str], count: int) -> tuple[float, ...]:
-    """The same number of notices, sent by a plain client at one moment, rooms side by side (as the bot sends its
-    outbox): seconds from that moment until each arrived. What the homeserver allows at best."""
+async def floor_on_time(client: BenchClient, rooms: list[str], plan: ReminderPlan) -> tuple[float, ...]:
+    """The same notices sent by a plain client, each at its due time (shifted to start now), rooms side by side as
+    the bot sends its outbox: seconds from each due time until the notice arrived. What the homeserver allows at
+    best."""
     by_room: dict[str, list[int]] = {}
-    for number, room_id in spread(count, rooms):
+    for number, room_id in spread(plan.count, rooms):
         by_room.setdefault(room_id, []).append(number)
+    shift = time.time() - plan.due_of(0)
 
-    async def send_room(room_id: str, numbers: list[int]) -> None:
+    async def send_room(numbers: list[int], room_id: str) -> None:
         for number in numbers:
+            await asyncio.sleep(max(0.0, plan.due_of(number) + shift - time.time()))
             await client.send(room_id, f"{REMINDER_MARK} floor {number:05d}", msgtype="m.notice")
 
     def arrived() -> dict[int, list[Arrival]]:
         return numbered((a for a in client.arrivals if a.sender == client.user.user_id), _FLOOR, set(rooms))
 
-    started = time.time()
-    await asyncio.gather(*(send_room(room_id, numbers) for room_id, numbers in by_room.items()))
-    await client.wait_until(lambda: len(arrived()) >= count, FLOOR_TIMEOUT_S)
-    return tuple(arrivals[0].wall - started for arrivals in arrived().values())
+    await asyncio.gather(*(send_room(numbers, room_id) for room_id, numbers in by_room.items()))
+    await client.wait_until(lambda: len(arrived()) >= plan.count, FLOOR_TIMEOUT_S)
+    return tuple(arrivals[0].wall - plan.due_of(number) - shift for number, arrivals in arrived().items())
 
 
-async def measure_reminders(session: Session, sizes: Sizes) -> ReminderResult:
-    bot = await session.start_eventbot("reminders")
+async def measure_reminders(session: Session, sizes: Sizes, spread_s: int) -> ReminderResult:
+    """Reminders of `sizes.reminder_events` events in `sizes.reminder_rooms` rooms, due at one moment
+    (spread_s=0) or spread over spread_s seconds; then the floor for the same plan."""
+    bot = await session.start_eventbot(f"reminders-{spread_s}")
     try:
         progress(f"reminders: {sizes.reminder_rooms} rooms with the bot")
         rooms = [await session.room_with(bot) for _ in range(sizes.reminder_rooms)]
-        result = await _reminders_after_restart(session, bot, rooms, sizes)
+        plan, result = await _reminders_after_restart(session, bot, rooms, sizes, spread_s)
     finally:
         bot.process.stop()
-    progress(f"reminders: floor, {sizes.reminder_events} notices sent at once by a plain client")
-    floor = await floor_blast(session.alice, rooms, sizes.reminder_events)
-    return replace(result, floor=floor)
+    progress(f"reminders: floor, {plan.count} notices sent on time by a plain client")
+    return replace(result, floor=await floor_on_time(session.alice, rooms, plan))
 
 
-async def _reminders_after_restart(session: Session, bot: BotHandle, rooms: list[str],
-                                   sizes: Sizes) -> ReminderResult:
+async def _reminders_after_restart(session: Session, bot: BotHandle, rooms: list[str], sizes: Sizes,
+                                   spread_s: int) -> tuple[ReminderPlan, ReminderResult]:
     """Stop the bot, seed the events into its database, start it again, collect the reminders."""
     bot.process.stop()
-    plan = ReminderPlan.make(datetime.now(ZONE), sizes)
-    await seed_reminder_events(str(eventbot_database(bot.process.directory)), rooms, plan, sizes.reminder_events,
+    plan = ReminderPlan.make(datetime.now(ZONE), sizes, spread_s)
+    await seed_reminder_events(str(eventbot_database(bot.process.directory)), rooms, plan,
                                session.alice.user.user_id)
     await bot.process.start_ready()
     wait = plan.due.timestamp() - time.time()
-    progress(f"reminders: {sizes.reminder_events} events start at {plan.start:%H:%M}, lead {plan.lead_s} s, "
-             f"due in {wait:.0f} s")
+    progress(f"reminders: {plan.count} events start at {plan.start:%H:%M}"
+             f"{f' over {spread_s} s' if spread_s else ''}, lead {plan.lead_s} s, due in {wait:.0f} s")
     if wait < 0:
         progress("reminders: WARNING the bot came up after the due time; lateness includes its start-up")
-    return await collect_reminders(session.alice, rooms, plan, sizes.reminder_events, bot.user_id)
+    return plan, await collect_reminders(session.alice, rooms, plan, bot.user_id)

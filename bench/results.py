@@ -56,10 +56,11 @@ class ReminderResult:
     events: int
     rooms: int
     lead_s: int
+    spread_s: int  # 0: all due at one moment; else due times spread evenly over this many seconds
     lateness: tuple[float, ...]
     duplicates: int
     lost: int
-    # the same number of notices sent at once by a plain nio client, rooms side by side: seconds until each arrived
+    # the same notices sent on time by a plain nio client, rooms side by side: seconds from due until arrival
     floor: tuple[float, ...]
 
     @property
@@ -147,10 +148,11 @@ class BenchReport:
     latency: LatencyResult | PartError
     burst: BurstResult | PartError
     reminders: ReminderResult | PartError
+    reminders_spread: ReminderResult | PartError
     scale: ScaleResult | PartError
     peer: PeerResult | PartError
 
     @property
     def errors(self) -> list[PartError]:
-        parts = (self.latency, self.burst, self.reminders, self.scale, self.peer)
+        parts = (self.latency, self.burst, self.reminders, self.reminders_spread, self.scale, self.peer)
         return [part for part in parts if isinstance(part, PartError)]

@@ -77,11 +77,12 @@ async def run_parts(homeserver: Homeserver, workdir: Path, sizes: Sizes) -> Benc
     started = time.perf_counter()
     async with Session.open(homeserver, workdir) as session:
         latency, burst = await command_parts(session, sizes)
-        reminders = await attempt("reminders", measure_reminders(session, sizes))
+        reminders = await attempt("reminders", measure_reminders(session, sizes, spread_s=0))
+        reminders_spread = await attempt("reminders", measure_reminders(session, sizes, sizes.reminder_spread_s))
         scale = await attempt("scale", measure_scale(session, sizes))
         peer = await attempt("peer", measure_peer(session, sizes))
     return BenchReport(machine=machine(), sizes=sizes, seconds=time.perf_counter() - started, latency=latency,
-                       burst=burst, reminders=reminders, scale=scale, peer=peer)
+                       burst=burst, reminders=reminders, reminders_spread=reminders_spread, scale=scale, peer=peer)
 
 
 async def run_benchmark(sizes: Sizes, workdir: Path | None = None) -> BenchReport:

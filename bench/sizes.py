@@ -17,6 +17,8 @@ class Sizes:
     # the events start on the first whole minute at least this far ahead; their reminders are due this soon
     reminder_start_after_s: int = 90
     reminder_due_in_s: int = 30
+    # the second reminder part spreads the same number of due times evenly over this many seconds
+    reminder_spread_s: int = 60
     scale_events: int = 10_000
     scale_meetups: int = 200
     scale_rooms: int = 50
@@ -26,7 +28,8 @@ class Sizes:
 
     def describe(self) -> str:
         return (f"{self.name}: latency N={self.latency_n} (warm-up {self.warmup}), burst {self.burst_users}×"
-                f"{self.burst_per_user}, reminders {self.reminder_events} in {self.reminder_rooms} rooms, "
+                f"{self.burst_per_user}, reminders {self.reminder_events} in {self.reminder_rooms} rooms (at once, "
+                f"and across {self.reminder_spread_s} s), "
                 f"scale {self.scale_events:,} events / {self.scale_meetups} meetups / {self.scale_rooms} rooms, "
                 f"roundup {' / '.join(f'{n:,}' for n in self.roundup_sizes)} events in a month "
                 f"(median of {self.roundup_runs}), `!event list` N={self.list_n}")
@@ -34,5 +37,6 @@ class Sizes:
 
 FULL = Sizes("full")
 QUICK = Sizes("quick", latency_n=5, warmup=2, burst_users=2, burst_per_user=3, reminder_events=10, reminder_rooms=2,
-              reminder_start_after_s=20, reminder_due_in_s=8, scale_events=200, scale_meetups=5, scale_rooms=3,
+              reminder_start_after_s=20, reminder_due_in_s=8,
+              reminder_spread_s=5, scale_events=200, scale_meetups=5, scale_rooms=3,
               roundup_sizes=(10, 40, 160), roundup_runs=3, list_n=5)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 
-from babel.dates import format_datetime
+from babel.dates import format_date
 
 from bot.text import Rich, fill
 
@@ -372,6 +373,12 @@ PLACEHOLDERS: Mapping[str, Mapping[str, str]] = MappingProxyType({
 _PLACEHOLDER = re.compile(r"([<\[])([^<>\[\]|]+)([>\]])")
 
 
+@functools.lru_cache(maxsize=4096)
+def _day(day: date, language: str) -> str:
+    """A date with its weekday, as the language writes it (cached: lists and roundups repeat days)."""
+    return format_date(day, "EEEE, dd.MM.yyyy" if language == "de" else "EEEE, d MMM yyyy", locale=language)
+
+
 class Translator:
     """Messages and dates in one language."""
 
@@ -390,9 +397,8 @@ class Translator:
         return _PLACEHOLDER.sub(lambda m: m[1] + names.get(m[2], m[2]) + m[3], usage)
 
     def date(self, value: datetime) -> str:
-        """`Donnerstag, 04.12.2025` / `Thursday, 4 Dec 2025`."""
-        pattern = "EEEE, dd.MM.yyyy" if self.language == "de" else "EEEE, d MMM yyyy"
-        return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=self.language)
+        """`Donnerstag, 04.12.2025` / `Thursday, 4 Dec 2025` (the wall-clock date of `value`)."""
+        return _day(value.date(), self.language)
 
     @staticmethod
     def time(value: datetime) -> str:

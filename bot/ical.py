@@ -14,6 +14,7 @@ from bot.models import Event, Meetup
 from bot.parsing.fields import clean_text, parse_place
 
 PRODID = "-//eventbot//eventbot//DE"
+RECURRING_ZONE_YEARS = 5  # a recurring meetup's VTIMEZONE covers this many years past its first date
 
 
 class CalendarError(ValueError):
@@ -172,67 +173,114 @@ def _calendar_head(name: str | None) -> bytes:
     return calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
 
 
-def _zones(components: list[icalendar.Event]) -> dict[str, tuple[int, int]]:
-    """The time zones the components use, with the years they span (recurring ones: five years on)."""
+def _text_value(text: str) -> str:
+    """An RFC 5545 TEXT value: backslash, semicolon, comma and line breaks escaped."""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _content_line(name: str, params: str, value: str) -> bytes:
+    """One content line, folded at 75 octets (never inside a UTF-8 sequence), with its CRLF."""
+    line = f"{name}{params}:{value}".encode()
+    if len(line) <= 75:
+        return line + b"\r\n"
+    parts, start, limit = [], 0, 75
+    while start < len(line):
+        end = min(start + limit, len(line))
+        while end < len(line) and line[end] & 0xC0 == 0x80:  # a continuation byte: cut before its sequence
+            end -= 1
+        parts.append(line[start:end])
+        start, limit = end, 74  # continuation lines start with a space
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+class _VEvent:
+    """A VEVENT being written: its content lines, and the time zones its times use with the years they span."""
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = [b"BEGIN:VEVENT\r\n"]
+        self.zones: dict[str, tuple[int, int]] = {}
+
+    def text(self, name: str, value: str) -> None:
+        self.lines.append(_content_line(name, "", _text_value(value)))
+
+    def raw(self, name: str, value: str) -> None:
+        """A value that is written as it is (URI, GEO, RECUR, status keyword)."""
+        self.lines.append(_content_line(name, "", value))
+
+    def moments(self, name: str, values: list[date] | list[datetime], *, years_on: int = 0) -> None:
+        """DATE or DATE-TIME values: wall-clock times with TZID, UTC with Z, floating as they are."""
+        first = values[0]
+        if not isinstance(first, datetime):
+            self.lines.append(_content_line(name, ";VALUE=DATE", ",".join(f"{v:%Y%m%d}" for v in values)))
+            return
+        key = getattr(first.tzinfo, "key", None)
+        if first.tzinfo is None:
+            params, text = "", ",".join(f"{v:%Y%m%dT%H%M%S}" for v in values)
+        elif key and key not in ("UTC", "Etc/UTC"):
+            zone = first.tzinfo
+            params, text = f";TZID={key}", ",".join(f"{v.astimezone(zone):%Y%m%dT%H%M%S}" for v in values)
+            low, high = self.zones.get(key, (first.year, first.year))
+            years = [v.astimezone(zone).year for v in values]
+            self.zones[key] = (min(low, *years), max(high, *years) + years_on)
+        else:
+            params, text = "", ",".join(f"{v.astimezone(UTC):%Y%m%dT%H%M%SZ}" for v in values)
+        self.lines.append(_content_line(name, params, text))
+
+    def to_ical(self) -> bytes:
+        return b"".join(self.lines) + b"END:VEVENT\r\n"
+
+
+def _calendar(components: list[_VEvent], name: str | None = None) -> bytes:
+    """A VCALENDAR of the components with the VTIMEZONEs they need (zones cached)."""
     spans: dict[str, tuple[int, int]] = {}
     for component in components:
-        start = component.get("DTSTART")
-        tzid = start.params.get("TZID") if start is not None else None
-        if not tzid:
-            continue
-        year = start.dt.year
-        last = year + 5 if component.get("RRULE") else max(year, component.decoded("DTEND", start.dt).year)
-        low, high = spans.get(tzid, (year, last))
-        spans[tzid] = (min(low, year), max(high, last))
-    return spans
-
-
-def _calendar(components: list[icalendar.Event], name: str | None = None) -> bytes:
-    """A VCALENDAR of the components with the VTIMEZONEs they need (each serialized by icalendar, zones cached)."""
-    zones = [_vtimezone(tzid, first, last) for tzid, (first, last) in _zones(components).items()]
+        for key, (low, high) in component.zones.items():
+            known = spans.get(key, (low, high))
+            spans[key] = (min(known[0], low), max(known[1], high))
+    zones = [_vtimezone(tzid, first, last) for tzid, (first, last) in spans.items()]
     return b"".join([_calendar_head(name), *zones, *(c.to_ical() for c in components), b"END:VCALENDAR\r\n"])
 
 
-def _common(vevent: icalendar.Event, uid: str, title: str, place: str | None, online: bool, link: str | None,
+def _common(vevent: _VEvent, uid: str, title: str, place: str | None, online: bool, link: str | None,
             geo: tuple[float, float] | None, description: str | None, stamp: datetime) -> None:
-    vevent.add("UID", uid)
-    vevent.add("DTSTAMP", stamp.astimezone(UTC))
-    vevent.add("SUMMARY", title)
+    vevent.text("UID", uid)
+    vevent.raw("DTSTAMP", f"{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}")
+    vevent.text("SUMMARY", title)
     location = place or ("online" if online else None)
     if place and online:
         location = f"{place} und auch online"
     if location:
-        vevent.add("LOCATION", location)
+        vevent.text("LOCATION", location)
     if link:
-        vevent.add("URL", link)
+        vevent.raw("URL", link)
     if description:
-        vevent.add("DESCRIPTION", description)
+        vevent.text("DESCRIPTION", description)
     if geo:
-        vevent.add("GEO", geo)
+        vevent.raw("GEO", f"{geo[0]};{geo[1]}")
 
 
-@functools.lru_cache(maxsize=20_000)
 def event_ics(event: Event, stamp: datetime) -> bytes:
-    """One event as a complete calendar (VTIMEZONE included); cached, since roundups render the same events often."""
+    """One event as a complete calendar, VTIMEZONE included."""
     return _calendar([event_vevent(event, stamp)])
 
 
-def event_vevent(event: Event, stamp: datetime) -> icalendar.Event:
+def event_vevent(event: Event, stamp: datetime) -> _VEvent:
     """An event's VEVENT; DTSTAMP is when it was stored (stable across exports), else `stamp`."""
-    vevent = icalendar.Event()
+    vevent = _VEvent()
     _common(vevent, event.uid, event.title, event.place, event.online, event.link, event.geo, event.description,
             event.created_at or stamp)
     if event.all_day:
-        vevent.add("DTSTART", event.start.date())
-        vevent.add("DTEND", (event.end or event.start).date() + timedelta(days=1))
+        vevent.moments("DTSTART", [event.start.date()])
+        vevent.moments("DTEND", [(event.end or event.start).date() + timedelta(days=1)])
     else:
-        vevent.add("DTSTART", event.start)
+        vevent.moments("DTSTART", [event.start])
         if event.end:
-            vevent.add("DTEND", event.end)
+            vevent.moments("DTEND", [event.end])
     if event.online_url:
-        vevent.add("X-EVENTBOT-STREAM", event.online_url)
+        vevent.text("X-EVENTBOT-STREAM", event.online_url)
     if event.status.value == "cancelled":
-        vevent.add("STATUS", "CANCELLED")
+        vevent.raw("STATUS", "CANCELLED")
     return vevent
 
 
@@ -249,7 +297,7 @@ def room_ics(events: list[Event], meetups: list[Meetup], stamp: datetime, name: 
     return _calendar(components, name=name)
 
 
-def meetup_vevent(meetup: Meetup, stamp: datetime) -> icalendar.Event | None:
+def meetup_vevent(meetup: Meetup, stamp: datetime) -> _VEvent | None:
     """A meetup with its RRULE, skipped dates (EXDATE) and moved or explicit dates (RDATE); None without dates."""
     zone = meetup.zone
     extra = sorted([*meetup.extra, *meetup.moved.values()])
@@ -259,21 +307,21 @@ def meetup_vevent(meetup: Meetup, stamp: datetime) -> icalendar.Event | None:
         start = extra[0]
     else:
         return None
-    vevent = icalendar.Event()
+    vevent = _VEvent()
     _common(vevent, meetup.uid, meetup.name, meetup.place, meetup.online, meetup.link, meetup.geo,
             meetup.rule_text, stamp)
-    vevent.add("X-EVENTBOT-RULE-TEXT", meetup.rule_text)
-    vevent.add("X-EVENTBOT-CITY", meetup.city)
-    vevent.add("DTSTART", start)
+    vevent.text("X-EVENTBOT-RULE-TEXT", meetup.rule_text)
+    vevent.text("X-EVENTBOT-CITY", meetup.city)
+    vevent.moments("DTSTART", [start], years_on=RECURRING_ZONE_YEARS if meetup.rrule else 0)
     if meetup.end_time:
         end = datetime.combine(start.date(), meetup.end_time, zone)
-        vevent.add("DTEND", end if end > start else end + timedelta(days=1))
+        vevent.moments("DTEND", [end if end > start else end + timedelta(days=1)])
     if meetup.rrule:
-        vevent.add("RRULE", icalendar.vRecur.from_ical(meetup.rrule))
+        vevent.raw("RRULE", icalendar.vRecur.from_ical(meetup.rrule).to_ical().decode())
         removed = sorted({*meetup.skipped, *meetup.moved})
         if removed:
-            vevent.add("EXDATE", [datetime.combine(day, meetup.start_time, zone) for day in removed])
+            vevent.moments("EXDATE", [datetime.combine(day, meetup.start_time, zone) for day in removed])
     rdates = [moment for moment in extra if moment != start]
     if rdates:
-        vevent.add("RDATE", rdates)
+        vevent.moments("RDATE", rdates)
     return vevent

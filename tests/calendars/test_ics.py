@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
-from bot.ical import CalendarError, event_ics, meetup_ics, parse_calendar, room_ics
+from bot.ical import CalendarError, _content_line, _text_value, event_ics, meetup_ics, parse_calendar, room_ics
 from bot.importer import import_calendar
 from bot.models import Event, EventStatus, Meetup
 from bot.storage import Storage
@@ -89,6 +89,27 @@ def sample_meetup(**changes) -> Meetup:
                   moved=MappingProxyType({}))
     values.update(changes)
     return Meetup(**values)
+
+
+@settings(max_examples=300)
+@given(name=st.sampled_from(["SUMMARY", "X-EVENTBOT-RULE-TEXT"]), value=st.text(max_size=300))
+def test_content_lines_fold_at_75_octets_and_unfold_to_the_value(name, value):
+    line = _content_line(name, "", _text_value(value))
+    physical = line.removesuffix(b"\r\n").split(b"\r\n")
+    assert all(len(part) <= 75 for part in physical)
+    assert all(part.startswith(b" ") for part in physical[1:])
+    texts = [part.decode("utf-8") for part in physical]  # no line cuts a UTF-8 sequence
+    unfolded = texts[0] + "".join(text[1:] for text in texts[1:])
+    assert unfolded == f"{name}:{_text_value(value)}"
+    assert "\n" not in unfolded and "\r" not in unfolded
+
+
+@pytest.mark.parametrize(("text", "escaped"), [
+    ("a,b;c\\d", "a\\,b\\;c\\\\d"), ("eins\nzwei", "eins\\nzwei"), ("eins\r\nzwei", "eins\\nzwei"),
+    ("Köln: 19 Uhr", "Köln: 19 Uhr"),
+])
+def test_text_values_are_escaped(text, escaped):
+    assert _text_value(text) == escaped
 
 
 def test_exports_are_strictly_valid():
