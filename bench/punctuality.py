@@ -29,35 +29,40 @@ _FLOOR = re.compile(r"floor (\d{5})")
 
 @dataclass(frozen=True)
 class ReminderPlan:
-    """`count` events; with lead time `lead_s` the first reminder is due at `due`. With `spread_s` the events'
-    starts (and so their reminders) are spread evenly over that many seconds, else they all start at `start`."""
+    """`count` events in `rooms` rooms, all starting at `start` (a whole minute: events are stored to the minute).
+    Without `spread_s` every room's lead time is `lead_s`, so every reminder is due at `due`; with it the rooms'
+    lead times are shortened step by step, so their reminders fall due evenly across `spread_s` seconds."""
 
     start: datetime
     lead_s: int
     count: int
+    rooms: int
     spread_s: int = 0
 
     @property
     def due(self) -> datetime:
         return self.start - timedelta(seconds=self.lead_s)
 
-    def offset(self, number: int) -> timedelta:
-        return timedelta(seconds=number * self.spread_s // self.count)
+    def room_offset_s(self, room_index: int) -> int:
+        return room_index * self.spread_s // self.rooms
+
+    def room_lead_s(self, room_index: int) -> int:
+        return self.lead_s - self.room_offset_s(room_index)
 
     def due_of(self, number: int) -> float:
-        """When event `number`'s reminder is due (epoch seconds)."""
-        return (self.due + self.offset(number)).timestamp()
+        """When event `number`'s reminder is due (epoch seconds); events are dealt to the rooms round-robin."""
+        return self.due.timestamp() + self.room_offset_s(number % self.rooms)
 
     @property
     def last_due(self) -> float:
-        return self.due_of(self.count - 1)
+        return max(self.due_of(number) for number in range(min(self.count, self.rooms)))
 
     @classmethod
     def make(cls, now: datetime, sizes: Sizes, spread_s: int) -> ReminderPlan:
         earliest = now + timedelta(seconds=sizes.reminder_start_after_s)
         start = earliest.replace(second=0, microsecond=0) + timedelta(minutes=1)
         lead = int((start - now).total_seconds()) - sizes.reminder_due_in_s
-        return cls(start, lead, sizes.reminder_events, spread_s)
+        return cls(start, lead, sizes.reminder_events, sizes.reminder_rooms, spread_s)
 
 
 def spread(count: int, rooms: list[str]) -> list[tuple[int, str]]:
@@ -68,12 +73,12 @@ def spread(count: int, rooms: list[str]) -> list[tuple[int, str]]:
 async def seed_reminder_events(database: str, rooms: list[str], plan: ReminderPlan, submitter: str) -> None:
     storage = await Storage.open(database)
     try:
-        for room_id in rooms:
-            await storage.save_room_settings(RoomSettings(room_id, event_lead_times=(plan.lead_s,)))
+        for index, room_id in enumerate(rooms):
+            await storage.save_room_settings(RoomSettings(room_id, event_lead_times=(plan.room_lead_s(index),)))
         for number, room_id in spread(plan.count, rooms):
-            start = plan.start + plan.offset(number)
             await storage.add_event(Event(
-                id=0, room_id=room_id, title=f"Punctual {number:05d}", start=start, end=start + timedelta(hours=2),
+                id=0, room_id=room_id, title=f"Punctual {number:05d}", start=plan.start,
+                end=plan.start + timedelta(hours=2),
                 all_day=False, timezone=str(ZONE), online=True,
                 submitter=submitter))
     finally:

@@ -178,8 +178,8 @@ arrives in that sync. The floor is `bench/echo_bot.py`, a minimal matrix-nio bot
 first alternates), so drift of the shared machine hits both alike. Each is warmed up first. The peer's answers carry
 no reply relation: its first message after the command counts, and its reminder texts are numbered (it refuses a
 repeated text). Reminder lateness is arrival (client wall clock) minus due time, for reminders all due at one
-moment (what the homeserver can take at once) and for the same number spread evenly over a minute (how punctual
-the scheduler is); its floor is a plain client sending the same notices, each at its due time, rooms side by side
+moment (what the homeserver can take at once) and for the same number spread across a minute (each room with
+its own lead time, a few seconds apart: how punctual the scheduler is); its floor is a plain client sending the same notices, each at its due time, rooms side by side
 as the bot sends them. Roundup render times are
 `collect_roundup` + `render_roundup` in-process on a copy of the bot's database (median of several runs). Ratios are
 the headline: absolute times drift on a shared machine."""
