@@ -26,6 +26,7 @@ from nio import (
 from nio.crypto import ENCRYPTION_ENABLED
 from nio.crypto.attachments import decrypt_attachment
 from nio.exceptions import EncryptionError
+from nio.store import DefaultStore
 
 from bot.config import MatrixConfig
 from bot.models import FileRef, Invite, Joined, Message, Outgoing, Reaction, Redaction, SyncBatch
@@ -94,6 +95,15 @@ def strip_reply_fallback(body: str) -> str:
     return "\n".join(lines[index:]).lstrip("\n")
 
 
+class CryptoStore(DefaultStore):
+    """nio's crypto store, without the write transaction nio opens after every sync to save the rooms that became
+    encrypted in it, even when there are none (a synchronous SQLite transaction on the event loop per sync)."""
+
+    def save_encrypted_rooms(self, rooms: set[str]) -> None:
+        if rooms:
+            super().save_encrypted_rooms(rooms)
+
+
 class MatrixGateway:
     """A logged-in nio client, reduced to what the bot needs."""
 
@@ -105,7 +115,7 @@ class MatrixGateway:
         if encryption:
             crypto_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # type: ignore[union-attr]
         client_config = AsyncClientConfig(max_timeout_retry_wait_time=8, request_timeout=45,
-                                          store_sync_tokens=False, encryption_enabled=encryption)
+                                          store=CryptoStore, store_sync_tokens=False, encryption_enabled=encryption)
         self.client = AsyncClient(config.homeserver, config.user_id, config=client_config,
                                   store_path=str(crypto_dir) if encryption else "")
         self._creators: dict[str, frozenset[str]] = {}
