@@ -127,6 +127,9 @@ def scale_rows(result: ScaleResult) -> list[Row]:
                         goal=f"~linear: ≤ {after.events / before.events * LINEAR_SLACK:.0f}×",
                         met=at_most(growth / (after.events / before.events), LINEAR_SLACK)))
     rows += latency_rows(result.list_latency, label, 1.1)
+    handling = result.list_handling
+    rows.append(Row(f"{label}: `{handling.command}` handled in-process, no network (reply of {handling.chars:,} "
+                    f"characters), median of {handling.runs}", ms(handling.seconds)))
     rows += [
         Row(f"{label}: bot memory (VmRSS) after the run", megabytes(result.rss_bytes),
             megabytes(result.floor_rss_bytes), times(ratio(result.rss_bytes, result.floor_rss_bytes)), "< 100 MB",
@@ -177,12 +180,13 @@ arrives in that sync. The floor is `bench/echo_bot.py`, a minimal matrix-nio bot
 (filling timeline gaps as eventbot does); eventbot and floor are measured alternately, command by command (who goes
 first alternates), so drift of the shared machine hits both alike. Each is warmed up first. The peer's answers carry
 no reply relation: its first message after the command counts, and its reminder texts are numbered (it refuses a
-repeated text). Reminder lateness is arrival (client wall clock) minus due time, for reminders all due at one
-moment (what the homeserver can take at once) and for the same number spread across a minute (each room with
-its own lead time, a few seconds apart: how punctual the scheduler is); its floor is a plain client sending the same notices, each at its due time, rooms side by side
-as the bot sends them. Roundup render times are
-`collect_roundup` + `render_roundup` in-process on a copy of the bot's database (median of several runs). Ratios are
-the headline: absolute times drift on a shared machine."""
+repeated text). Reminder lateness is arrival (client wall clock) minus due time, for reminders all due at one moment
+(what the homeserver can take at once) and for the same number spread across a minute (each room with its own lead
+time, a few seconds apart: how punctual the scheduler is); its floor is a plain client sending the same notices,
+each at its due time, rooms side by side as the bot sends them. Roundup render times (`collect_roundup` +
+`render_roundup`) and the in-process `!event list` time (dispatcher and reply rendering, no network) are measured in
+this process on a copy of the bot's database (median of several runs); they show how much of a command's latency is
+the bot's own work. Ratios are the headline: absolute times drift on a shared machine."""
 
 
 def markdown(report: BenchReport) -> str:

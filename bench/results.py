@@ -101,12 +101,23 @@ class RenderTiming:
 
 
 @dataclass(frozen=True)
+class HandlingTiming:
+    """A command handled in-process (no network): parse, query, render the reply; median of `runs`, in seconds."""
+
+    command: str
+    seconds: float
+    runs: int
+    chars: int  # of the reply's plain text
+
+
+@dataclass(frozen=True)
 class ScaleResult:
     events: int
     meetups: int
     rooms: int
     renders: tuple[RenderTiming, ...]
     list_latency: LatencyResult
+    list_handling: HandlingTiming
     rss_bytes: int
     floor_rss_bytes: int
     startup_s: float

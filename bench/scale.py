@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 from bench.client import BenchClient
 from bench.latency import Target, compare
 from bench.processes import ManagedProcess, eventbot_database
-from bench.results import LatencyResult, RenderTiming, ScaleResult
+from bench.results import HandlingTiming, LatencyResult, RenderTiming, ScaleResult
 from bench.session import BotHandle, Session, progress
 from bench.sizes import Sizes
-from bot.config import RoundupConfig
-from bot.models import Deadline, Event, EventStatus, Meetup
+from bot.commands.catalog import build_registry
+from bot.config import RoundupConfig, parse_config
+from bot.dispatch import Dispatcher
+from bot.models import Deadline, Event, EventStatus, Meetup, Message
 from bot.parsing.recurrence import first_occurrence, parse_recurrence
 from bot.roundup import Edition, collect_roundup, render_roundup
 from bot.storage import Storage
@@ -118,13 +120,39 @@ async def time_render(storage: Storage, room_id: str, edition: Edition, runs: in
                         runs=runs, chars=len(text))
 
 
-async def measure_renders(database: Path, sizes: Sizes, submitter: str) -> tuple[RenderTiming, ...]:
-    """Roundups of months with each of the sizes' event counts, in this process, on a copy of the database."""
+async def time_handling(storage: Storage, data_dir: Path, room_id: str, sender: str, body: str,
+                        runs: int) -> HandlingTiming:
+    """A command through the bot's dispatcher and reply rendering, in this process (what the bot adds to the
+    homeserver's round trip for it)."""
+    config = parse_config({"matrix": {"homeserver": "http://127.0.0.1:1", "user_id": "@eventbot:localhost",
+                                      "password": "bench"},
+                           "bot": {"data_dir": str(data_dir), "rate_limit_per_minute": 10**6}},
+                          base_dir=data_dir, env={})
+    dispatcher = Dispatcher(build_registry(), storage, config, clock=lambda: datetime.now(ZONE))
+    times, chars = [], 0
+    for number in range(runs):
+        message = Message(room_id=room_id, event_id=f"$handling{number}", sender=sender, body=body,
+                          timestamp_ms=int(time.time() * 1000))
+        started = time.perf_counter()
+        answer = await dispatcher.dispatch(message)
+        if answer is None:
+            raise RuntimeError(f"no answer to {body!r}")
+        chars = len(answer.body.to_reply().text)
+        times.append(time.perf_counter() - started)
+    return HandlingTiming(body, statistics.median(times), runs, chars)
+
+
+async def measure_in_process(database: Path, sizes: Sizes, submitter: str,
+                             room_id: str) -> tuple[tuple[RenderTiming, ...], HandlingTiming]:
+    """On a copy of the database, in this process: `!event list` in the measured room, and roundups of months with
+    each of the sizes' event counts."""
     copy = database.with_name("roundup-copy.db")
     copy_database(database, copy)
     edition, listed = roundup_edition(date.today())
     storage = await Storage.open(copy)
     try:
+        handling = await time_handling(storage, copy.parent, room_id, submitter, "!event list", sizes.list_n)
+        progress(f"scale: `!event list` in-process: median {handling.seconds * 1000:.1f} ms")
         timings = []
         for count in sizes.roundup_sizes:
             room_id = f"!roundup{count}:localhost"
@@ -135,7 +163,7 @@ async def measure_renders(database: Path, sizes: Sizes, submitter: str) -> tuple
             progress(f"scale: roundup with {timing.events:,} events: median {timing.seconds * 1000:.1f} ms, "
                      f"first run {timing.first_seconds * 1000:.1f} ms")
             timings.append(timing)
-        return tuple(timings)
+        return tuple(timings), handling
     finally:
         await storage.close()
 
@@ -169,7 +197,7 @@ async def _measure_scale(session: Session, bot: BotHandle, sizes: Sizes) -> Scal
              f"in {sizes.scale_rooms} rooms")
     submitter = session.alice.user.user_id
     await seed_scale(database, scale_rooms(room, sizes.scale_rooms), sizes, submitter)
-    renders = await measure_renders(database, sizes, submitter)
+    renders, handling = await measure_in_process(database, sizes, submitter, room)
     startup = await measure_startup(session.alice, bot.process, room)
     progress(f"scale: start-up until the first answer {startup:.2f} s; `!event list` × {sizes.list_n}")
     bot_latencies, floor_latencies = await compare(session.alice, Target(room), Target(echo_room),
@@ -177,5 +205,5 @@ async def _measure_scale(session: Session, bot: BotHandle, sizes: Sizes) -> Scal
                                                    sizes.list_n, sizes.warmup)
     return ScaleResult(
         events=sizes.scale_events, meetups=sizes.scale_meetups, rooms=sizes.scale_rooms, renders=renders,
-        list_latency=LatencyResult("!event list", bot_latencies, floor_latencies),
+        list_latency=LatencyResult("!event list", bot_latencies, floor_latencies), list_handling=handling,
         rss_bytes=bot.process.rss_bytes(), floor_rss_bytes=session.echo.process.rss_bytes(), startup_s=startup)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -112,6 +113,13 @@ def _build(items: Mapping[str, str], dtstart: datetime, tz: tzinfo) -> RRule:
     if not isinstance(rule, RRule):  # pragma: no cover - a single RRULE line never yields a set
         raise RecurrenceError(f"invalid RRULE {_join(items)!r}")
     return rule
+
+
+@functools.lru_cache(maxsize=1024)
+def _expansion(rrule: str, start: datetime, tz: tzinfo) -> RRule:
+    """A stored rule from its first date, keeping the dates it has generated (dateutil's cache): the scheduler and
+    the lists ask for the same meetups' dates again and again, and would otherwise walk from the first date on."""
+    return _build(_rule_items(rrule), start, tz).replace(cache=True)
 
 
 def _normalize_raw(text: str) -> str:
@@ -418,8 +426,7 @@ def occurrences(
     after, before = _aware(after, tz), _aware(before, tz)
     found: set[datetime] = set()
     if rrule is not None:
-        start = datetime.combine(dtstart, start_time.replace(tzinfo=None))
-        rule = _build(_rule_items(rrule), start, tz)
+        rule = _expansion(rrule, datetime.combine(dtstart, start_time.replace(tzinfo=None)), tz)
         # Expand in naive local time with a day of slack on each side; the exact cut happens zone-aware.
         low = after.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
         high = before.astimezone(tz).replace(tzinfo=None) + timedelta(days=1)
