@@ -238,9 +238,11 @@ class ReminderScheduler:
             log.info("reminder %s skipped: %s in %s had already started", key, occurrence.title, occurrence.room_id)
         messages: list[QueuedMessage] = []
         ledger: list[tuple[str, str, str, str | None]] = [(key, o.room_id, "skipped", None) for o, key in plan.skipped]
+        said_yes = await self.storage.rsvps_of((group.occurrence.room_id, group.occurrence.target)
+                                               for group in plan.due)
         for group in plan.due:
             occurrence = group.occurrence
-            rsvps = await self.storage.rsvps(occurrence.room_id, occurrence.target)
+            rsvps = said_yes.get((occurrence.room_id, occurrence.target), [])
             txn = reminder_txn(group.keys)
             body = render_reminder(occurrence, rsvps, now, self.t, late=group.late)
             room = settings.get(occurrence.room_id)

@@ -555,10 +555,24 @@ class Storage:
 
     async def rsvps(self, room_id: str, target: Target) -> list[str]:
         """Who said yes, in the order they did."""
-        rows = await self._fetchall("SELECT user_id FROM rsvps WHERE room_id = ? AND kind = ? AND item_id = ? "
-                                    "AND occurrence = ? ORDER BY created_at, rowid",
-                                    (room_id, target.kind, target.item_id, target.occurrence))
-        return [row["user_id"] for row in rows]
+        return (await self.rsvps_of([(room_id, target)])).get((room_id, target), [])
+
+    async def rsvps_of(self, targets: Iterable[tuple[str, Target]]) -> dict[tuple[str, Target], list[str]]:
+        """Who said yes to each of many (room, target) pairs, in the order they did; pairs without RSVPs are left
+        out. One query per 200 pairs (the scheduler asks for hundreds at once)."""
+        wanted = list(dict.fromkeys(targets))
+        found: dict[tuple[str, Target], list[str]] = {}
+        for start in range(0, len(wanted), 200):
+            chunk = wanted[start:start + 200]
+            rows = await self._fetchall(
+                "SELECT room_id, kind, item_id, occurrence, user_id FROM rsvps "
+                f"WHERE (room_id, kind, item_id, occurrence) IN (VALUES {', '.join(['(?, ?, ?, ?)'] * len(chunk))}) "
+                "ORDER BY created_at, rowid",
+                [value for room_id, t in chunk for value in (room_id, t.kind, t.item_id, t.occurrence)])
+            for row in rows:
+                key = (row["room_id"], Target(row["kind"], row["item_id"], row["occurrence"]))
+                found.setdefault(key, []).append(row["user_id"])
+        return found
 
     # -- reminders: ledger and outbox --
 
@@ -580,17 +594,15 @@ class Storage:
         async with self.transaction() as db:
             row = await self._fetchone("SELECT coalesce(max(seq), 0) AS seq FROM outbox")
             seq = row["seq"] if row else 0
-            for message in messages:
-                seq += 1
-                target = message.announces
-                await db.execute(
-                    "INSERT OR IGNORE INTO outbox(txn_id, seq, room_id, body, html, mentions, announce_kind, "
-                    "announce_item, announce_occurrence, created_at, room_mention) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (message.txn_id, seq, message.room_id, message.reply.text, message.reply.html,
-                     json.dumps(list(message.mentions)), target.kind if target else None,
-                     target.item_id if target else None, target.occurrence if target else None, now,
-                     int(message.room_mention)))
+            await db.executemany(
+                "INSERT OR IGNORE INTO outbox(txn_id, seq, room_id, body, html, mentions, announce_kind, "
+                "announce_item, announce_occurrence, created_at, room_mention) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(message.txn_id, seq + number, message.room_id, message.reply.text, message.reply.html,
+                  json.dumps(list(message.mentions)), target.kind if target else None,
+                  target.item_id if target else None, target.occurrence if target else None, now,
+                  int(message.room_mention))
+                 for number, message in enumerate(messages, start=1) for target in (message.announces,)])
             await db.executemany(
                 "INSERT OR IGNORE INTO reminder_ledger(key, room_id, state, txn_id, recorded_at) "
                 "VALUES (?, ?, ?, ?, ?)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import string
 from collections.abc import Iterable
@@ -77,13 +78,22 @@ def _markup(literal: str, open_markers: set[str]) -> tuple[str, str]:
     return "".join(plain), "".join(markup)
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled(template: str) -> tuple[tuple[str, str, str | None], ...]:
+    """A trusted template as (plain, HTML, parameter name or None) pieces: parsed once, filled often."""
+    pieces = []
+    open_markers: set[str] = set()
+    for literal, name, _spec, _conversion in _FORMATTER.parse(template):
+        plain_part, html_part = _markup(literal, open_markers)
+        pieces.append((plain_part, html_part, name))
+    return tuple(pieces)
+
+
 def fill(template: str, **params: str | int | Rich) -> Rich:
     """Fill a trusted template; parameters are user text (escaped) or Rich (inserted as built)."""
     text: list[str] = []
     markup: list[str] = []
-    open_markers: set[str] = set()
-    for literal, name, _spec, _conversion in _FORMATTER.parse(template):
-        plain_part, html_part = _markup(literal, open_markers)
+    for plain_part, html_part, name in _compiled(template):
         text.append(plain_part)
         markup.append(html_part)
         if name is None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.migrations import MIGRATIONS, SCHEMA_VERSION
-from bot.models import Event, EventStatus
+from bot.models import Event, EventStatus, Target
 from bot.storage import RoomSettings, Storage, StorageError
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -470,3 +470,25 @@ async def test_exception_in_transaction_body_rolls_back(storage: Storage) -> Non
             raise RuntimeError("boom")
 
     assert await storage.get_value("new") is None
+
+
+# -- RSVPs of many targets at once (the reminder scheduler's query) --
+
+
+async def test_rsvps_of_many_targets_keep_each_order_and_rooms_apart(storage: Storage) -> None:
+    event, meetup_date, other_date = Target("event", 1), Target("meetup", 1, "2026-12-02T19:00"), \
+        Target("meetup", 1, "2026-12-09T19:00")
+    for number, (room, target, user) in enumerate([
+        (ROOM, event, "@zoe:x"), (ROOM, meetup_date, "@ada:x"), (ROOM, event, "@bob:x"),
+        (OTHER_ROOM, event, "@eve:x"), (ROOM, other_date, "@cem:x"),
+    ]):
+        assert await storage.add_rsvp(room, target, user, f"$reaction{number}")
+    many = [(ROOM, Target("event", n)) for n in range(2, 400)]  # more than one chunk, no RSVPs
+
+    found = await storage.rsvps_of([(ROOM, event), *many, (ROOM, meetup_date), (OTHER_ROOM, event),
+                                    (OTHER_ROOM, meetup_date)])
+
+    assert found == {(ROOM, event): ["@zoe:x", "@bob:x"], (ROOM, meetup_date): ["@ada:x"],
+                     (OTHER_ROOM, event): ["@eve:x"]}
+    assert await storage.rsvps(ROOM, other_date) == ["@cem:x"]
+    assert await storage.rsvps(OTHER_ROOM, other_date) == []
