@@ -260,7 +260,7 @@ EVENT = Command(
         _sub("show", ("zeige", "zeigen", "info"), "show #N", show_event,
              "zeigt eine Veranstaltung", "shows one event", "event show #12"),
         _sub("edit", ("ändern", "bearbeiten", "aendern"), "edit #N <field> <value>", edit_event,
-             "ändert ein Feld (title, when, where, link, geo, description, online)",
+             "ändert ein Feld (Titel, Wann, Wo, Link, Geo, Beschreibung, Online)",
              "changes one field (title, when, where, link, geo, description, online)",
              "event edit #12 when 05.12.2026 18:00-21:00"),
         _sub("cancel", ("absagen",), "cancel #N", cancel_event,

@@ -261,7 +261,7 @@ MEETUP = Command(
              "die nächsten Termine eines oder aller Treffen", "the next dates of one or all meetups",
              "meetup next #3"),
         _sub("edit", ("ändern", "bearbeiten"), "edit #N <field> <value>", edit_meetup,
-             "ändert ein Feld (city, rule, time, where, name, link, geo)",
+             "ändert ein Feld (Stadt, Regel, Zeit, Wo, Name, Link, Geo)",
              "changes one field (city, rule, time, where, name, link, geo)", "meetup edit #3 time 18:30-21:00"),
         _sub("delete", ("löschen", "loeschen", "remove"), "delete #N", delete_meetup,
              "löscht ein Treffen", "deletes a meetup", "meetup delete #3"),
