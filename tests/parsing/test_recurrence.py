@@ -627,3 +627,27 @@ def test_word_salad_never_raises(text: str) -> None:
 @given(st.sampled_from(["RRULE:", "FREQ=", "rrule:FREQ="]), st.text(max_size=30))
 def test_raw_looking_text_returns_a_rule_or_raises_recurrence_error(prefix: str, rest: str) -> None:
     _check_text(prefix + rest)
+
+
+# -- the expansion cache: asking in any order gives what a fresh rule gives --
+
+
+def _fresh(rrule: str, dtstart: date, after: datetime, before: datetime) -> list[datetime]:
+    rule = rrulestr("RRULE:" + rrule, dtstart=datetime.combine(dtstart, SEVEN_PM))
+    found = rule.between(after.replace(tzinfo=None) - timedelta(days=1), before.replace(tzinfo=None)
+                         + timedelta(days=1), inc=True)
+    return sorted(moment.replace(tzinfo=BERLIN) for moment in found
+                  if after <= moment.replace(tzinfo=BERLIN) < before)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rrule=st.sampled_from(sorted({rule for _, rule in PHRASES} | {"FREQ=WEEKLY;COUNT=10;BYDAY=FR",
+                                                                    "FREQ=MONTHLY;UNTIL=20270301T000000;BYDAY=1MO"})),
+       dtstart=st.dates(date(2024, 1, 1), date(2026, 6, 30)),
+       windows=st.lists(st.tuples(st.integers(0, 3 * 365), st.integers(1, 120)), min_size=1, max_size=6))
+def test_cached_expansion_matches_a_fresh_rule_in_any_order(rrule, dtstart, windows):
+    for offset, days in windows:
+        after = datetime(2024, 1, 1, tzinfo=BERLIN) + timedelta(days=offset)
+        before = after + timedelta(days=days)
+        got = occurrences(rrule, dtstart=dtstart, start_time=SEVEN_PM, tz=BERLIN, after=after, before=before)
+        assert got == _fresh(rrule, dtstart, after, before)
