@@ -174,7 +174,8 @@ class EventBot:
             else:
                 await self.dispatcher.dispatch_redaction(item)
         finally:
-            self.scheduler.wake()
+            if not isinstance(item, Message) or self.dispatcher.is_command(item.body):
+                self.scheduler.wake()  # it may have changed what is due; plain chat never does
 
     async def _send_queued(self, message: QueuedMessage) -> str | None:
         return await self.gateway.send(Outgoing(room_id=message.room_id, reply=message.reply, txn_id=message.txn_id,
