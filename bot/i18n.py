@@ -225,6 +225,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "de": "**#{number}** {name}: {count} Termine gespeichert.",
         "en": "**#{number}** {name}: {count} dates saved.",
     },
+    "meetup_dates_set_one": {
+        "de": "**#{number}** {name}: 1 Termin gespeichert.",
+        "en": "**#{number}** {name}: 1 date saved.",
+    },
     "label_rule": {"de": "Regel", "en": "Rule"},
     "meetup_no_dates_known": {
         "de": "Für **#{number}** kenne ich keinen solchen Termin.",
@@ -258,8 +262,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     },
     "roundup_left_out": {"de": "Nicht aufgenommen:", "en": "Left out:"},
     "roundup_pending_count": {
-        "de": "{count} Veranstaltung(en), die noch auf Freigabe warten.",
-        "en": "{count} event(s) waiting for approval.",
+        "de": "{count} Veranstaltungen, die noch auf Freigabe warten.",
+        "en": "{count} events waiting for approval.",
+    },
+    "roundup_pending_count_one": {
+        "de": "1 Veranstaltung, die noch auf Freigabe wartet.",
+        "en": "1 event waiting for approval.",
     },
     # reminders and RSVPs
     "today": {"de": "heute", "en": "today"},
@@ -267,6 +275,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "reminder_head": {"de": "⏰ Erinnerung: **{title}**", "en": "⏰ Reminder: **{title}**"},
     "reminder_late": {"de": "(verspätet)", "en": "(late)"},
     "reminder_rsvps": {"de": "{count} Zusagen:", "en": "{count} coming:"},
+    "reminder_rsvps_one": {"de": "1 Zusage:", "en": "1 coming:"},
     "reminder_no_rsvps": {
         "de": "Wer kommt? 👍 auf diese Nachricht.",
         "en": "Coming? React with 👍 to this message.",
@@ -387,6 +396,11 @@ class Translator:
 
     def __call__(self, key: str, **params: str | int | Rich) -> Rich:
         return fill(MESSAGES[key][self.language], **params)
+
+    def count(self, key: str, count: int, **params: str | int | Rich) -> Rich:
+        """A message about `count` things: its `_one` form (where it has one) for exactly one."""
+        singular = f"{key}_one"
+        return self(singular if count == 1 and singular in MESSAGES else key, count=count, **params)
 
     def raw(self, key: str) -> str:
         return MESSAGES[key][self.language]

@@ -143,7 +143,7 @@ def render_reminder(occurrence: Occurrence, rsvps: list[str], now: datetime, t: 
              Rich.plain(f"{when}{t.when(occurrence.start, occurrence.end, occurrence.all_day)} ({relative})")]
     lines += t.place_and_link(occurrence.place, occurrence.online, occurrence.link)
     if rsvps:
-        lines.append(t("reminder_rsvps", count=len(rsvps)) + Rich.plain(" ")
+        lines.append(t.count("reminder_rsvps", len(rsvps)) + Rich.plain(" ")
                      + Rich.join((Rich.mention(user) for user in rsvps), ", "))
     else:
         lines.append(t("reminder_no_rsvps"))

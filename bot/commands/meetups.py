@@ -238,7 +238,7 @@ async def set_dates(context: Context, args: str) -> Rich:
     if len(dates) > MAX_EXPLICIT_DATES:
         raise UserError(context.t("too_long", length=len(dates), limit=MAX_EXPLICIT_DATES))
     await context.storage.update_meetup(replace(meetup, extra=frozenset(dates)))
-    return context.t("meetup_dates_set", number=meetup.id, name=meetup.name, count=len(dates))
+    return context.t.count("meetup_dates_set", len(dates), number=meetup.id, name=meetup.name)
 
 
 _sub = partial(subcommand, "meetup")

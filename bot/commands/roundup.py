@@ -35,7 +35,7 @@ def summary(context: Context, content: RoundupContent) -> Rich:
         lines.append(t("roundup_left_out"))
         lines += [Rich.plain(f"#{e.id} {e.title} ({t.raw('status_' + e.status.value)})") for e in shown]
     if hidden:
-        lines.append(t("roundup_pending_count", count=hidden))
+        lines.append(t.count("roundup_pending_count", hidden))
     return Rich.join(lines)
 
 

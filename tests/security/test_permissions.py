@@ -282,7 +282,7 @@ async def test_pending_events_appear_in_no_list_until_approved(bot: Bot) -> None
             assert named in roundup.body.text
         else:
             assert "Alphawartend" not in roundup.body.text
-            assert "1 Veranstaltung(en), die noch auf Freigabe warten." in roundup.body.text
+            assert "1 Veranstaltung, die noch auf Freigabe wartet." in roundup.body.text
 
     await bot.say(f"!event approve #{bot.ids['pending']}", MODERATOR)
 
