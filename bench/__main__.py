@@ -1,4 +1,5 @@
-"""`python -m bench [--quick] [--out bench/RESULTS.md] [--workdir DIR]`: run the benchmark, print and save the table."""
+"""`python -m bench [--quick] [--out bench/RESULTS.md] [--workdir DIR] [--peer-python PATH]`: run the benchmark,
+print and save the table."""
 
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"where to write the table (default {DEFAULT_OUT})")
     parser.add_argument("--workdir", type=Path, help="keep Synapse, bot data and logs in DIR (default: temporary)")
+    parser.add_argument("--peer-python", default=sys.executable,
+                        help="the Python of a venv with matrix-reminder-bot installed, to measure it as the peer "
+                             "(default: this Python)")
     args = parser.parse_args(argv)
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-    report = asyncio.run(run_benchmark(QUICK if args.quick else FULL, args.workdir))
+    report = asyncio.run(run_benchmark(QUICK if args.quick else FULL, args.workdir, args.peer_python))
     text = markdown(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
-import sys
+import subprocess
 from collections.abc import Iterator
 
 from bench.latency import Target, compare
@@ -16,7 +15,7 @@ from bench.sizes import Sizes
 
 NAME = "matrix-reminder-bot"
 MODULE = "matrix_reminder_bot"
-NOT_INSTALLED = f"{NAME} not installed (pip install {NAME})"
+NOT_INSTALLED = f"{NAME} not installed (pip install {NAME}, or `--peer-python` a venv's python that has it)"
 COMMAND = "!remindme in 2 days; text"  # numbered: the same text twice is refused as "a similar reminder"
 READY_LINE = "Startup complete"
 LAUNCH = "import asyncio, sys; from matrix_reminder_bot.main import main; sys.exit(asyncio.run(main()) is False)"
@@ -26,8 +25,10 @@ def numbered_commands() -> Iterator[str]:
     return (f"{COMMAND} {number}" for number in itertools.count(1))
 
 
-def installed() -> bool:
-    return importlib.util.find_spec(MODULE) is not None
+def installed(python: str) -> bool:
+    """Whether that interpreter can import the peer (it may live in a venv of its own: its pins can clash with
+    eventbot's)."""
+    return subprocess.run([python, "-c", f"import {MODULE}"], capture_output=True).returncode == 0
 
 
 def peer_config(homeserver_url: str, user_id: str, password: str) -> str:
@@ -45,23 +46,23 @@ def peer_config(homeserver_url: str, user_id: str, password: str) -> str:
     }, indent=1)
 
 
-async def start_peer(session: Session) -> BotHandle:
+async def start_peer(session: Session, python: str) -> BotHandle:
     user = await session.register("reminderbot")
     directory = session.workdir / "peer"
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "config.yaml"
     config.write_text(peer_config(session.homeserver.url, user.user_id, user.password))
     (directory / "store").mkdir(exist_ok=True)
-    process = session.managed(ManagedProcess("peer", [sys.executable, "-c", LAUNCH, str(config)], directory,
+    process = session.managed(ManagedProcess("peer", [python, "-c", LAUNCH, str(config)], directory,
                                              READY_LINE))
     await process.start_ready()
     return BotHandle(process, user)
 
 
-async def measure_peer(session: Session, sizes: Sizes) -> PeerResult:
-    if not installed():
+async def measure_peer(session: Session, sizes: Sizes, python: str) -> PeerResult:
+    if not installed(python):
         return PeerResult(NAME, None, NOT_INSTALLED)
-    peer = await start_peer(session)
+    peer = await start_peer(session, python)
     try:
         room = await session.room_with(peer)
         echo_room = await session.room_with(session.echo)

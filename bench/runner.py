@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import sys
 import tempfile
 import time
 import traceback
@@ -73,19 +74,19 @@ async def command_parts(session: Session, sizes: Sizes) -> tuple[LatencyResult |
     return latency, burst
 
 
-async def run_parts(homeserver: Homeserver, workdir: Path, sizes: Sizes) -> BenchReport:
+async def run_parts(homeserver: Homeserver, workdir: Path, sizes: Sizes, peer_python: str) -> BenchReport:
     started = time.perf_counter()
     async with Session.open(homeserver, workdir) as session:
         latency, burst = await command_parts(session, sizes)
         reminders = await attempt("reminders", measure_reminders(session, sizes, spread_s=0))
         reminders_spread = await attempt("reminders", measure_reminders(session, sizes, sizes.reminder_spread_s))
         scale = await attempt("scale", measure_scale(session, sizes))
-        peer = await attempt("peer", measure_peer(session, sizes))
+        peer = await attempt("peer", measure_peer(session, sizes, peer_python))
     return BenchReport(machine=machine(), sizes=sizes, seconds=time.perf_counter() - started, latency=latency,
                        burst=burst, reminders=reminders, reminders_spread=reminders_spread, scale=scale, peer=peer)
 
 
-async def run_benchmark(sizes: Sizes, workdir: Path | None = None) -> BenchReport:
+async def run_benchmark(sizes: Sizes, workdir: Path | None = None, peer_python: str = sys.executable) -> BenchReport:
     """Start Synapse in workdir (a temporary directory unless given), run every part, stop everything."""
     with tempfile.TemporaryDirectory(prefix="eventbot-bench-") as temporary:
         directory = workdir or Path(temporary)
@@ -93,6 +94,6 @@ async def run_benchmark(sizes: Sizes, workdir: Path | None = None) -> BenchRepor
         progress(f"starting Synapse in {homeserver.directory}")
         await asyncio.to_thread(homeserver.start)
         try:
-            return await run_parts(homeserver, directory, sizes)
+            return await run_parts(homeserver, directory, sizes, peer_python)
         finally:
             homeserver.stop()
