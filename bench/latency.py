@@ -53,18 +53,18 @@ async def round_trip(client: BenchClient, target: Target, body: str) -> float | 
     return None if answer is None else answer.clock - started
 
 
-async def compare(client: BenchClient, bot: Target, floor: Target, commands: Iterator[str], n: int,
-                  warmup: int) -> tuple[Latencies, Latencies]:
-    """n round trips to each, interleaved (bot and floor alternate who goes first) so drift hits both alike."""
-    samples: dict[Target, list[float]] = {bot: [], floor: []}
+async def compare(client: BenchClient, targets: list[Target], commands: Iterator[str], n: int,
+                  warmup: int) -> list[Latencies]:
+    """n round trips to each target, interleaved (the order rotates every command) so drift hits all alike."""
+    samples: dict[Target, list[float]] = {target: [] for target in targets}
     for index in range(warmup + n):
         body = next(commands)
-        pair = (bot, floor) if index % 2 == 0 else (floor, bot)
-        for target in pair:
+        shift = index % len(targets)
+        for target in targets[shift:] + targets[:shift]:
             seconds = await round_trip(client, target, body)
             if index >= warmup:
                 samples[target].append(math.nan if seconds is None else seconds)
-    return _latencies(samples[bot]), _latencies(samples[floor])
+    return [_latencies(samples[target]) for target in targets]
 
 
 def _latencies(samples: list[float]) -> Latencies:
@@ -73,13 +73,18 @@ def _latencies(samples: list[float]) -> Latencies:
 
 
 async def measure_latency(session: Session, bot: BotHandle, sizes: Sizes) -> LatencyResult:
-    bot_room = await session.room_with(bot)
-    echo_room = await session.room_with(session.echo)
-    progress(f"latency: {sizes.latency_n} × `!event add` to eventbot and to the echo floor")
-    commands = event_add_commands("Bench", first_event_day())
-    bot_latencies, floor_latencies = await compare(session.alice, Target(bot_room), Target(echo_room), commands,
-                                                   sizes.latency_n, sizes.warmup)
-    return LatencyResult("!event add", bot_latencies, floor_latencies)
+    shaped = await session.start_echo_bot(shaped=True)
+    try:
+        bot_room, echo_room, shaped_room = [await session.room_with(b) for b in (bot, session.echo, shaped)]
+        progress(f"latency: {sizes.latency_n} × `!event add` to eventbot, to the echo floor and to the echo "
+                 "answering in eventbot's shape")
+        commands = event_add_commands("Bench", first_event_day())
+        bot_latencies, floor_latencies, shaped_latencies = await compare(
+            session.alice, [Target(bot_room), Target(echo_room), Target(shaped_room)], commands, sizes.latency_n,
+            sizes.warmup)
+    finally:
+        shaped.process.stop()
+    return LatencyResult("!event add", bot_latencies, floor_latencies, shaped_floor=shaped_latencies)
 
 
 async def _send_all(client: BenchClient, room_id: str, bodies: list[str]) -> list[str]:

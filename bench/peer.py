@@ -68,7 +68,7 @@ async def measure_peer(session: Session, sizes: Sizes, python: str) -> PeerResul
         echo_room = await session.room_with(session.echo)
         progress(f"peer: {sizes.latency_n} × `{COMMAND}` to {NAME} and to the echo floor")
         bot_latencies, floor_latencies = await compare(
-            session.alice, Target(room, responder=peer.user_id), Target(echo_room), numbered_commands(),
+            session.alice, [Target(room, responder=peer.user_id), Target(echo_room)], numbered_commands(),
             sizes.latency_n, sizes.warmup)
     finally:
         peer.process.stop()

@@ -71,6 +71,11 @@ def latency_rows(result: LatencyResult, label: str, goal: float) -> list[Row]:
             times(median_ratio), f"ratio ≤ {goal}", at_most(median_ratio, goal)),
         Row(f"{label}: `{result.command}` latency, p90", ms(bot.p90), ms(floor.p90), times(ratio(bot.p90, floor.p90))),
     ]
+    if result.shaped_floor is not None:
+        shaped = result.shaped_floor
+        rows.append(Row(f"{label}: `{result.command}` latency against an echo answering in eventbot's shape (HTML, "
+                        "sender mentioned), median", ms(bot.median), ms(shaped.median),
+                        times(ratio(bot.median, shaped.median))))
     if bot.lost or floor.lost:
         rows.append(Row(f"{label}: `{result.command}` unanswered", str(bot.lost), str(floor.lost), goal="0",
                         met=bot.lost == 0))
@@ -177,16 +182,18 @@ long-poll sync (filter timeline limit 1000) stamps every event when the sync ret
 100 events of a room per sync; the rest of such a "limited" timeline is fetched from /messages and counts as arrived
 with that sync). Latency is from just before sending a command until the answer (`m.in_reply_to` the command)
 arrives in that sync. The floor is `bench/echo_bot.py`, a minimal matrix-nio bot answering every text at once
-(filling timeline gaps as eventbot does); eventbot and floor are measured alternately, command by command (who goes
-first alternates), so drift of the shared machine hits both alike. Each is warmed up first. The peer's answers carry
-no reply relation: its first message after the command counts, and its reminder texts are numbered (it refuses a
-repeated text). Reminder lateness is arrival (client wall clock) minus due time, for reminders all due at one moment
-(what the homeserver can take at once) and for the same number spread across a minute (each room with its own lead
-time, a few seconds apart: how punctual the scheduler is); its floor is a plain client sending the same notices,
-each at its due time, rooms side by side as the bot sends them. Roundup render times (`collect_roundup` +
-`render_roundup`) and the in-process `!event list` time (dispatcher and reply rendering, no network) are measured in
-this process on a copy of the bot's database (median of several runs); they show how much of a command's latency is
-the bot's own work. Ratios are the headline: absolute times drift on a shared machine."""
+(filling timeline gaps as eventbot does); a second echo answers in the shape of eventbot's answers (a few lines of
+HTML mentioning the sender), which shows how much of the gap is the answer itself rather than eventbot's work;
+eventbot and the floors are measured in turn, command by command (who goes first rotates), so drift of the shared
+machine hits all alike. Each is warmed up first. The peer's answers carry no reply relation: its first message after
+the command counts, and its reminder texts are numbered (it refuses a repeated text). Reminder lateness is arrival
+(client wall clock) minus due time, for reminders all due at one moment (what the homeserver can take at once) and
+for the same number spread across a minute (each room with its own lead time, a few seconds apart: how punctual the
+scheduler is); its floor is a plain client sending the same notices, each at its due time, rooms side by side as the
+bot sends them. Roundup render times (`collect_roundup` + `render_roundup`) and the in-process `!event list` time
+(dispatcher and reply rendering, no network) are measured in this process on a copy of the bot's database (median of
+several runs); they show how much of a command's latency is the bot's own work. Ratios are the headline: absolute
+times drift on a shared machine."""
 
 
 def markdown(report: BenchReport) -> str:

@@ -29,6 +29,8 @@ class LatencyResult:
     command: str
     bot: Latencies
     floor: Latencies
+    # the echo answering in eventbot's shape (HTML, mention): what the answer itself costs the homeserver
+    shaped_floor: Latencies | None = None
 
 
 @dataclass(frozen=True)

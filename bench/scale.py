@@ -200,9 +200,8 @@ async def _measure_scale(session: Session, bot: BotHandle, sizes: Sizes) -> Scal
     renders, handling = await measure_in_process(database, sizes, submitter, room)
     startup = await measure_startup(session.alice, bot.process, room)
     progress(f"scale: start-up until the first answer {startup:.2f} s; `!event list` × {sizes.list_n}")
-    bot_latencies, floor_latencies = await compare(session.alice, Target(room), Target(echo_room),
-                                                   itertools.repeat("!event list"),
-                                                   sizes.list_n, sizes.warmup)
+    bot_latencies, floor_latencies = await compare(session.alice, [Target(room), Target(echo_room)],
+                                                   itertools.repeat("!event list"), sizes.list_n, sizes.warmup)
     return ScaleResult(
         events=sizes.scale_events, meetups=sizes.scale_meetups, rooms=sizes.scale_rooms, renders=renders,
         list_latency=LatencyResult("!event list", bot_latencies, floor_latencies), list_handling=handling,

@@ -74,10 +74,12 @@ class Session:
         await process.start_ready()
         return BotHandle(process, user)
 
-    async def start_echo_bot(self) -> BotHandle:
-        user = await self.register("echo")
-        argv = [sys.executable, "-m", "bench.echo_bot", "--homeserver", self.homeserver.url, "--user-id", user.user_id]
-        process = self.managed(ManagedProcess("echo", argv, self.workdir / "echo", echo_bot.READY_LINE,
+    async def start_echo_bot(self, *, shaped: bool = False) -> BotHandle:
+        name = "echo-shaped" if shaped else "echo"
+        user = await self.register(name.replace("-", "_"))
+        argv = [sys.executable, "-m", "bench.echo_bot", "--homeserver", self.homeserver.url, "--user-id", user.user_id,
+                *(["--shaped"] if shaped else [])]
+        process = self.managed(ManagedProcess(name, argv, self.workdir / name, echo_bot.READY_LINE,
                                               env={"ECHO_BOT_PASSWORD": user.password}))
         await process.start_ready()
         return BotHandle(process, user)

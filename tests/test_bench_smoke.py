@@ -8,8 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADINGS = "| Measure | eventbot | Floor | Ratio | Goal | Met |"
-SECTIONS = ("Commands: `!event add` latency", "Burst", "Reminders", "Roundup render", "`!event list` latency",
-            "handled in-process", "memory (VmRSS)", "start-up", "Peer")
+SECTIONS = ("Commands: `!event add` latency", "in eventbot's shape", "Burst", "Reminders", "Roundup render",
+            "`!event list` latency", "handled in-process", "memory (VmRSS)", "start-up", "Peer")
 
 
 def test_quick_benchmark_writes_its_table(tmp_path: Path) -> None:
