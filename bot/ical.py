@@ -257,7 +257,7 @@ def _common(vevent: _VEvent, uid: str, title: str, place: str | None, online: bo
     if description:
         vevent.text("DESCRIPTION", description)
     if geo:
-        vevent.raw("GEO", f"{geo[0]};{geo[1]}")
+        vevent.raw("GEO", ";".join(f"{value:.6f}".rstrip("0").rstrip(".") for value in geo))  # never 1e-05
 
 
 def event_ics(event: Event, stamp: datetime) -> bytes:

@@ -112,6 +112,12 @@ def test_text_values_are_escaped(text, escaped):
     assert _text_value(text) == escaped
 
 
+def test_geo_is_written_as_plain_decimals():
+    data = event_ics(sample_event(geo=(0.00001, -13.0)), STAMP)
+    strict(data)
+    assert b"\r\nGEO:0.00001;-13\r\n" in data
+
+
 def test_exports_are_strictly_valid():
     strict(event_ics(sample_event(), STAMP))
     strict(event_ics(sample_event(all_day=True, end=None, start=datetime(2025, 12, 4, tzinfo=BERLIN)), STAMP))
