@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import sqlite3
 import statistics
@@ -112,6 +113,7 @@ async def time_render(storage: Storage, room_id: str, edition: Edition, runs: in
     config = RoundupConfig()
     times: list[float] = []
     for _ in range(runs):
+        gc.collect()  # each run pays for its own garbage, not for what seeding left behind
         started = time.perf_counter()
         content = await collect_roundup(storage, room_id, edition, config, ZONE)
         text = render_roundup(content, config)
