@@ -116,8 +116,11 @@ class BenchClient:
         if isinstance(response, JoinError):
             raise ClientError(f"join {room_id} failed: {response.message}")
 
-    async def send(self, room_id: str, body: str, msgtype: str = "m.text") -> str:
-        response = await self.client.room_send(room_id, "m.room.message", {"msgtype": msgtype, "body": body})
+    async def send(self, room_id: str, body: str, msgtype: str = "m.text", html: str | None = None) -> str:
+        content = {"msgtype": msgtype, "body": body}
+        if html is not None:
+            content.update(format="org.matrix.custom.html", formatted_body=html)
+        response = await self.client.room_send(room_id, "m.room.message", content)
         if not isinstance(response, RoomSendResponse):
             raise ClientError(f"send to {room_id} failed: {response}")
         return response.event_id

@@ -25,6 +25,8 @@ DOUBLES_GRACE_S = 2.0
 FLOOR_TIMEOUT_S = 120.0
 _TITLE = re.compile(r"Punctual (\d{5})")
 _FLOOR = re.compile(r"floor (\d{5})")
+FLOOR_LINES = ("heute, Dienstag, 01.12.2026, 19:00-21:00 (in 1 Minute)", "Ort: online",
+               "Wer kommt? 👍 auf diese Nachricht.")
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,9 @@ async def collect_reminders(client: BenchClient, rooms: list[str], plan: Reminde
 
 
 async def floor_on_time(client: BenchClient, rooms: list[str], plan: ReminderPlan) -> tuple[float, ...]:
-    """The same notices sent by a plain client, each at its due time (shifted to start now), rooms side by side as
-    the bot sends its outbox: seconds from each due time until the notice arrived. What the homeserver allows at
-    best."""
+    """Notices of the reminders' shape (four lines, HTML) sent by a plain client, each at its due time (shifted to
+    start now), rooms side by side as the bot sends its outbox: seconds from each due time until the notice
+    arrived. What the homeserver allows at best."""
     by_room: dict[str, list[int]] = {}
     for number, room_id in spread(plan.count, rooms):
         by_room.setdefault(room_id, []).append(number)
@@ -126,7 +128,8 @@ async def floor_on_time(client: BenchClient, rooms: list[str], plan: ReminderPla
     async def send_room(numbers: list[int], room_id: str) -> None:
         for number in numbers:
             await asyncio.sleep(max(0.0, plan.due_of(number) + shift - time.time()))
-            await client.send(room_id, f"{REMINDER_MARK} floor {number:05d}", msgtype="m.notice")
+            lines = [f"{REMINDER_MARK} Erinnerung: floor {number:05d}", *FLOOR_LINES]
+            await client.send(room_id, "\n".join(lines), msgtype="m.notice", html="<br>".join(lines))
 
     def arrived() -> dict[int, list[Arrival]]:
         return numbered((a for a in client.arrivals if a.sender == client.user.user_id), _FLOOR, set(rooms))

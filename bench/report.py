@@ -189,11 +189,11 @@ machine hits all alike. Each is warmed up first. The peer's answers carry no rep
 the command counts, and its reminder texts are numbered (it refuses a repeated text). Reminder lateness is arrival
 (client wall clock) minus due time, for reminders all due at one moment (what the homeserver can take at once) and
 for the same number spread across a minute (each room with its own lead time, a few seconds apart: how punctual the
-scheduler is); its floor is a plain client sending the same notices, each at its due time, rooms side by side as the
-bot sends them. Roundup render times (`collect_roundup` + `render_roundup`) and the in-process `!event list` time
-(dispatcher and reply rendering, no network) are measured in this process on a copy of the bot's database (median of
-several runs); they show how much of a command's latency is the bot's own work. Ratios are the headline: absolute
-times drift on a shared machine."""
+scheduler is); its floor is a plain client sending notices of the same shape (four lines with HTML), each at its due
+time, rooms side by side as the bot sends them. Roundup render times (`collect_roundup` + `render_roundup`) and the
+in-process `!event list` time (dispatcher and reply rendering, no network) are measured in this process on a copy of
+the bot's database (median of several runs); they show how much of a command's latency is the bot's own work. Ratios
+are the headline: absolute times drift on a shared machine."""
 
 
 def markdown(report: BenchReport) -> str:
