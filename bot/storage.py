@@ -6,14 +6,14 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -44,6 +44,16 @@ _EVENT_COLUMNS = (
     "id, room_id, title, start_local, end_local, all_day, timezone, place, online, online_url, link, "
     "geo_lat, geo_lon, description, submitter, source_event_id, status, uid, created_at"
 )
+
+
+T = TypeVar("T")
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """The items in lists of at most `size` (SQLite caps the parameters of one statement)."""
+    listed = list(items)
+    for start in range(0, len(listed), size):
+        yield listed[start:start + size]
 
 
 def _casefold(value: str | None) -> str | None:
@@ -560,10 +570,8 @@ class Storage:
     async def rsvps_of(self, targets: Iterable[tuple[str, Target]]) -> dict[tuple[str, Target], list[str]]:
         """Who said yes to each of many (room, target) pairs, in the order they did; pairs without RSVPs are left
         out. One query per 200 pairs (the scheduler asks for hundreds at once)."""
-        wanted = list(dict.fromkeys(targets))
         found: dict[tuple[str, Target], list[str]] = {}
-        for start in range(0, len(wanted), 200):
-            chunk = wanted[start:start + 200]
+        for chunk in _chunks(dict.fromkeys(targets), 200):
             rows = await self._fetchall(
                 "SELECT room_id, kind, item_id, occurrence, user_id FROM rsvps "
                 f"WHERE (room_id, kind, item_id, occurrence) IN (VALUES {', '.join(['(?, ?, ?, ?)'] * len(chunk))}) "
@@ -578,10 +586,8 @@ class Storage:
 
     async def ledger_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of these reminder keys were already queued or skipped."""
-        wanted = list(keys)
         found: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+        for chunk in _chunks(keys, 500):
             rows = await self._fetchall(
                 f"SELECT key FROM reminder_ledger WHERE key IN ({', '.join('?' * len(chunk))})", chunk)
             found.update(row["key"] for row in rows)
@@ -594,15 +600,17 @@ class Storage:
         async with self.transaction() as db:
             row = await self._fetchone("SELECT coalesce(max(seq), 0) AS seq FROM outbox")
             seq = row["seq"] if row else 0
+            rows = []
+            for number, message in enumerate(messages, start=seq + 1):
+                target = message.announces
+                rows.append((message.txn_id, number, message.room_id, message.reply.text, message.reply.html,
+                             json.dumps(list(message.mentions)), target.kind if target else None,
+                             target.item_id if target else None, target.occurrence if target else None, now,
+                             int(message.room_mention)))
             await db.executemany(
                 "INSERT OR IGNORE INTO outbox(txn_id, seq, room_id, body, html, mentions, announce_kind, "
                 "announce_item, announce_occurrence, created_at, room_mention) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(message.txn_id, seq + number, message.room_id, message.reply.text, message.reply.html,
-                  json.dumps(list(message.mentions)), target.kind if target else None,
-                  target.item_id if target else None, target.occurrence if target else None, now,
-                  int(message.room_mention))
-                 for number, message in enumerate(messages, start=1) for target in (message.announces,)])
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             await db.executemany(
                 "INSERT OR IGNORE INTO reminder_ledger(key, room_id, state, txn_id, recorded_at) "
                 "VALUES (?, ?, ?, ?, ?)",
