@@ -410,6 +410,10 @@ class Translator:
         names = PLACEHOLDERS[self.language]
         return _PLACEHOLDER.sub(lambda m: m[1] + names.get(m[2], m[2]) + m[3], usage)
 
+    def month(self, year: int, month: int) -> str:
+        """`November 2025` (the month's standalone name, as in headings)."""
+        return format_date(date(year, month, 1), "LLLL yyyy", locale=self.language)
+
     def date(self, value: datetime) -> str:
         """`Donnerstag, 04.12.2025` / `Thursday, 4 Dec 2025` (the wall-clock date of `value`)."""
         return _day(value.date(), self.language)

@@ -245,7 +245,7 @@ def _calendar(components: list[_VEvent], name: str | None = None) -> bytes:
 def _common(vevent: _VEvent, uid: str, title: str, place: str | None, online: bool, link: str | None,
             geo: tuple[float, float] | None, description: str | None, stamp: datetime) -> None:
     vevent.text("UID", uid)
-    vevent.raw("DTSTAMP", f"{stamp.astimezone(UTC):%Y%m%dT%H%M%SZ}")
+    vevent.moments("DTSTAMP", [stamp.astimezone(UTC)])
     vevent.text("SUMMARY", title)
     location = place or ("online" if online else None)
     if place and online:

@@ -10,8 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from bot.config import Config, RoundupConfig
 from bot.i18n import Translator
 from bot.ical import event_ics, meetup_ics
@@ -47,8 +45,7 @@ class Edition:
 
     @property
     def title(self) -> str:
-        month = format_date(date(self.year, self.month, 1), "LLLL yyyy", locale="de")
-        base = f"Out in the Open {month}"
+        base = f"Out in the Open {_GERMAN.month(self.year, self.month)}"
         return f"{self.headline} – {base}" if self.headline else base
 
 

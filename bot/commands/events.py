@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from babel.dates import format_date
-
 from bot.commands import Answer, Command, Context, UsageError, UserError, subcommand
 from bot.commands.common import field_error, read_number, read_title, read_when, split_edit
 from bot.models import Event, EventStatus, QueuedMessage, Reaction, Target
@@ -135,7 +133,7 @@ async def list_events(context: Context, args: str) -> Rich:
             raise UserError(t("bad_month", value=str(error))) from None
         start = datetime(year, month, 1, tzinfo=context.tz)
         end = (start + timedelta(days=32)).replace(day=1)
-        name = format_date(start, "LLLL yyyy", locale=t.language)
+        name = t.month(year, month)
         header, empty = t("events_header_month", month=name), t("events_none_month", month=name)
     shown = (EventStatus.APPROVED, EventStatus.CANCELLED)
     events = await storage.list_events(room, start=start, end=end, statuses=shown, limit=LIST_LIMIT)
