@@ -73,7 +73,7 @@ class EventBot:
         await self.storage.prune_handled(HANDLED_RETENTION_S)
         tasks = [asyncio.create_task(self.scheduler.run(self.stopping)),
                  asyncio.create_task(self.feeds.run(self.stopping))]
-        http = await start_http(self.config.http, self.storage) if self.config.http.enabled else None
+        http = await start_http(self.config.http, self.storage, self.clock) if self.config.http.enabled else None
         try:
             await self._sync_loop(await self.storage.get_value("sync.token"))
         finally:

@@ -50,7 +50,7 @@ async def last_modified(storage: Storage, room_id: str, etag: str, now: datetime
     return modified
 
 
-def build_app(storage: Storage, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> web.Application:
+def build_app(storage: Storage, clock: Callable[[], datetime]) -> web.Application:
     async def calendar(request: web.Request) -> web.Response:
         room_id = await storage.room_by_feed_token(request.match_info["token"])
         if room_id is None:
@@ -77,9 +77,9 @@ def build_app(storage: Storage, clock: Callable[[], datetime] = lambda: datetime
     return app
 
 
-async def start_http(config: HttpConfig, storage: Storage) -> web.AppRunner:
-    """Serve the feeds; returns the runner to clean up on shutdown."""
-    runner = web.AppRunner(build_app(storage), access_log=None)
+async def start_http(config: HttpConfig, storage: Storage, clock: Callable[[], datetime]) -> web.AppRunner:
+    """Serve the feeds (Last-Modified from the bot's clock); returns the runner to clean up on shutdown."""
+    runner = web.AppRunner(build_app(storage, clock), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, config.host, config.port).start()
     log.info("calendar feeds served on http://%s:%d (public %s)", config.host, config.port, config.base_url)
