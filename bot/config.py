@@ -57,8 +57,9 @@ class BotConfig:
     command_prefix: str = "!"
     language: str = "de"
     admins: tuple[str, ...] = ()
-    invite_allowlist: tuple[str, ...] = ("*",)
+    invite_allowlist: tuple[str, ...] = ()
     rate_limit_per_minute: int = 10
+    rate_limit_burst: int = 20
     log_level: str = "INFO"
 
     @property
@@ -91,6 +92,9 @@ class ImportConfig:
     allowed_hosts: tuple[str, ...] = ()
     max_bytes: int = 5 * 1024 * 1024
     feed_interval: str = "6h"
+    allowed_ports: tuple[int, ...] = (80, 443, 8000, 8080, 8443)
+    max_entries: int = 5000
+    max_feeds_per_room: int = 10
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def _type_name(tp: Any) -> str:
     if origin in (types.UnionType, typing.Union):
         return " or ".join(_type_name(arg) for arg in typing.get_args(tp) if arg is not type(None))
     if origin is tuple:
-        return "a list of strings"
+        return "a list of integers" if typing.get_args(tp)[0] is int else "a list of strings"
     return {str: "a string", int: "an integer", bool: "true or false", float: "a number", Path: "a path"}[tp]
 
 
@@ -137,7 +141,9 @@ def _convert(value: Any, tp: Any) -> Any:
         inner = [arg for arg in typing.get_args(tp) if arg is not type(None)]
         return _convert(value, inner[0])
     if origin is tuple:
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        item_type = typing.get_args(tp)[0]
+        if isinstance(value, list) and all(isinstance(item, item_type) and not isinstance(item, bool)
+                                           for item in value):
             return tuple(value)
         raise TypeError
     if tp is Path:
@@ -193,8 +199,12 @@ def _check_roundup(roundup: dict[str, Any], problems: list[str]) -> None:
 
 
 def _check_import_http(imports: dict[str, Any], http: dict[str, Any], problems: list[str]) -> None:
-    if imports.get("max_bytes", 1) < 1:
-        problems.append("import.max_bytes: must be at least 1")
+    for key in ("max_bytes", "max_entries", "max_feeds_per_room"):
+        if imports.get(key, 1) < 1:
+            problems.append(f"import.{key}: must be at least 1")
+    bad_ports = [port for port in imports.get("allowed_ports", ()) if not 0 < port < 65536]
+    if bad_ports:
+        problems.append(f"import.allowed_ports: {', '.join(map(str, bad_ports))} not between 1 and 65535")
     if not _LEAD.match(imports.get("feed_interval", "6h")):
         problems.append(f"import.feed_interval: {imports['feed_interval']!r} not like \"30m\", \"6h\", \"1d\"")
     if not 0 < http.get("port", 8080) < 65536:
@@ -230,8 +240,9 @@ def _check_values(matrix: dict[str, Any], bot: dict[str, Any], problems: list[st
     prefix = bot.get("command_prefix", "!")
     if not prefix or any(ch.isspace() for ch in prefix):
         problems.append(f"bot.command_prefix: must be non-empty without spaces, got {prefix!r}")
-    if bot.get("rate_limit_per_minute", 1) < 1:
-        problems.append("bot.rate_limit_per_minute: must be at least 1")
+    for key in ("rate_limit_per_minute", "rate_limit_burst"):
+        if bot.get(key, 1) < 1:
+            problems.append(f"bot.{key}: must be at least 1")
 
 
 def parse_config(raw: Mapping[str, Any], *, base_dir: Path, env: Mapping[str, str],

@@ -60,7 +60,7 @@ def test_defaults_are_applied(tmp_path: Path) -> None:
     assert config.bot.command_prefix == "!"
     assert config.bot.language == "de"
     assert config.bot.admins == ()
-    assert config.bot.invite_allowlist == ("*",)
+    assert config.bot.invite_allowlist == ()
     assert config.bot.rate_limit_per_minute == 10
     assert config.bot.log_level == "INFO"
     assert config.bot.data_dir == (tmp_path / "data").resolve()
