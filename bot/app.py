@@ -9,22 +9,25 @@ import hashlib
 import logging
 import os
 import signal
-import sqlite3
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from bot.commands import Registry
 from bot.commands.catalog import build_registry
 from bot.config import Config
-from bot.dispatch import Dispatcher, reference_code
+from bot.dispatch import Dispatcher
 from bot.feeds import FeedScheduler
 from bot.http import start_http
-from bot.matrix import MatrixGateway
-from bot.models import Invite, Joined, Message, Outgoing, QueuedMessage, Reaction, Redaction, SyncBatch
+from bot.inbox import Inbox, Item
+from bot.matrix import MatrixGateway, SendError
+from bot.models import Invite, Message, Outgoing, QueuedMessage, Reaction, SyncBatch
+from bot.queues import RoomQueues
 from bot.reminders import ReminderScheduler
-from bot.storage import Storage
+from bot.storage import Storage, StorageUnavailable
+from bot.tasks import Supervisor, reference_code
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,11 @@ SYNC_TIMEOUT_MS = 30_000
 MAX_BACKOFF_S = 30.0
 HANDLED_RETENTION_S = 30 * 24 * 3600
 SHUTDOWN_GRACE_S = 10.0
+SEND_RETRY_S = (1.0, 3.0, 10.0)  # waits before the 2nd, 3rd and 4th try of an answer the homeserver did not take
+TYPING_AFTER_S = 1.0  # a command that takes longer shows the typing indicator
+TYPING_REFRESH_S = 20.0
+
+T = TypeVar("T")
 
 
 def system_clock() -> datetime:
@@ -43,16 +51,21 @@ def txn_id_for(kind: str, key: str) -> str:
     return f"eventbot-{kind}-{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
-def invite_allowed(inviter: str | None, allowlist: tuple[str, ...]) -> bool:
-    """Whether an inviter matches one of the globs (`*`, `@alice:example.org`, `*:example.org`, `example.org`)."""
+def invite_allowed(inviter: str | None, allowlist: tuple[str, ...], *, own_user: str,
+                   admins: tuple[str, ...] = ()) -> bool:
+    """Whether an inviter may invite the bot: an admin, or one matching a glob of the allowlist (`*`,
+    `@alice:example.org`, `*:example.org`, `example.org`); an empty allowlist means the bot's own homeserver."""
     if inviter is None:
         return "*" in allowlist
+    if inviter in admins:
+        return True
+    globs = allowlist or (own_user.partition(":")[2],)
     server = inviter.partition(":")[2]
-    return any(fnmatch.fnmatchcase(inviter, glob) or fnmatch.fnmatchcase(server, glob) for glob in allowlist)
+    return any(fnmatch.fnmatchcase(inviter, glob) or fnmatch.fnmatchcase(server, glob) for glob in globs)
 
 
 class EventBot:
-    """The running bot: syncs, answers commands exactly once, survives outages."""
+    """The running bot: gateway -> inbox -> the room's queue -> dispatcher -> answer -> gateway, exactly once."""
 
     def __init__(self, config: Config, storage: Storage, gateway: MatrixGateway,
                  clock: Callable[[], datetime] = system_clock, registry: Registry | None = None) -> None:
@@ -64,34 +77,46 @@ class EventBot:
         self.feeds = FeedScheduler(storage, config, clock)
         self.dispatcher = Dispatcher(registry or build_registry(), storage, config, clock, media=gateway,
                                      wake=self._wake_tasks)
+        self.inbox = Inbox(storage, self.dispatcher.is_command)
+        self.queues: RoomQueues[Item] = RoomQueues(self._handle, self.inbox.done)
         self.stopping = asyncio.Event()
         self.ready = asyncio.Event()
+        self.supervisor = Supervisor(self.stopping)
+        self._since: str | None = None
+        self._stored_token: str | None = None
 
     async def run(self) -> None:
-        """Log in, catch up, then sync until stop() is called."""
-        await self.gateway.login()
-        await self.storage.prune_handled(HANDLED_RETENTION_S)
-        tasks = [asyncio.create_task(self.scheduler.run(self.stopping)),
-                 asyncio.create_task(self.feeds.run(self.stopping))]
+        """Serve, log in, catch up, then sync until stop() is called; every long-lived task under one supervisor.
+
+        The HTTP port is taken first, so a busy one ends the start before anything else runs.
+        """
         http = await start_http(self.config.http, self.storage, self.clock) if self.config.http.enabled else None
         try:
-            await self._sync_loop(await self.storage.get_value("sync.token"))
+            await self.gateway.login()
+            await self.storage.prune_handled(HANDLED_RETENTION_S)
+            self._since = self._stored_token = await self.storage.get_value("sync.token")
+            self.supervisor.start("reminders", lambda: self.scheduler.run(self.stopping))
+            self.supervisor.start("feeds", lambda: self.feeds.run(self.stopping))
+            self.supervisor.start("sync", self._sync_loop)
+            await self.stopping.wait()
         finally:
             self.stopping.set()
+            if not await self.queues.drain(SHUTDOWN_GRACE_S):
+                log.warning("commands still running after %.0f s were stopped; they are answered after the "
+                            "restart", SHUTDOWN_GRACE_S)
+            await self._store_sync_token()
+            await self.supervisor.stop(SHUTDOWN_GRACE_S)
             if http is not None:
                 await http.cleanup()
-            _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_S)
-            for task in pending:
-                log.warning("%s did not finish within %.0f s; it resumes after restart", task, SHUTDOWN_GRACE_S)
-                task.cancel()
 
     def _wake_tasks(self) -> None:
         self.scheduler.wake()
         self.feeds.wake()
 
-    async def _sync_loop(self, since: str | None) -> None:
+    async def _sync_loop(self) -> None:
         backoff = 1.0
         while not self.stopping.is_set():
+            since = self._since
             batch = await self._sync_or_stop(since, 0 if since is None or not self.ready.is_set()
                                              else SYNC_TIMEOUT_MS)
             if self.stopping.is_set():
@@ -104,16 +129,24 @@ class EventBot:
                 continue
             backoff = 1.0
             await self.process(batch, first_start=since is None)
-            try:
-                await self.storage.set_values({"sync.token": batch.next_batch})
-            except sqlite3.Error:
-                # the database is locked or full: go on with the token in memory; after a restart the batch is
-                # seen again, and answers are deduplicated (handled ids, transaction ids)
-                log.exception("database error [%s] saving the sync token", reference_code())
-            since = batch.next_batch
+            self._since = batch.next_batch
+            await self._store_sync_token()
             if not self.ready.is_set():
                 log.info("eventbot is ready as %s", self.config.matrix.user_id)
                 self.ready.set()
+
+    async def _store_sync_token(self) -> None:
+        """Store the newest token whose items are all handled: a crash replays nothing that was not answered."""
+        token = self.inbox.safe_token
+        if token is None or token == self._stored_token:
+            return
+        try:
+            await self.storage.set_values({"sync.token": token})
+            self._stored_token = token
+        except StorageUnavailable:
+            # locked or full: go on with the token in memory; after a restart the batch is seen again, and
+            # answers are deduplicated (handled ids, transaction ids)
+            log.exception("database error [%s] saving the sync token", reference_code())
 
     async def _sync_or_stop(self, since: str | None, timeout_ms: int) -> SyncBatch | None:
         """Sync, but give up the long poll at once when asked to stop (nothing is being written then)."""
@@ -132,87 +165,114 @@ class EventBot:
         self.stopping.set()
 
     async def process(self, batch: SyncBatch, *, first_start: bool = False) -> None:
-        """Handle one sync's invites and timeline; on the very first start, history is skipped."""
+        """One sync: invites answered, the rest through the inbox into the rooms' queues (handled there)."""
         for invite in batch.invites:
             await self._on_invite(invite)
         for room_id in batch.left:
             log.info("no longer in %s (left, kicked or banned)", room_id)
-        now_ms = int(time.time() * 1000)
-        for item in batch.items:
-            if isinstance(item, Joined):
-                await self._guarded(item, self._record_join(item, now_ms if first_start else item.timestamp_ms))
-        if first_start:
-            return
-        for item in batch.items:
-            if not isinstance(item, Joined):
-                await self._guarded(item, self._on_item(item, now_ms))
+        for item in await self.inbox.accept(batch, first_start=first_start, now_ms=int(time.time() * 1000)):
+            self.queues.put(item.room_id, item)
 
-    async def _guarded(self, item: Message | Reaction | Redaction | Joined, work: Awaitable[None]) -> None:
-        """One bad event (or a write that fails after the answer) must not stop the bot."""
-        try:
-            await work
-        except Exception:
-            log.exception("error [%s] handling %s in %s", reference_code(), getattr(item, "event_id", "join"),
-                          item.room_id)
+    async def settle(self, timeout_s: float = 30.0) -> bool:
+        """Wait until everything accepted so far is handled (for tests and shutdown)."""
+        return await self.queues.drain(timeout_s)
 
-    async def _record_join(self, joined: Joined, timestamp_ms: int) -> None:
-        if await self.storage.joined_at(joined.room_id) is None:
-            await self.storage.record_join(joined.room_id, timestamp_ms)
-
-    async def _on_item(self, item: Message | Reaction | Redaction, now_ms: int) -> None:
-        joined_at = await self.storage.joined_at(item.room_id)
-        if joined_at is None:
-            await self.storage.record_join(item.room_id, now_ms)
-            joined_at = now_ms
-        if item.timestamp_ms < joined_at:
-            return
+    async def _handle(self, item: Item, following: Sequence[Item]) -> int:
+        """One item of a room's queue; returns how many of the items after it were answered with it."""
+        taken = 0
         try:
             if isinstance(item, Message):
-                await self._on_message(item)
+                taken = await self._on_message(item, following)
             elif isinstance(item, Reaction):
                 await self._on_reaction(item)
             else:
                 await self.dispatcher.dispatch_redaction(item)
-        finally:
-            if not isinstance(item, Message) or self.dispatcher.is_command(item.body):
-                self.scheduler.wake()  # it may have changed what is due; plain chat never does
+        except Exception:
+            log.exception("error [%s] handling %s in %s", reference_code(), item.event_id, item.room_id)
+        self.scheduler.wake()  # it may have changed what is due
+        return taken
 
-    async def _send_queued(self, message: QueuedMessage) -> str | None:
+    async def _on_message(self, message: Message, following: Sequence[Item]) -> int:
+        answer = await self._while_typing(message.room_id, self.dispatcher.dispatch(message))
+        burst: list[Message] = []
+        if answer is not None and answer.retry_after_s is not None:
+            # a pasted burst: the commands right after it from the same sender share one answer
+            for item in following:
+                if not (isinstance(item, Message) and item.sender == message.sender
+                        and self.dispatcher.throttled_s(item) > 0):
+                    break
+                burst.append(item)
+            if burst:
+                answer = self.dispatcher.refusal(1 + len(burst), answer.retry_after_s)
+        if answer is not None:
+            outgoing = Outgoing(room_id=message.room_id, reply=answer.body.to_reply(),
+                                txn_id=txn_id_for("reply", message.event_id), in_reply_to=message.event_id,
+                                mentions=(message.sender,))
+            sent_id = await self._send(self.gateway.send, outgoing)
+            if sent_id and answer.on_sent:
+                await answer.on_sent(sent_id)
+            if answer.attachment is not None:
+                await self._send(self.gateway.send_file, replace(outgoing, txn_id=txn_id_for("file", message.event_id),
+                                                                 attachment=answer.attachment))
+        for handled in (message, *burst):
+            await self.storage.mark_handled(handled.event_id, handled.room_id)
+        return len(burst)
+
+    async def _send(self, send: Callable[[Outgoing], Awaitable[str]], outgoing: Outgoing) -> str | None:
+        """Send an answer, retrying what may pass later (429, 5xx, no answer); None when it could not be sent."""
+        for attempt, delay in enumerate((*SEND_RETRY_S, None)):
+            try:
+                return await send(outgoing)
+            except SendError as error:
+                if not error.retryable or delay is None:
+                    log.warning("answer %s to %s not sent after %d attempts: %s", outgoing.txn_id,
+                                outgoing.room_id, attempt + 1, error.reason)
+                    return None
+            await asyncio.sleep(delay)
+        return None  # pragma: no cover - the loop always returns
+
+    async def _while_typing(self, room_id: str, work: Awaitable[T]) -> T:
+        """Run a command; if it takes a while, the room sees the bot typing until the answer is ready."""
+        shown = False
+
+        async def show_typing() -> None:
+            nonlocal shown
+            await asyncio.sleep(TYPING_AFTER_S)
+            while True:
+                shown = True
+                await self.gateway.typing(room_id, True)
+                await asyncio.sleep(TYPING_REFRESH_S)
+
+        typing = asyncio.create_task(show_typing())
+        try:
+            return await work
+        finally:
+            typing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await typing
+            if shown:
+                await self.gateway.typing(room_id, False)
+
+    async def _send_queued(self, message: QueuedMessage) -> str:
         return await self.gateway.send(Outgoing(room_id=message.room_id, reply=message.reply, txn_id=message.txn_id,
                                                 mentions=message.mentions, room_mention=message.room_mention))
 
     async def _on_invite(self, invite: Invite) -> None:
-        if invite_allowed(invite.inviter, self.config.bot.invite_allowlist):
+        if invite_allowed(invite.inviter, self.config.bot.invite_allowlist, own_user=self.config.matrix.user_id,
+                          admins=self.config.bot.admins):
             log.info("invited to %s by %s; joining", invite.room_id, invite.inviter)
             await self.gateway.join(invite.room_id)
         else:
             log.info("refusing invite to %s by %s (not in invite_allowlist)", invite.room_id, invite.inviter)
             await self.gateway.leave(invite.room_id)
 
-    async def _on_message(self, message: Message) -> None:
-        if not self.dispatcher.is_command(message.body) or await self.storage.is_handled(message.event_id):
-            return
-        answer = await self.dispatcher.dispatch(message)
-        if answer is not None:
-            outgoing = Outgoing(room_id=message.room_id, reply=answer.body.to_reply(),
-                                txn_id=txn_id_for("reply", message.event_id), in_reply_to=message.event_id,
-                                mentions=(message.sender,))
-            sent_id = await self.gateway.send(outgoing)
-            if sent_id and answer.on_sent:
-                await answer.on_sent(sent_id)
-            if answer.attachment is not None:
-                await self.gateway.send_file(replace(outgoing, txn_id=txn_id_for("file", message.event_id),
-                                                     attachment=answer.attachment))
-        await self.storage.mark_handled(message.event_id, message.room_id)
-
     async def _on_reaction(self, reaction: Reaction) -> None:
-        if await self.storage.is_handled(reaction.event_id):
-            return
         answer = await self.dispatcher.dispatch_reaction(reaction)
         if answer is not None:
-            await self.gateway.send(Outgoing(room_id=reaction.room_id, reply=answer.body.to_reply(),
-                                             txn_id=txn_id_for("reaction", reaction.event_id),
-                                             in_reply_to=reaction.target_event_id, mentions=(reaction.sender,)))
+            await self._send(self.gateway.send, Outgoing(
+                room_id=reaction.room_id, reply=answer.body.to_reply(),
+                txn_id=txn_id_for("reaction", reaction.event_id), in_reply_to=reaction.target_event_id,
+                mentions=(reaction.sender,)))
             await self.storage.mark_handled(reaction.event_id, reaction.room_id)
 
 

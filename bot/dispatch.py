@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
-import secrets
-import sqlite3
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
@@ -15,7 +13,8 @@ from bot.commands import Answer, Command, Context, Media, Registry, UsageError, 
 from bot.config import Config
 from bot.i18n import Translator
 from bot.models import Message, Reaction, Redaction
-from bot.storage import Storage
+from bot.storage import Storage, StorageUnavailable
+from bot.tasks import reference_code
 from bot.text import Rich
 
 log = logging.getLogger(__name__)
@@ -23,38 +22,50 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_LENGTH = 4000
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _WINDOW_MS = 60_000
+_MAX_BUCKETS = 10_000
 
 
 class RateLimiter:
-    """At most `limit` commands per user per minute, counted by when the user sent them."""
+    """A token bucket per user: a burst of `burst` commands, refilled at `per_minute`, by when the user sent them."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._sent: dict[str, deque[int]] = {}
-        self._warned_until: dict[str, int] = {}
+    def __init__(self, per_minute: int, burst: int) -> None:
+        self.per_minute = per_minute
+        self.burst = burst
+        self._buckets: dict[str, tuple[float, int]] = {}  # user -> (tokens, as of this timestamp)
 
-    def check(self, user: str, timestamp_ms: int) -> str:
-        """'ok', 'warn' (first refusal in a window: say so) or 'drop' (refuse quietly)."""
-        window = self._sent.setdefault(user, deque())
-        while window and window[0] <= timestamp_ms - _WINDOW_MS:
-            window.popleft()
-        if len(window) < self.limit:
-            window.append(timestamp_ms)
-            return "ok"
-        if self._warned_until.get(user, 0) > timestamp_ms:
-            return "drop"
-        self._warned_until[user] = window[0] + _WINDOW_MS
-        return "warn"
+    def _tokens(self, user: str, timestamp_ms: int) -> tuple[float, int]:
+        tokens, at = self._buckets.get(user, (float(self.burst), timestamp_ms))
+        now = max(at, timestamp_ms)  # out-of-order timestamps never refill twice
+        return min(float(self.burst), tokens + (now - at) * self.per_minute / _WINDOW_MS), now
+
+    def wait_s(self, user: str, timestamp_ms: int) -> float:
+        """Seconds until the user may send a command again (0: now), without taking a token."""
+        tokens, _ = self._tokens(user, timestamp_ms)
+        return 0.0 if tokens >= 1 else (1 - tokens) * _WINDOW_MS / self.per_minute / 1000
+
+    def take(self, user: str, timestamp_ms: int) -> float:
+        """Take a token: 0 when the command may run, else the seconds until it could."""
+        tokens, now = self._tokens(user, timestamp_ms)
+        if tokens >= 1:
+            tokens -= 1
+            wait = 0.0
+        else:
+            wait = (1 - tokens) * _WINDOW_MS / self.per_minute / 1000
+        self._buckets[user] = (tokens, now)
+        if len(self._buckets) > _MAX_BUCKETS:
+            self._forget_full(now)
+        return wait
+
+    def _forget_full(self, now_ms: int) -> None:
+        """Users whose bucket has refilled are like new ones: no need to remember them."""
+        for user in [u for u, (tokens, at) in self._buckets.items()
+                     if tokens + (now_ms - at) * self.per_minute / _WINDOW_MS >= self.burst]:
+            del self._buckets[user]
 
 
 def normalize_reaction(key: str) -> str:
     """The emoji without variation selector and skin tone: 👍🏽 counts as 👍."""
     return "".join(ch for ch in key if ch != "\ufe0f" and not "\U0001f3fb" <= ch <= "\U0001f3ff")
-
-
-def reference_code() -> str:
-    """A short code that ties a user's error message to the log line."""
-    return secrets.token_hex(4).upper()
 
 
 class Dispatcher:
@@ -69,7 +80,21 @@ class Dispatcher:
         self.config = config
         self.clock = clock
         self.t = Translator(config.bot.language)
-        self.rate_limiter = RateLimiter(config.bot.rate_limit_per_minute)
+        self.rate_limiter = RateLimiter(config.bot.rate_limit_per_minute, config.bot.rate_limit_burst)
+
+    def is_moderator(self, item: Message | Reaction | Redaction) -> bool:
+        """Room moderators (power level 50, room creators) and the bot's admins."""
+        return getattr(item, "sender_power", 0) >= 50 or item.sender in self.config.bot.admins
+
+    def throttled_s(self, message: Message) -> float:
+        """Seconds until this sender may run a command (0: now); moderators are never limited."""
+        return 0.0 if self.is_moderator(message) else self.rate_limiter.wait_s(message.sender, message.timestamp_ms)
+
+    def refusal(self, count: int, wait_s: float) -> Answer:
+        """The one answer to a burst of commands that were not carried out."""
+        return Answer(self.t.count("rate_limited", count, seconds=max(1, math.ceil(wait_s)),
+                                   burst=self.rate_limiter.burst, limit=self.rate_limiter.per_minute),
+                      retry_after_s=wait_s)
 
     def is_command(self, body: str) -> bool:
         prefix = self.config.bot.command_prefix
@@ -96,11 +121,10 @@ class Dispatcher:
         # JSON can carry lone surrogates ("\ud800"), which no database or client can encode
         message = replace(message, body=_LONE_SURROGATE.sub("\ufffd", message.body))
         t = self.t
-        verdict = self.rate_limiter.check(message.sender, message.timestamp_ms)
-        if verdict == "drop":
-            return None
-        if verdict == "warn":
-            return Answer(t("rate_limited", limit=self.rate_limiter.limit))
+        if not self.is_moderator(message):
+            wait = self.rate_limiter.take(message.sender, message.timestamp_ms)
+            if wait:
+                return self.refusal(1, wait)
         if len(message.body) > MAX_MESSAGE_LENGTH:
             return Answer(t("too_long", length=len(message.body), limit=MAX_MESSAGE_LENGTH))
         prefix = self.config.bot.command_prefix
@@ -131,7 +155,7 @@ class Dispatcher:
             assert command is not None
             usage = self.usage(command)
             return Answer(exc.detail + Rich.plain("\n") + usage if exc.detail else usage)
-        except sqlite3.OperationalError:
+        except StorageUnavailable:
             code = reference_code()
             log.exception("database error [%s] handling %s in %s", code, item.event_id, item.room_id)
             return Answer(t("storage_error", code=code))

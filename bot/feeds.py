@@ -28,7 +28,7 @@ async def sync_feed(storage: Storage, config: Config, feed: Feed, now: datetime)
         data, _headers = await fetch_url(feed.url, allowed_hosts=config.imports.allowed_hosts,
                                          max_bytes=config.imports.max_bytes)
         report = await import_calendar(storage, feed.room_id, data, zone=zone, submitter=feed.added_by, now=now,
-                                       feed_id=feed.id)
+                                       feed_id=feed.id, max_entries=config.imports.max_entries)
     except (FetchError, CalendarError) as error:
         await storage.record_fetch(feed, at=int(time.time()), error=str(error)[:300])
         raise

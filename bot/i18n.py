@@ -34,8 +34,16 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
               "Please try again in a moment.",
     },
     "rate_limited": {
-        "de": "Langsam, bitte: höchstens {limit} Befehle pro Minute. Weitere Befehle ignoriere ich kurz.",
-        "en": "Slow down, please: at most {limit} commands per minute. I will ignore further commands briefly.",
+        "de": "{count} Befehle nicht ausgeführt: zu viele auf einmal (höchstens {burst} am Stück, dann {limit} pro "
+              "Minute). Bitte schick sie in {seconds} s noch einmal.",
+        "en": "{count} commands not carried out: too many at once (at most {burst} in a row, then {limit} a "
+              "minute). Please send them again in {seconds} s.",
+    },
+    "rate_limited_one": {
+        "de": "Nicht ausgeführt: zu viele Befehle auf einmal (höchstens {burst} am Stück, dann {limit} pro "
+              "Minute). Bitte schick ihn in {seconds} s noch einmal.",
+        "en": "Not carried out: too many commands at once (at most {burst} in a row, then {limit} a minute). "
+              "Please send it again in {seconds} s.",
     },
     "too_long": {
         "de": "Die Nachricht ist zu lang ({length} Zeichen, höchstens {limit}).",
@@ -329,6 +337,16 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "de": "Mehr als {detail} Weiterleitungen.", "en": "More than {detail} redirects.",
     },
     "fetch_unreachable": {"de": "{detail} ist nicht erreichbar.", "en": "{detail} cannot be reached."},
+    "fetch_blocked_port": {
+        "de": "Port {detail} wird nicht abgerufen (nur Web-Ports 80, 443, 8000, 8080, 8443).",
+        "en": "I do not fetch from port {detail} (only web ports 80, 443, 8000, 8080, 8443).",
+    },
+    "fetch_bad_host": {
+        "de": "„{detail}“ ist kein eindeutiger Hostname: nur ASCII-Namen (Umlaut-Domains als xn--…) und "
+              "IPv4-Adressen in der Form 1.2.3.4.",
+        "en": "\u201c{detail}\u201d is not an unambiguous host name: only ASCII names (international domains as "
+              "xn--…) and IPv4 addresses written as 1.2.3.4.",
+    },
     "fetch_download": {
         "de": "Die Datei ließ sich nicht laden: {detail}", "en": "The file could not be loaded: {detail}",
     },
@@ -337,6 +355,18 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "en": "Subscribed to feed **#{number}** (every {interval}): {url}",
     },
     "feed_exists": {"de": "Diesen Feed gibt es schon als **#{number}**.", "en": "That feed exists as **#{number}**."},
+    "feed_limit": {
+        "de": "Dieser Raum hat schon {limit} Feeds, mehr gehen nicht. Bestelle erst einen ab: "
+              "`{prefix}feed remove #N`, zum Beispiel `{prefix}feed remove #{number}` "
+              "(`{prefix}feed list` zeigt alle).",
+        "en": "This room already has {limit} feeds, the most it may have. Remove one first: "
+              "`{prefix}feed remove #N`, for example `{prefix}feed remove #{number}` "
+              "(`{prefix}feed list` shows them all).",
+    },
+    "feed_hidden": {
+        "de": "**#{number}** (verborgen: die Adresse enthält Zugangsdaten; nur die Moderation sieht sie)",
+        "en": "**#{number}** (hidden: its address carries credentials; only moderators see it)",
+    },
     "feeds_none": {"de": "Keine abonnierten Feeds.", "en": "No subscribed feeds."},
     "feeds_header": {"de": "**Abonnierte Feeds**", "en": "**Subscribed feeds**"},
     "feed_not_found": {"de": "In diesem Raum gibt es keinen Feed #{number}.", "en": "No feed #{number} in this room."},

@@ -4,17 +4,41 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
+import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import icalendar
+from icalendar.parser.content_line import NEWLINE, UFOLD, Contentline
+from icalendar.parser_tools import to_unicode
 
 from bot.models import Event, Meetup
-from bot.parsing.fields import clean_text, parse_place
+from bot.parsing.fields import MAX_TITLE, clean_text, parse_place
+
+try:  # Windows zone names (`W. Europe Standard Time`), as icalendar maps them
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+except ImportError:  # pragma: no cover - older icalendar
+    WINDOWS_TO_OLSON: dict[str, str] = {}
 
 PRODID = "-//eventbot//eventbot//DE"
 RECURRING_ZONE_YEARS = 5  # a recurring meetup's VTIMEZONE covers this many years past its first date
+
+# Limits of a calendar that is read (an import): files beyond them are refused, entries beyond them skipped.
+MAX_ENTRIES = 5000  # VEVENTs in one file (config `import.max_entries`)
+MAX_DEPTH = 4  # nesting of BEGIN blocks: VCALENDAR > VEVENT > VALARM is 3
+MAX_PLACE = 500  # characters of LOCATION
+MAX_DESCRIPTION = 5000  # characters of DESCRIPTION
+MAX_TZID = 200  # characters of a TZID that is looked up at all
+_ZONE_KEY = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
+_NAME = re.compile(r"[^;:]*")
+_PLAIN_NAME = re.compile(r"[A-Z0-9-]+(?=[;:])", re.ASCII | re.IGNORECASE)
+_PLAIN_MARKER = re.compile(r"(BEGIN|END):([A-Z0-9-]+)", re.ASCII | re.IGNORECASE)
+_DATE_TIMES = frozenset(("DTSTART", "DTEND", "RECURRENCE-ID", "DUE", "RDATE", "EXDATE"))  # TZID is read for these
+_UTC_ZONES = (UTC, ZoneInfo("UTC"))
+_BLANKS = re.compile(r"[ \t]+")
 
 
 class CalendarError(ValueError):
@@ -40,6 +64,7 @@ class CalendarEntry:
     rdates: tuple[datetime, ...] = ()
     rule_text: str | None = None
     city: str | None = None
+    skip_reason: str | None = None  # why it is not imported (a property too long); then only uid, title, start count
 
 
 def _text(component: icalendar.Component, name: str) -> str | None:
@@ -48,6 +73,53 @@ def _text(component: icalendar.Component, name: str) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+@functools.cache
+def _iana_ids() -> frozenset[str]:
+    """IANA zone ids, without the machine's own `localtime` and tzdata's placeholder `Factory`."""
+    return frozenset(available_timezones() - {"localtime", "Factory"})
+
+
+@functools.lru_cache(maxsize=256)
+def iana_zone(tzid: str) -> ZoneInfo | None:
+    """The IANA zone a TZID means, or None: an IANA id (also quoted, or with a vendor prefix like
+    `/mozilla.org/20050126_1/Europe/Berlin`), or a Windows zone name. A file's own VTIMEZONE rules are never used."""
+    cleaned = tzid.strip().strip('"').strip().strip("/")
+    if not cleaned or len(cleaned) > MAX_TZID:
+        return None
+    candidates = [cleaned]
+    if cleaned in WINDOWS_TO_OLSON:
+        candidates.append(WINDOWS_TO_OLSON[cleaned])
+    parts = cleaned.split("/")
+    candidates += ["/".join(parts[start:]) for start in range(1, len(parts))]  # longest IANA tail first
+    for key in candidates:
+        if _ZONE_KEY.fullmatch(key) and key in _iana_ids():
+            try:
+                return ZoneInfo(key)
+            except (KeyError, ValueError, OSError):
+                continue
+    return None
+
+
+def _zoned(value: date | datetime, prop: object) -> date | datetime:
+    """A value read with a TZID parameter, in the IANA zone that TZID means; an unknown TZID refuses the file.
+
+    Without the file's VTIMEZONEs icalendar returns naive times for a TZID it cannot resolve: those get the zone."""
+    params = getattr(prop, "params", None)
+    tzid = params.get("TZID") if params is not None else None
+    if tzid is None or not isinstance(value, datetime):
+        return value
+    zone = iana_zone(tzid) if isinstance(tzid, str) else None
+    if zone is None:
+        raise CalendarError(f"unknown time zone {str(tzid)[:60]!r}")
+    if value.tzinfo is not None and (value.tzinfo is zone or value.tzinfo in _UTC_ZONES):
+        return value  # icalendar found the same IANA zone, or the value is in UTC
+    return value.replace(tzinfo=zone)  # naive, or any other tzinfo: the wall-clock time in the IANA zone
+
+
+def _decoded(component: icalendar.Component, name: str) -> date | datetime:
+    return _zoned(component.decoded(name), component.get(name))
 
 
 def _moment(value: date | datetime, zone: tzinfo) -> tuple[datetime, bool]:
@@ -73,18 +145,38 @@ def _geo(component: icalendar.Component) -> tuple[float, float] | None:
     if value is None:
         return None
     try:
-        return float(value.latitude), float(value.longitude)
+        geo = float(value.latitude), float(value.longitude)
     except (AttributeError, TypeError, ValueError):
         return None
+    return geo if all(math.isfinite(number) for number in geo) else None
+
+
+def _too_long(title: str, location: str, description: str | None) -> str | None:
+    """Why an entry is skipped for an over-long property (nothing is truncated), else None."""
+    if len(title) > MAX_TITLE:
+        return f"title longer than {MAX_TITLE} characters"
+    if len(location) > MAX_PLACE:
+        return f"place (LOCATION) longer than {MAX_PLACE} characters"
+    if description is not None and len(description) > MAX_DESCRIPTION:
+        return f"description longer than {MAX_DESCRIPTION} characters"
+    return None
 
 
 def _entry(component: icalendar.Component, zone: tzinfo) -> CalendarEntry:
     title = _text(component, "SUMMARY") or ""
-    raw_start = component.decoded("DTSTART")
+    raw_start = _decoded(component, "DTSTART")
     start, start_is_date = _moment(raw_start, zone)
+    location, description = _text(component, "LOCATION") or "", _text(component, "DESCRIPTION")
+    reason = _too_long(clean_text(title), location, description)
+    if reason is not None:  # checked before parse_place sees the text
+        uid = _text(component, "UID") or _derived_uid(title, start, None)
+        label = clean_text(title)
+        label = label[:60] + "…" if len(label) > MAX_TITLE else label
+        return CalendarEntry(uid=uid, title=label, start=start, end=None, all_day=start_is_date, place=None,
+                             online=False, link=None, geo=None, description=None, rrule=None, skip_reason=reason)
     end = None
     if component.get("DTEND") is not None:
-        end, _ = _moment(component.decoded("DTEND"), zone)
+        end, _ = _moment(_decoded(component, "DTEND"), zone)
     elif component.get("DURATION") is not None:
         end = start + component.decoded("DURATION")
     # a DATE, or midnight to midnight (some feeds write all-day events so), is an all-day event
@@ -96,14 +188,14 @@ def _entry(component: icalendar.Component, zone: tzinfo) -> CalendarEntry:
         end = last if last.date() != start.date() else None
     elif end is not None and end <= start:
         end = None
-    place, online = parse_place(_text(component, "LOCATION") or "")
+    place, online = parse_place(location)
     rrule = component.get("RRULE")
     exdates = tuple(_moment(value, zone)[0] for value in _date_list(component, "EXDATE"))
     rdates = tuple(_moment(value, zone)[0] for value in _date_list(component, "RDATE"))
     uid = _text(component, "UID") or _derived_uid(title, start, place)
     return CalendarEntry(
         uid=uid, title=clean_text(title), start=start, end=end, all_day=all_day, place=place or None,
-        online=online, link=_link(component), geo=_geo(component), description=_text(component, "DESCRIPTION"),
+        online=online, link=_link(component), geo=_geo(component), description=description,
         rrule=rrule.to_ical().decode() if rrule is not None else None, exdates=exdates, rdates=rdates,
         rule_text=_text(component, "X-EVENTBOT-RULE-TEXT"), city=_text(component, "X-EVENTBOT-CITY"),
     )
@@ -116,7 +208,7 @@ def _date_list(component: icalendar.Component, name: str) -> list[date | datetim
         return []
     found: list[date | datetime] = []
     for prop in values if isinstance(values, list) else [values]:
-        found += [item.dt for item in getattr(prop, "dts", [])]
+        found += [_zoned(item.dt, prop) for item in getattr(prop, "dts", [])]
     return found
 
 
@@ -126,22 +218,129 @@ def _derived_uid(title: str, start: datetime, place: str | None) -> str:
     return f"{digest}@import.eventbot"
 
 
-def parse_calendar(data: bytes, zone: ZoneInfo) -> list[CalendarEntry]:
-    """Every VEVENT of an iCalendar file; X-WR-TIMEZONE (else `zone`) for floating times."""
+def _line_name(line: str) -> str:
+    """A content line's property name as icalendar reads it: blanks dropped, upper case."""
+    plain = _PLAIN_NAME.match(line)
+    if plain is not None:
+        return plain.group().upper()
+    name = _NAME.match(line).group().strip()  # type: ignore[union-attr]
+    return _BLANKS.sub("", name).upper()
+
+
+def _classify(line: str) -> tuple[str, str] | None:
+    """("BEGIN" or "END", component name) of a line icalendar reads as one, ("TZID", the TZID) of a date-time
+    line with a TZID parameter, else None."""
+    plain = _PLAIN_MARKER.fullmatch(line)
+    if plain is not None:  # the usual form, read so by icalendar too (no parameters, nothing escaped)
+        return plain.group(1).upper(), plain.group(2).upper()
+    name = _line_name(line)
+    if name not in ("BEGIN", "END") and (name not in _DATE_TIMES or "TZID" not in line.upper()):
+        return None
     try:
-        calendar = icalendar.Calendar.from_ical(data)
+        _, params, value = Contentline(line).parts()
+    except ValueError:
+        return None  # icalendar cannot read the line either
+    if name in ("BEGIN", "END"):
+        return name, value.strip().upper()
+    tzid = params.get("TZID")
+    return None if tzid is None else ("TZID", tzid if isinstance(tzid, str) else repr(tzid))
+
+
+def _without_time_zones(data: bytes, max_entries: int) -> str:
+    """The calendar's unfolded content lines without any VTIMEZONE: their rules are never read (a hostile one
+    makes icalendar expand a per-second RRULE from 1601 for ever); a TZID means its IANA zone (`iana_zone`).
+    Refuses a file with a TZID that is no IANA zone, more than `max_entries` VEVENTs, or BEGIN blocks nested
+    deeper than MAX_DEPTH, before icalendar sees it."""
+    lines: list[str] = []
+    for line in NEWLINE.split(UFOLD.sub("", to_unicode(data))):  # as icalendar splits (icalendar.parser)
+        if not line:
+            continue
+        if line[0] in " \t" and lines:  # what icalendar would unfold once the lines are joined again
+            lines[-1] += line[1:]
+        else:
+            lines.append(line)
+    max_components, max_lines = 4 * max_entries + 16, 100 * max_entries + 1000
+    if len(lines) > max_lines:
+        raise CalendarError(f"more than {max_lines} lines")
+    kept: list[str] = []
+    depth, zone_depth, events, components = 0, 0, 0, 0  # zone_depth: depth inside the VTIMEZONE being dropped
+    for line in lines:
+        marker = _classify(line)
+        if marker is not None and marker[0] == "TZID":
+            if zone_depth:
+                continue
+            if iana_zone(marker[1]) is None:
+                raise CalendarError(f"unknown time zone {marker[1][:60]!r}")
+        elif marker is not None and marker[0] == "BEGIN":
+            depth += 1
+            components += 1
+            if depth > MAX_DEPTH:
+                raise CalendarError(f"components nested deeper than {MAX_DEPTH} levels")
+            if components > max_components:
+                raise CalendarError(f"more than {max_components} components")
+            if marker[1] == "VEVENT":
+                events += 1
+                if events > max_entries:
+                    raise CalendarError(f"more than {max_entries} entries")
+            if zone_depth or marker[1] == "VTIMEZONE":
+                zone_depth += 1
+                continue
+        elif marker is not None:
+            depth = max(depth - 1, 0)
+            if zone_depth:
+                zone_depth -= 1
+                continue
+            if marker[1] == "VTIMEZONE":
+                raise CalendarError("not an iCalendar file: END:VTIMEZONE without its BEGIN")
+        elif zone_depth:
+            continue
+        kept.append(line)
+    return "\r\n".join(kept) + "\r\n"
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether the exception was raised for a MemoryError (a few causes deep)."""
+    for _ in range(5):
+        if isinstance(exc, MemoryError):
+            return True
+        if (cause := exc.__cause__ or exc.__context__) is None:
+            return False
+        exc = cause
+    return False
+
+
+def parse_calendar(data: bytes, zone: ZoneInfo, *, max_entries: int = MAX_ENTRIES) -> list[CalendarEntry]:
+    """Every VEVENT of an iCalendar file; X-WR-TIMEZONE (else `zone`) for floating times.
+
+    Times with a TZID use the IANA rules of that zone (see `iana_zone`); a TZID that is none refuses the file,
+    as do more than `max_entries` VEVENTs and too deep nesting. An entry with an over-long title, place or
+    description comes back with `skip_reason` set. The limits keep the work bounded; run it in the box
+    (bot.icalbox.parse_calendar_boxed) for anything that comes from outside."""
+    text = _without_time_zones(data, max_entries)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "globally unique TZID guessed": resolved again by iana_zone
+            calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, IndexError, KeyError) as exc:
+        if _out_of_memory(exc):
+            raise MemoryError from None  # icalendar wraps it ("Expected StringType with content lines")
         raise CalendarError(f"not an iCalendar file: {exc}") from None
+    except OSError:  # e.g. a time zone file name too long: its text names a path of this machine
+        raise CalendarError("not an iCalendar file") from None
+    components = calendar.walk()
+    if any(isinstance(component, icalendar.Timezone) or component.name == "VTIMEZONE" for component in components):
+        raise CalendarError("not an iCalendar file: a VTIMEZONE could not be removed")  # never: _without_time_zones
     feed_zone = _text(calendar, "X-WR-TIMEZONE")
     if feed_zone:
-        try:
-            zone = ZoneInfo(feed_zone)
-        except (KeyError, ValueError):
-            pass
+        zone = iana_zone(feed_zone) or zone
     entries = []
-    for component in calendar.walk("VEVENT"):
+    for component in components:
+        if component.name != "VEVENT":
+            continue
         try:
             entries.append(_entry(component, zone))
+        except CalendarError:
+            raise
         except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as exc:
             raise CalendarError(f"unreadable event {_text(component, 'SUMMARY')!r}: {exc}") from None
     return entries

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -35,6 +36,7 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 TIMELINE_LIMIT = 100
+TYPING_TIMEOUT_MS = 30_000
 MAX_GAP_PAGES = 50
 CREATOR_POWER = 2**53  # "infinite" power of room creators in room version 12
 SYNC_FILTER: dict[str, Any] = {
@@ -55,6 +57,25 @@ class MediaError(Exception):
 
 class MatrixLoginError(Exception):
     """The homeserver refused the credentials."""
+
+
+class SendError(Exception):
+    """The homeserver did not take a message; `retryable` when trying again later may help (429, 5xx, network)."""
+
+    def __init__(self, reason: str, *, retryable: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+
+
+def _send_error(response: Any) -> SendError:
+    """What a nio error response says, as a SendError: 429, 5xx and no answer at all are worth a retry."""
+    transport = getattr(response, "transport_response", None)
+    status = getattr(transport, "status", None)
+    errcode = getattr(response, "status_code", None)
+    retryable = status is None or status == 429 or status >= 500 or errcode == "M_LIMIT_EXCEEDED"
+    reason = " ".join(str(part) for part in (status, errcode, getattr(response, "message", "")) if part)
+    return SendError(reason or type(response).__name__, retryable=retryable)
 
 
 async def crypto_housekeeping(client: AsyncClient) -> None:
@@ -333,18 +354,20 @@ class MatrixGateway:
     async def leave(self, room_id: str) -> None:
         await self.client.room_leave(room_id)
 
-    async def send_file(self, outgoing: Outgoing) -> str | None:
+    async def send_file(self, outgoing: Outgoing) -> str:
         """Upload the attachment to the media repository and post it as m.file (in reply to the command)."""
         attachment = outgoing.attachment
         assert attachment is not None
         room = self.client.rooms.get(outgoing.room_id)
         encrypt = bool(room and room.encrypted and self.client.olm)
-        upload, keys = await self.client.upload(io.BytesIO(attachment.data), content_type=attachment.mimetype,
-                                                filename=attachment.filename, filesize=len(attachment.data),
-                                                encrypt=encrypt)
+        try:
+            upload, keys = await self.client.upload(io.BytesIO(attachment.data), content_type=attachment.mimetype,
+                                                    filename=attachment.filename, filesize=len(attachment.data),
+                                                    encrypt=encrypt)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise SendError(f"upload failed: {type(exc).__name__}", retryable=True) from None
         if not isinstance(upload, UploadResponse):
-            log.warning("could not upload %s: %s", attachment.filename, getattr(upload, "message", upload))
-            return None
+            raise _send_error(upload)
         content: dict[str, Any] = {
             "msgtype": "m.file", "body": attachment.filename, "filename": attachment.filename,
             "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)}, "m.mentions": {},
@@ -357,8 +380,11 @@ class MatrixGateway:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
         return await self._send_content(outgoing, content)
 
-    async def send(self, outgoing: Outgoing) -> str | None:
-        """Send a reply; the transaction id makes a repeated send (after a crash) a no-op. Returns its event id."""
+    async def send(self, outgoing: Outgoing) -> str:
+        """Send a reply; the transaction id makes a repeated send (after a crash) a no-op. Returns its event id.
+
+        Raises SendError when the homeserver refuses it.
+        """
         reply = outgoing.reply
         content: dict[str, Any] = {
             "msgtype": "m.notice" if reply.notice else "m.text",
@@ -375,10 +401,21 @@ class MatrixGateway:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
         return await self._send_content(outgoing, content)
 
-    async def _send_content(self, outgoing: Outgoing, content: dict[str, Any]) -> str | None:
-        response = await self.client.room_send(outgoing.room_id, "m.room.message", content,
-                                               tx_id=outgoing.txn_id, ignore_unverified_devices=True)
-        if isinstance(response, RoomSendResponse):
+    async def _send_content(self, outgoing: Outgoing, content: dict[str, Any]) -> str:
+        try:
+            response = await self.client.room_send(outgoing.room_id, "m.room.message", content,
+                                                   tx_id=outgoing.txn_id, ignore_unverified_devices=True)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise SendError(f"no answer from the homeserver: {type(exc).__name__}", retryable=True) from None
+        if isinstance(response, RoomSendResponse) and response.event_id:
             return response.event_id
-        log.warning("could not send to %s: %s", outgoing.room_id, getattr(response, "message", response))
-        return None
+        error = _send_error(response)
+        log.warning("could not send to %s: %s", outgoing.room_id, error.reason)
+        raise error
+
+    async def typing(self, room_id: str, typing: bool) -> None:
+        """Show (or stop showing) that the bot is working on something in the room; best effort."""
+        try:
+            await self.client.room_typing(room_id, typing_state=typing, timeout=TYPING_TIMEOUT_MS)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            log.debug("typing notice to %s not sent: %s", room_id, exc)

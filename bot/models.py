@@ -122,6 +122,8 @@ class Event:
     status: EventStatus = EventStatus.APPROVED
     uid: str = ""
     created_at: datetime | None = field(default=None, compare=False)
+    scheduled_at: datetime | None = field(default=None, compare=False)
+    """When the current start, end, all-day flag and zone were set (at creation, or by the last change of them)."""
 
     @property
     def online_only(self) -> bool:
@@ -152,6 +154,9 @@ class Meetup:
     skipped: frozenset[date] = frozenset()
     moved: Mapping[date, datetime] = field(default_factory=lambda: MappingProxyType({}))
     extra: frozenset[datetime] = frozenset()
+    created_at: datetime | None = field(default=None, compare=False)
+    scheduled_at: datetime | None = field(default=None, compare=False)
+    """When the rule, times and dates were set (at creation, or by the last change of them)."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -216,3 +221,39 @@ class QueuedMessage:
     mentions: tuple[str, ...] = ()
     announces: Target | None = None
     room_mention: bool = False
+
+
+@dataclass(frozen=True)
+class RoomSettings:
+    """A room's choices; None means the bot's configured default."""
+
+    room_id: str
+    approval: bool = False
+    timezone: str | None = None
+    event_lead_times: tuple[int, ...] | None = None
+    meetup_lead_times: tuple[int, ...] | None = None
+    room_mention: bool = False
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A calendar feed a room subscribed to, with the outcome of its last fetch."""
+
+    id: int
+    room_id: str
+    url: str
+    interval_s: int
+    added_by: str
+    last_fetch_at: int | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    """What one calendar import did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cancelled: int = 0
+    duplicates: int = 0

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from babel.dates import format_timedelta
 
 from bot.config import Config
-from bot.dispatch import reference_code
 from bot.i18n import Translator
+from bot.matrix import SendError
 from bot.models import Event, Meetup, QueuedMessage, Target
 from bot.schedule import meetup_dates
 from bot.storage import RoomSettings, Storage
-from bot.tasks import nap
+from bot.tasks import nap, reference_code
 from bot.text import Rich
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ class Occurrence:
     place: str | None
     online: bool
     link: str | None
+    known_since: datetime | None = None  # when it got its current date: reminders due before that mean nothing
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def event_occurrence(event: Event) -> Occurrence:
     return Occurrence(target=Target("event", event.id), room_id=event.room_id,
                       key=f"event:{event.room_id}:{event.uid}:{event.start.isoformat()}", title=event.title,
                       start=event.start, end=event.end, all_day=event.all_day, place=event.place,
-                      online=event.online, link=event.link)
+                      online=event.online, link=event.link, known_since=event.scheduled_at or event.created_at)
 
 
 def meetup_occurrences(meetup: Meetup, after: datetime, before: datetime) -> list[Occurrence]:
@@ -100,13 +101,18 @@ def meetup_occurrences(meetup: Meetup, after: datetime, before: datetime) -> lis
             target=Target("meetup", meetup.id, local), room_id=meetup.room_id,
             key=f"meetup:{meetup.room_id}:{meetup.uid}:{start.isoformat()}", title=meetup.name, start=start,
             end=end if end is None or end > start else end + timedelta(days=1), all_day=False, place=meetup.place,
-            online=meetup.online, link=meetup.link))
+            online=meetup.online, link=meetup.link, known_since=meetup.scheduled_at))
     return found
 
 
 def plan_reminders(occurrences: Iterable[Occurrence], leads: Callable[[Occurrence], tuple[int, ...]],
                    done: set[str], now: datetime) -> Plan:
-    """Which reminders are due now (grouped per occurrence), which are too late to send, and when the next is due."""
+    """Which reminders are due now (grouped per occurrence), which are not worth sending, and when the next is due.
+
+    Not worth sending: the occurrence has begun, or the reminder fell due before the occurrence got its date (an
+    event added an hour before it starts gets no "one day before"). Reminders missed while the bot was down are
+    sent late, once.
+    """
     due: dict[str, tuple[Occurrence, list[tuple[str, datetime]]]] = {}
     skipped: list[tuple[Occurrence, str]] = []
     next_due: datetime | None = None
@@ -119,7 +125,9 @@ def plan_reminders(occurrences: Iterable[Occurrence], leads: Callable[[Occurrenc
             if due_at > now:
                 next_due = due_at if next_due is None else min(next_due, due_at)
             elif occurrence.start <= now:
-                skipped.append((occurrence, key))
+                skipped.append((occurrence, key))  # it has begun: too late
+            elif occurrence.known_since is not None and due_at < occurrence.known_since:
+                skipped.append((occurrence, key))  # due before anyone knew: the confirmation was the announcement
             else:
                 due.setdefault(occurrence.key, (occurrence, []))[1].append((key, due_at))
     groups = tuple(
@@ -135,7 +143,8 @@ def _relative_day(t: Translator, start: datetime, now: datetime) -> str:
 
 def render_reminder(occurrence: Occurrence, rsvps: list[str], now: datetime, t: Translator, *, late: bool) -> Rich:
     """`Erinnerung: Title` / `morgen, Donnerstag, 04.12.2025, 18:00-21:00 (in 1 Tag)` / place, link, who comes."""
-    relative = format_timedelta(occurrence.start - now, add_direction=True, locale=t.language)
+    # threshold 1: 20 hours stay "in 20 Stunden" (Babel's default rounds them up to "in 1 Tag")
+    relative = format_timedelta(occurrence.start - now, add_direction=True, threshold=1, locale=t.language)
     day = _relative_day(t, occurrence.start, now)
     when = f"{day}, " if day else ""
     lines = [t("reminder_head", title=occurrence.title) + (Rich.plain(" ") + t("reminder_late") if late
@@ -158,7 +167,7 @@ class ReminderScheduler:
     """One task: computes the next due reminder from the database, sleeps until then (or until woken), sends."""
 
     def __init__(self, storage: Storage, config: Config, clock: Callable[[], datetime],
-                 send: Callable[[QueuedMessage], Awaitable[str | None]]) -> None:
+                 send: Callable[[QueuedMessage], Awaitable[str]]) -> None:
         self.storage = storage
         self.config = config
         self.clock = clock
@@ -177,8 +186,11 @@ class ReminderScheduler:
         while not stopping.is_set():
             self._wake.clear()
             try:
-                await self.flush()
+                flushed = await self.flush()
                 next_due = await self.tick()
+                if not flushed:
+                    retry_at = self.clock() + timedelta(seconds=ERROR_RETRY_S)
+                    next_due = retry_at if next_due is None else min(next_due, retry_at)
             except Exception:
                 code = reference_code()
                 log.exception("reminder scheduler error [%s]; retrying in %.0f s", code, ERROR_RETRY_S)
@@ -187,22 +199,30 @@ class ReminderScheduler:
                 continue  # something was queued: send it first
             await nap(self._wake, stopping, (next_due - self.clock()).total_seconds(), settle=WAKE_SETTLE_S)
 
-    async def flush(self) -> None:
-        """Send every queued message, in order per room, rooms side by side."""
+    async def flush(self) -> bool:
+        """Send every queued message, in order per room, rooms side by side; False when some must wait."""
         pending = await self.storage.unsent_messages()
         by_room: dict[str, list[QueuedMessage]] = {}
         for message in pending:
             by_room.setdefault(message.room_id, []).append(message)
 
-        async def send_room(messages: list[QueuedMessage]) -> None:
+        async def send_room(messages: list[QueuedMessage]) -> bool:
             for message in messages:
-                sent_id = await self.send(message)
-                if sent_id is None:
-                    log.warning("reminder %s to %s refused by the homeserver; dropped", message.txn_id,
-                                message.room_id)
-                await self.storage.mark_sent(message, sent_id or "")
+                try:
+                    sent_id = await self.send(message)
+                except SendError as error:
+                    if error.retryable:
+                        log.warning("reminder %s to %s not taken (%s); trying again later", message.txn_id,
+                                    message.room_id, error.reason)
+                        return False  # the rest of this room waits, so its messages stay in order
+                    log.warning("reminder %s to %s refused by the homeserver: %s", message.txn_id,
+                                message.room_id, error.reason)
+                    await self.storage.mark_failed(message, error.reason)
+                    continue
+                await self.storage.mark_sent(message, sent_id)
+            return True
 
-        await asyncio.gather(*(send_room(messages) for messages in by_room.values()))
+        return all(await asyncio.gather(*(send_room(messages) for messages in by_room.values())))
 
     def _leads(self, settings: dict[str, RoomSettings]) -> Callable[[Occurrence], tuple[int, ...]]:
         def leads(occurrence: Occurrence) -> tuple[int, ...]:
@@ -235,7 +255,8 @@ class ReminderScheduler:
         keys = [f"{o.key}:{lead}" for o in occurrences for lead in leads(o)]
         plan = plan_reminders(occurrences, leads, await self.storage.ledger_keys(keys), now)
         for occurrence, key in plan.skipped:
-            log.info("reminder %s skipped: %s in %s had already started", key, occurrence.title, occurrence.room_id)
+            log.info("reminder %s of %s in %s skipped (begun, or due before it was announced)", key,
+                     occurrence.title, occurrence.room_id)
         messages: list[QueuedMessage] = []
         ledger: list[tuple[str, str, str, str | None]] = [(key, o.room_id, "skipped", None) for o, key in plan.skipped]
         said_yes = await self.storage.rsvps_of((group.occurrence.room_id, group.occurrence.target)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from datetime import datetime, timedelta
 
 from bot.models import Meetup
-from bot.parsing.recurrence import occurrences
+from bot.parsing.recurrence import RecurrenceError, occurrences
+
+log = logging.getLogger(__name__)
 
 
 def city_sort_key(meetup: Meetup) -> tuple[str, str]:
@@ -16,10 +19,20 @@ def city_sort_key(meetup: Meetup) -> tuple[str, str]:
 
 
 def meetup_dates(meetup: Meetup, after: datetime, before: datetime) -> list[datetime]:
-    """The meetup's dates in [after, before): its rule, minus skipped, with moved and explicit dates."""
-    return occurrences(meetup.rrule, dtstart=meetup.dtstart, start_time=meetup.start_time,
-                       tz=meetup.zone, after=after, before=before, skipped=meetup.skipped,
-                       moved=meetup.moved, extra=meetup.extra)
+    """The meetup's dates in [after, before): its rule, minus skipped, with moved and explicit dates.
+
+    A stored rule that is no longer accepted (one saved before the limits on COUNT and times a day) gives only the
+    moved and explicit dates, so that one meetup cannot stop the reminders and lists of all the others.
+    """
+    try:
+        return occurrences(meetup.rrule, dtstart=meetup.dtstart, start_time=meetup.start_time,
+                           tz=meetup.zone, after=after, before=before, skipped=meetup.skipped,
+                           moved=meetup.moved, extra=meetup.extra)
+    except RecurrenceError as error:
+        log.warning("meetup %s: its rule %r is refused (%s); only its explicit dates count", meetup.id,
+                    meetup.rrule, error)
+        return occurrences(None, dtstart=meetup.dtstart, start_time=meetup.start_time, tz=meetup.zone,
+                           after=after, before=before, moved=meetup.moved, extra=meetup.extra)
 
 
 def next_dates(meetup: Meetup, now: datetime, count: int) -> list[datetime]:

@@ -63,7 +63,7 @@ class Context:
 
     @property
     def is_moderator(self) -> bool:
-        return self.message.sender_power >= 50 or self.message.sender in self.config.bot.admins
+        return getattr(self.message, "sender_power", 0) >= 50 or self.message.sender in self.config.bot.admins
 
     def require_moderator(self) -> None:
         if not self.is_moderator:
@@ -81,6 +81,7 @@ class Answer:
     body: Rich
     on_sent: Callable[[str], Awaitable[None]] | None = None
     attachment: Attachment | None = None
+    retry_after_s: float | None = None  # set on a refusal: the command was not carried out
 
 
 Handler = Callable[[Context, str], Awaitable[Rich | Answer]]

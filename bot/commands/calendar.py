@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.commands import Answer, Command, Context, UsageError, UserError, subcommand
 from bot.commands.common import read_number
@@ -20,6 +21,25 @@ from bot.storage import Feed
 from bot.text import Rich
 
 MAX_SKIPPED_SHOWN = 10
+
+
+def display_url(url: str) -> str:
+    """The URL without the `user:password@` it may carry (shown in rooms, where every member reads it)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.rpartition("@")[2] if "@" in url else url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def carries_credentials(url: str) -> bool:
+    """Whether the URL names a user or password (`https://user:password@host/...`)."""
+    try:
+        return "@" in urlsplit(url).netloc
+    except ValueError:
+        return "@" in url
 
 
 def _fetch_error(context: Context, error: FetchError) -> UserError:
@@ -62,7 +82,8 @@ async def import_command(context: Context, args: str) -> Rich:
     data = await _source(context, args)
     try:
         result = await import_calendar(context.storage, context.message.room_id, data, zone=context.tz,
-                                       submitter=context.message.sender, now=context.now)
+                                       submitter=context.message.sender, now=context.now,
+                                       max_entries=context.config.imports.max_entries)
     except CalendarError as error:
         raise UserError(context.t("import_bad_file", detail=str(error)[:200])) from None
     context.wake()
@@ -88,12 +109,20 @@ async def feed_add(context: Context, args: str) -> Rich:
         check_url(words[0], context.config.imports.allowed_hosts)
     except FetchError as error:
         raise _fetch_error(context, error) from None
+    feeds = await context.storage.feeds(context.message.room_id)
+    existing = next((feed for feed in feeds if feed.url == words[0]), None)
+    if existing is not None:
+        return context.t("feed_exists", number=existing.id)
+    limit = context.config.imports.max_feeds_per_room
+    if len(feeds) >= limit:
+        raise UserError(context.t("feed_limit", limit=limit, prefix=context.prefix, number=feeds[0].id))
     feed, created = await context.storage.add_feed(context.message.room_id, words[0], max(interval, 300),
                                                    context.message.sender)
     if not created:
         return context.t("feed_exists", number=feed.id)
     context.wake()
-    return context.t("feed_added", number=feed.id, interval=format_lead(feed.interval_s), url=feed.url)
+    return context.t("feed_added", number=feed.id, interval=format_lead(feed.interval_s),
+                     url=display_url(feed.url))
 
 
 async def feed_list(context: Context, args: str) -> Rich:
@@ -102,13 +131,17 @@ async def feed_list(context: Context, args: str) -> Rich:
         return context.t("feeds_none")
     lines = [context.t("feeds_header")]
     for feed in feeds:
+        if carries_credentials(feed.url) and not context.is_moderator:
+            lines.append(context.t("feed_hidden", number=feed.id))
+            continue
         if feed.last_fetch_at is None:
             state = context.t.raw("feed_never")
         else:
             when = datetime.fromtimestamp(feed.last_fetch_at, context.tz).strftime("%d.%m.%Y %H:%M")
             state = when + (", " + context.t.raw("feed_error").format(error=feed.last_error)
                             if feed.last_error else "")
-        lines.append(Rich.bold(f"#{feed.id}") + Rich.plain(f" {feed.url} ({format_lead(feed.interval_s)}; {state})"))
+        lines.append(Rich.bold(f"#{feed.id}")
+                     + Rich.plain(f" {display_url(feed.url)} ({format_lead(feed.interval_s)}; {state})"))
     return Rich.join(lines)
 
 

@@ -34,8 +34,9 @@ EVENT_FIELDS: Mapping[str, str] = MappingProxyType({
 _KEY_LINE = re.compile(r"^\s*([\w\-äöüÄÖÜß]+)\s*:\s?(.*)$")
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _GEO = re.compile(r"^\s*(-?\d{1,3}(?:[.,]\d+)?)\s*[,;]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$")
-_ONLINE_SUFFIX = re.compile(r"\s*(?:,\s*)?(?:und auch online|und online|and online|\+ ?online|& online)\s*$",
-                            re.IGNORECASE)
+# The words that end a place that is also online, tried only at the last few positions of the (stripped) text.
+_ONLINE_WORDS = re.compile(r"(?:und auch online|und online|and online|\+ ?online|& online)\Z", re.IGNORECASE)
+_ONLINE_WORDS_LONGEST = len("und auch online")
 
 
 def clean_text(text: str) -> str:
@@ -106,10 +107,34 @@ def parse_place(text: str) -> tuple[str | None, bool]:
     value = text.strip()
     if value.casefold() in ("online", "virtuell", "virtual", "remote"):
         return None, True
-    stripped = _ONLINE_SUFFIX.sub("", value)
-    if stripped == value:
+    start = _online_suffix_start(value)
+    if start is None:
         return value, False
-    return stripped or None, True
+    return value[:start] or None, True
+
+
+def _blanks_before(text: str, end: int) -> int:
+    """Where the run of whitespace that ends at `end` begins."""
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _online_suffix_start(value: str) -> int | None:
+    """Where the online suffix of stripped text begins, with the blanks and the one comma before it; None without.
+
+    Linear: the words are tried at the last few positions only, then the blanks before them are walked back once.
+    (A regex `\\s*(?:,\\s*)?(?:und online|...)\\s*$` searched from every position is quadratic on long blank runs.)
+    """
+    for start in range(max(len(value) - _ONLINE_WORDS_LONGEST, 0), len(value)):
+        if _ONLINE_WORDS.match(value, start):
+            break
+    else:
+        return None
+    start = _blanks_before(value, start)
+    if start and value[start - 1] == ",":
+        start = _blanks_before(value, start - 1)
+    return start
 
 
 MEETUP_FIELDS: Mapping[str, str] = MappingProxyType({
@@ -122,7 +147,8 @@ MEETUP_FIELDS: Mapping[str, str] = MappingProxyType({
     "geo": "geo",
 })
 _CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?"
-_TIME_RANGE = re.compile(rf"^{_CLOCK}\s*(?:uhr|h)?\s*(?:(?:-|–|bis|to)\s*{_CLOCK}\s*(?:uhr|h)?)?$", re.IGNORECASE)
+# Not `\s*(?:uhr|h)?\s*`: two blank runs around an optional word can split a long run of blanks in n ways (quadratic).
+_TIME_RANGE = re.compile(rf"^{_CLOCK}\s*(?:(?:uhr|h)\s*)?(?:(?:-|–|bis|to)\s*{_CLOCK}\s*(?:uhr|h)?)?$", re.IGNORECASE)
 
 
 def parse_time_range(text: str) -> tuple[time, time | None]:

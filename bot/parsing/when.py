@@ -98,7 +98,7 @@ _RE_DATE_FILLER: Final = re.compile(r"(?:(?:am|on|vom|von|from|ab|zum|the|den)\s
 _RE_RELATIVE: Final = re.compile(rf"({_alternation(_RELATIVE_DAYS)}){_WORD_END}", _I)
 _RE_WEEKDAY: Final = re.compile(rf"({_alternation(_WEEKDAYS)}){_WORD_END}\.?", _I)
 # Between a weekday and its date: "Do 4.12.", "Donnerstag, den 4.12.", "Thu, Dec 4".
-_RE_WEEKDAY_GAP: Final = re.compile(r"\s*,?\s*(?:(?:den|the)\s+)?", _I)
+_RE_WEEKDAY_GAP: Final = re.compile(r"\s*(?:,\s*)?(?:(?:den|the)\s+)?", _I)
 _RE_ISO: Final = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?![0-9])")
 # "4.12.", "04.12.2025", "4. 12. 2025", "4.12.25"; a two-digit year must touch the dot and not be an hour.
 _RE_NUMERIC: Final = re.compile(
@@ -108,12 +108,12 @@ _RE_NUMERIC: Final = re.compile(
 )
 _RE_DAY_MONTH: Final = re.compile(  # "4. Dezember", "4. Dez. 2025", "4th of December 2025"
     rf"([0-9]{{1,2}})(?:\.|st|nd|rd|th)?\s*(?:of\s+)?({_alternation(_MONTHS)}){_WORD_END}\.?"
-    rf"(?:\s*,?\s*{_YEAR4})?",
+    rf"(?:\s*(?:,\s*)?{_YEAR4})?",
     _I,
 )
 _RE_MONTH_DAY: Final = re.compile(  # "December 4", "Dec 4, 2025"
     rf"({_alternation(_MONTHS)}){_WORD_END}\.?\s*(?:the\s+)?([0-9]{{1,2}})(?:\.|st|nd|rd|th)?(?![0-9])"
-    rf"(?:\s*,?\s*{_YEAR4})?",
+    rf"(?:\s*(?:,\s*)?{_YEAR4})?",
     _I,
 )
 # "18", "18:30", "18.30", "18:30:00", each optionally with "Uhr"/"h" or am/pm ("7pm", "7:30 p.m.").
@@ -123,7 +123,7 @@ _RE_CLOCK: Final = re.compile(
     _I,
 )
 # Between a date and its time: ISO "T", a comma, "um"/"at"/"ab"/"von", "@".
-_RE_CLOCK_FILLER: Final = re.compile(r"t(?=[0-9])|\s*,?\s*(?:(?:um|at|ab|von|from)\s+|@\s*)?", _I)
+_RE_CLOCK_FILLER: Final = re.compile(r"t(?=[0-9])|\s*(?:,\s*)?(?:(?:um|at|ab|von|from)\s+|@\s*)?", _I)
 # Between start and end: any dash, "/" (ISO intervals), "bis", "to", "until".
 _RE_RANGE: Final = re.compile(rf"\s*(?:[{re.escape(_DASHES)}/]|(?:bis|to|until|till|through|thru){_WORD_END})\s*", _I)
 

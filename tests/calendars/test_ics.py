@@ -12,7 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
-from bot.ical import CalendarError, _content_line, _text_value, event_ics, meetup_ics, parse_calendar, room_ics
+from bot.ical import (
+    CalendarError,
+    _content_line,
+    _text_value,
+    _without_time_zones,
+    event_ics,
+    meetup_ics,
+    parse_calendar,
+    room_ics,
+)
 from bot.importer import import_calendar
 from bot.models import Event, EventStatus, Meetup
 from bot.storage import Storage
@@ -194,3 +203,148 @@ async def test_feed_resync_updates_and_cancels(tmp_path):
         await import_calendar(storage, "!a", b"garbage", zone=BERLIN, submitter="@c", now=NOW, feed_id=feed.id)
     assert {e.uid for e in await storage.list_events("!a", statuses=tuple(EventStatus))} == {"1", "2"}
     await storage.close()
+
+
+# -- hostile calendars: the pure parser's limits (the box: test_icalbox.py) ----------------------------------
+
+
+def calendar(*events: bytes, head: bytes = b"") -> bytes:
+    return (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n" + head + b"".join(events)
+            + b"END:VCALENDAR\r\n")
+
+
+def vevent(uid: str, *lines: str, start: str = "DTSTART;TZID=Europe/Berlin:20260701T180000") -> bytes:
+    body = "".join(line + "\r\n" for line in (f"UID:{uid}", "DTSTAMP:20260101T000000Z", start, *lines))
+    return f"BEGIN:VEVENT\r\n{body}END:VEVENT\r\n".encode()
+
+
+def harmless_zone(tzid: str) -> bytes:
+    return (f"BEGIN:VTIMEZONE\r\nTZID:{tzid}\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+            "TZOFFSETFROM:+0500\r\nTZOFFSETTO:+0500\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n").encode()
+
+
+@pytest.mark.parametrize("tzid", [
+    "Europe/Berlin", '"Europe/Berlin"', "/Europe/Berlin", "/mozilla.org/20050126_1/Europe/Berlin",
+    "/freeassociation.sourceforge.net/Tzfile/Europe/Berlin", "W. Europe Standard Time",
+])
+def test_time_zone_ids_mean_their_iana_zone(tzid):
+    (entry,) = parse_calendar(calendar(vevent("a", start=f"DTSTART;TZID={tzid}:20260701T180000"),
+                                       head=harmless_zone(tzid.strip('"'))), ZoneInfo("America/New_York"))
+    assert entry.start == datetime(2026, 7, 1, 18, tzinfo=BERLIN)
+    assert entry.start.utcoffset() == timedelta(hours=-4)  # in the room's zone, the same instant
+
+
+def test_a_files_own_time_zone_rules_are_never_used():
+    # the VTIMEZONE says Europe/Berlin is +05:00 all year: the IANA rules win
+    (entry,) = parse_calendar(calendar(vevent("a"), head=harmless_zone("Europe/Berlin")), BERLIN)
+    assert entry.start == datetime(2026, 7, 1, 18, tzinfo=BERLIN) and entry.start.utcoffset() == timedelta(hours=2)
+
+
+@pytest.mark.parametrize("tzid", ["Evil", "Mitteleuropa", "(UTC+01:00) Amsterdam", "localtime", "../../etc/passwd",
+                                  "Europe/Berlin/Evil", "x" * 300])
+def test_other_time_zone_ids_refuse_the_file(tzid):
+    data = calendar(vevent("ok"), vevent("a", start=f'DTSTART;TZID="{tzid}":20260701T180000'),
+                    head=harmless_zone(tzid))
+    with pytest.raises(CalendarError, match="unknown time zone"):
+        parse_calendar(data, BERLIN)
+
+
+def test_unknown_time_zone_in_exdate_and_dtend_refuses_too():
+    for line in ("DTEND;TZID=Evil:20260701T200000", "EXDATE;TZID=Evil:20260708T180000"):
+        with pytest.raises(CalendarError, match="unknown time zone 'Evil'"):
+            parse_calendar(calendar(vevent("a", "RRULE:FREQ=WEEKLY", line)), BERLIN)
+
+
+def test_time_zones_of_exdates_rdates_and_ends():
+    (entry,) = parse_calendar(calendar(vevent(
+        "a", "DTEND;TZID=W. Europe Standard Time:20260701T200000", "RRULE:FREQ=WEEKLY",
+        "EXDATE;TZID=/mozilla.org/20050126_1/Europe/Berlin:20260708T180000,20260715T180000",
+        "RDATE;TZID=America/New_York:20260720T120000")), BERLIN)
+    assert entry.end == datetime(2026, 7, 1, 20, tzinfo=BERLIN)
+    assert entry.exdates == (datetime(2026, 7, 8, 18, tzinfo=BERLIN), datetime(2026, 7, 15, 18, tzinfo=BERLIN))
+    assert entry.rdates == (datetime(2026, 7, 20, 18, tzinfo=BERLIN),)
+    assert all(moment.tzinfo is BERLIN for moment in (entry.start, entry.end, *entry.exdates, *entry.rdates))
+
+
+@pytest.mark.parametrize("data", [
+    calendar(b"END:VTIMEZONE\r\n", vevent("a")),  # would close (and cache as a zone) what is open
+    calendar(vevent("a"), head=b"BEGIN:VTIMEZONE\r\nTZID:X\r\n"),  # never closed: everything after is dropped
+])
+def test_broken_time_zone_blocks_are_refused(data):
+    with pytest.raises(CalendarError):
+        parse_calendar(data, BERLIN)
+
+
+def test_time_zone_blocks_in_odd_spellings_are_dropped():
+    head = (b"begin:vtimezone\r\nTZID:Evil\r\nBEGIN;X-A=1:STANDARD\r\nDTSTART:16010101T000000\r\n"
+            b"RRULE:FREQ=SECONDLY\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:STANDARD\r\nEN\r\n D:VTIMEZONE\r\n"
+            b"BEGIN;X-Y=\"a:b\":VTIMEZONE\r\nTZID:Evil2\r\nEND:VTIMEZONE\r\nB EGIN:VTIMEZONE\r\nEND:VTIMEZONE\r\n")
+    data = calendar(vevent("a"), head=head)
+    left = _without_time_zones(data, 10)
+    assert "TIMEZONE" not in left.upper() and "SECONDLY" not in left and "Evil" not in left
+    (entry,) = parse_calendar(data, BERLIN)
+    assert entry.uid == "a"
+
+
+def test_entry_cap_and_nesting_depth():
+    five_thousand = calendar(*(vevent(f"e{n}", "SUMMARY:x") for n in range(5000)))
+    assert len(parse_calendar(five_thousand, BERLIN)) == 5000
+    with pytest.raises(CalendarError, match="more than 5000 entries"):
+        parse_calendar(calendar(*(vevent(f"e{n}", "SUMMARY:x") for n in range(5001))), BERLIN)
+    with pytest.raises(CalendarError, match="more than 2 entries"):
+        parse_calendar(calendar(*(vevent(f"e{n}", "SUMMARY:x") for n in range(3))), BERLIN, max_entries=2)
+    alarm = b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
+    (entry,) = parse_calendar(calendar(vevent("a", "SUMMARY:x").replace(b"END:VEVENT", alarm + b"END:VEVENT")),
+                              BERLIN)
+    assert entry.title == "x"
+    nested = b"BEGIN:X-L1\r\nBEGIN:X-L2\r\nBEGIN:X-L3\r\nEND:X-L3\r\nEND:X-L2\r\nEND:X-L1\r\n"
+    parse_calendar(calendar(vevent("a", "SUMMARY:x"), nested), BERLIN)  # depth 4: VCALENDAR and 3 levels
+    with pytest.raises(CalendarError, match="nested deeper than 4 levels"):
+        parse_calendar(calendar(vevent("a", "SUMMARY:x"), nested.replace(b"BEGIN:X-L3\r\n", b"BEGIN:X-L3\r\n"
+                                b"BEGIN:X-L4\r\nEND:X-L4\r\n")), BERLIN)
+
+
+def test_nesting_depth_six_is_refused():
+    deep = "".join(f"BEGIN:X-L{n}\r\n" for n in range(5)) + "".join(f"END:X-L{n}\r\n" for n in reversed(range(5)))
+    with pytest.raises(CalendarError, match="nested deeper than 4"):
+        parse_calendar(calendar(vevent("a", "SUMMARY:x"), deep.encode()), BERLIN)
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("SUMMARY:" + "t" * 201, "title longer than 200 characters"),
+    ("LOCATION:" + "Straße, " * 63, "place (LOCATION) longer than 500 characters"),
+    ("DESCRIPTION:" + "d" * 6000, "description longer than 5000 characters"),
+])
+def test_over_long_properties_skip_the_entry(line, reason, monkeypatch):
+    seen: list[str] = []
+    monkeypatch.setattr("bot.ical.parse_place", lambda text: seen.append(text) or (text or None, False))
+    lines = [line] if line.startswith("SUMMARY") else ["SUMMARY:Lang", line]
+    ok, long = parse_calendar(calendar(vevent("ok", "SUMMARY:Kurz", "LOCATION:Lokal K"), vevent("long", *lines)),
+                              BERLIN)
+    assert ok.skip_reason is None and ok.place == "Lokal K"
+    assert long.skip_reason == reason and long.description is None and long.place is None
+    assert long.title == ("t" * 60 + "…" if line.startswith("SUMMARY") else "Lang")
+    assert seen == ["Lokal K"]  # the over-long LOCATION never reached parse_place
+    # at the limits, nothing is skipped
+    (entry,) = parse_calendar(calendar(vevent("max", "SUMMARY:" + "t" * 200, "LOCATION:" + "p" * 500,
+                                              "DESCRIPTION:" + "d" * 5000)), BERLIN)
+    assert entry.skip_reason is None and len(entry.description) == 5000
+
+
+async def test_import_reports_over_long_entries_and_imports_the_rest():
+    storage = await Storage.open(":memory:")
+    try:
+        data = calendar(vevent("1", "SUMMARY:Bleibt"), vevent("2", "SUMMARY:Zu lang", "DESCRIPTION:" + "d" * 6000),
+                        vevent("3", "SUMMARY:Ort zu lang", "LOCATION:" + "x" * 501),
+                        vevent("4", "SUMMARY:" + "t" * 201))
+        report = await import_calendar(storage, "!a", data, zone=BERLIN, submitter="@c", now=NOW, max_entries=10)
+        assert report.counts.added == 1
+        assert report.skipped == (("Zu lang", "description longer than 5000 characters"),
+                                  ("Ort zu lang", "place (LOCATION) longer than 500 characters"),
+                                  ("t" * 60 + "…", "title longer than 200 characters"))
+        (stored,) = await storage.list_events("!a", statuses=tuple(EventStatus))
+        assert stored.title == "Bleibt"
+        with pytest.raises(CalendarError, match="more than 3 entries"):
+            await import_calendar(storage, "!a", data, zone=BERLIN, submitter="@c", now=NOW, max_entries=3)
+    finally:
+        await storage.close()

@@ -38,15 +38,18 @@ def unique(name: str) -> str:
 class BotProcess:
     """`python -m bot run` as a child process with its own config and data directory."""
 
-    def __init__(self, homeserver: Homeserver, directory: Path, user: RegisteredUser, extra: str = "") -> None:
+    def __init__(self, homeserver: Homeserver, directory: Path, user: RegisteredUser, extra: str = "",
+                 rate_limit: int | None = 1000) -> None:
         self.directory = directory
         self.user = user
         self.config_path = directory / "config.toml"
         self.log_path = directory / "bot.log"
         self.config_path.write_text(
             f'[matrix]\nhomeserver = "{homeserver.url}"\nuser_id = "{user.user_id}"\n'
-            f'password = "{user.password}"\n\n[bot]\ndata_dir = "data"\nrate_limit_per_minute = 1000\n'
-            f'log_level = "INFO"\n{extra}'
+            f'password = "{user.password}"\n\n[bot]\ndata_dir = "data"\n'
+            + (f"rate_limit_per_minute = {rate_limit}\nrate_limit_burst = {rate_limit}\n"
+               if rate_limit is not None else "")
+            + f'log_level = "INFO"\n{extra}'
         )
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -184,11 +187,12 @@ def make_bot(server: Homeserver, tmp_path: Path) -> Iterator[Any]:
     homeserver = server
     bots: list[BotProcess] = []
 
-    def make(extra: str = "", start: bool = True) -> BotProcess:
+    def make(extra: str = "", start: bool = True, rate_limit: int | None = 1000) -> BotProcess:
+        """A bot process; rate_limit=None keeps the default command limits."""
         user = homeserver.register(unique("eventbot"))
         directory = tmp_path / f"bot{len(bots)}"
         directory.mkdir()
-        bot = BotProcess(homeserver, directory, user, extra)
+        bot = BotProcess(homeserver, directory, user, extra, rate_limit)
         bots.append(bot)
         if start:
             bot.start()

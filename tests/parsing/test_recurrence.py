@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import itertools
+import tracemalloc
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from time import perf_counter
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.rrule import rrulestr
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.parsing.recurrence import RecurrenceError, first_occurrence, occurrences, parse_recurrence
+from bot.parsing.recurrence import (
+    MAX_DATES_PER_WINDOW,
+    RecurrenceError,
+    check_rule_yields,
+    first_occurrence,
+    occurrences,
+    parse_recurrence,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = ZoneInfo("UTC")
@@ -651,3 +661,252 @@ def test_cached_expansion_matches_a_fresh_rule_in_any_order(rrule, dtstart, wind
         before = after + timedelta(days=days)
         got = occurrences(rrule, dtstart=dtstart, start_time=SEVEN_PM, tz=BERLIN, after=after, before=before)
         assert got == _fresh(rrule, dtstart, after, before)
+
+
+# --- bounds: what a rule may ask for, and what expanding it may cost ---------------------------------------
+
+# A hang guard, not a benchmark: each of these takes milliseconds, unbounded they took seconds to forever.
+QUICK = 2.0
+
+
+def timed(call: Callable[[], list[datetime]]) -> tuple[list[datetime], float]:
+    """The call's result and the seconds it took."""
+    started = perf_counter()
+    result = call()
+    return result, perf_counter() - started
+
+
+def brute(rule: str, dtstart: date, start_time: time, after: datetime, before: datetime) -> list[datetime]:
+    """The dates dateutil itself gives, expanding from DTSTART on (naive local time, Berlin)."""
+    fresh = rrulestr("RRULE:" + rule, dtstart=datetime.combine(dtstart, start_time))
+    low, high = after.replace(tzinfo=None) - timedelta(days=1), before.replace(tzinfo=None) + timedelta(days=1)
+    found = (moment.replace(tzinfo=BERLIN) for moment in fresh.between(low, high, inc=True))
+    return sorted(moment for moment in found if after <= moment < before)
+
+
+EVERY_QUARTER_HOUR = "FREQ=DAILY;BYHOUR=" + ",".join(map(str, range(24))) + ";BYMINUTE=0,15,30,45"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        EVERY_QUARTER_HOUR,
+        "FREQ=DAILY;BYHOUR=18,19,20;BYMINUTE=0,30",  # six times a day
+        "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9,10,11,12,13",
+        "FREQ=DAILY;BYSECOND=0,30",
+        "FREQ=WEEKLY;BYDAY=MO;BYHOUR=19;BYSECOND=" + ",".join(map(str, range(60))),
+        "FREQ=MONTHLY;BYDAY=1MO;BYMINUTE=0,1,2,3,4",
+        "FREQ=WEEKLY;COUNT=1001;BYDAY=MO",
+        "FREQ=DAILY;COUNT=999999",
+        "FREQ=SECONDLY",
+        "FREQ=MINUTELY;BYHOUR=19",
+    ],
+)
+def test_sub_daily_and_huge_count_rules_are_refused_everywhere(raw: str) -> None:
+    with pytest.raises(RecurrenceError):
+        parse_recurrence(raw)
+    with pytest.raises(RecurrenceError):
+        first_occurrence(raw, on_or_after=d(1, 1))
+    with pytest.raises(RecurrenceError):
+        check_rule_yields(raw, d(1, 1))
+    with pytest.raises(RecurrenceError):
+        occurrences(raw, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN, after=YEAR_START, before=YEAR_END)
+
+
+def test_refusals_say_why() -> None:
+    with pytest.raises(RecurrenceError, match="96 times a day"):
+        parse_recurrence(EVERY_QUARTER_HOUR)
+    with pytest.raises(RecurrenceError, match="BYSECOND"):
+        parse_recurrence("FREQ=DAILY;BYSECOND=0,30")
+    with pytest.raises(RecurrenceError, match="COUNT must be at most 1000"):
+        parse_recurrence("FREQ=WEEKLY;COUNT=1001;BYDAY=MO")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "FREQ=DAILY;BYHOUR=18,19;BYMINUTE=0,30",  # four times a day is the most
+        "FREQ=WEEKLY;BYDAY=MO;BYHOUR=10,14,18,21",
+        "FREQ=WEEKLY;BYDAY=MO;BYHOUR=19;BYMINUTE=30;BYSECOND=15",
+        "FREQ=DAILY;BYHOUR=19,19,19,19,19",  # one time of day, written five times
+        "FREQ=WEEKLY;COUNT=1000;BYDAY=MO",
+    ],
+)
+def test_a_few_times_a_day_and_count_up_to_1000_are_fine(raw: str) -> None:
+    assert parse_recurrence(raw) is not None
+
+
+@pytest.mark.parametrize(
+    ("rule", "per_week"),
+    [("FREQ=DAILY", 7), ("FREQ=DAILY;BYHOUR=18,19;BYMINUTE=0,30", 28), ("FREQ=DAILY;INTERVAL=3", None)],
+)
+def test_a_meetup_since_1900_costs_only_its_window(rule: str, per_week: int | None) -> None:
+    after, before = datetime(2030, 3, 4, tzinfo=BERLIN), datetime(2030, 3, 11, tzinfo=BERLIN)
+    tracemalloc.start()
+    try:
+        found, seconds = timed(lambda: occurrences(rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN,
+                                                   after=after, before=before))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == brute(rule, date(1900, 1, 1), SEVEN_PM, after, before)
+    if per_week is not None:
+        assert len(found) == per_week
+    assert peak < 5_000_000
+    assert seconds < QUICK
+
+
+# Rule shapes for the comparison with dateutil's own expansion from DTSTART. Each matches often (a rule that never
+# matches would make the brute force itself walk to the year 9999); INTERVAL and the FREQ are drawn separately.
+SHAPES = [
+    "",  # everything from DTSTART: dateutil's implicit parts
+    ";BYDAY=MO,TH",
+    ";BYDAY=SU,MO;WKST=SU",
+    ";BYDAY=TU;WKST=FR",
+    ";BYMONTHDAY=1,15",
+    ";BYMONTHDAY=-1",
+    ";BYHOUR=10,19",
+    ";BYHOUR=7;BYMINUTE=0,30",
+    ";BYMONTH=3,9;BYDAY=WE",
+    ";UNTIL=20350630T000000",
+    ";BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+]
+MONTHLY_SHAPES = [";BYDAY=1MO,-1FR", ";BYDAY=2WE", ";BYDAY=-1SA;BYMONTH=1,7"]
+
+
+@settings(max_examples=250, deadline=None)
+@given(
+    freq=st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]),
+    interval=st.integers(1, 3),
+    shape=st.sampled_from(SHAPES + MONTHLY_SHAPES),
+    dtstart=st.dates(date(1900, 1, 1), date(2030, 12, 31)),
+    start_time=st.sampled_from([time(0, 0), time(7, 30), SEVEN_PM, time(23, 45)]),
+    years_later=st.integers(-2, 40),
+    day_of_year=st.integers(0, 364),
+    days=st.sampled_from([1, 7, 31, 92, 366]),
+)
+@example(freq="MONTHLY", interval=1, shape="", dtstart=date(1990, 1, 31), start_time=SEVEN_PM, years_later=36,
+         day_of_year=0, days=366)  # the 31st: only months that have one
+@example(freq="YEARLY", interval=1, shape="", dtstart=date(1904, 2, 29), start_time=SEVEN_PM, years_later=24,
+         day_of_year=0, days=366)  # 29 February: leap years only
+@example(freq="WEEKLY", interval=2, shape=";BYDAY=SU,MO;WKST=SU", dtstart=date(1997, 8, 5), start_time=SEVEN_PM,
+         years_later=29, day_of_year=200, days=92)  # RFC 5545's example of WKST changing the dates
+@example(freq="YEARLY", interval=3, shape=";BYDAY=-1SA;BYMONTH=1,7", dtstart=date(1901, 7, 20),
+         start_time=time(23, 45), years_later=40, day_of_year=0, days=366)
+def test_expansion_from_the_window_matches_expansion_from_dtstart(
+    freq: str, interval: int, shape: str, dtstart: date, start_time: time, years_later: int, day_of_year: int,
+    days: int,
+) -> None:
+    if shape in MONTHLY_SHAPES and freq not in ("MONTHLY", "YEARLY"):
+        shape = ";BYDAY=FR"
+    rule = f"FREQ={freq}" + (f";INTERVAL={interval}" if interval > 1 else "") + shape
+    after = datetime(dtstart.year + years_later, 1, 1, tzinfo=BERLIN) + timedelta(days=day_of_year)
+    before = after + timedelta(days=days)
+    got = occurrences(rule, dtstart=dtstart, start_time=start_time, tz=BERLIN, after=after, before=before)
+    assert got == brute(rule, dtstart, start_time, after, before)[:MAX_DATES_PER_WINDOW]
+
+
+def test_count_still_counts_from_dtstart_in_1900() -> None:
+    rule = "FREQ=WEEKLY;COUNT=1000;BYDAY=MO"  # 1 January 1900 is a Monday; 999 weeks later, 24 February 1919
+    window = datetime(1919, 1, 1, tzinfo=BERLIN), datetime(1920, 1, 1, tzinfo=BERLIN)
+    dates = occurrences(rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN, after=window[0],
+                        before=window[1])
+    assert dates == brute(rule, date(1900, 1, 1), SEVEN_PM, *window)
+    assert dates[-1].date() == date(1919, 2, 24)
+    assert occurrences(rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN, after=YEAR_START,
+                       before=YEAR_END) == []
+
+
+def test_at_most_500_dates_per_window() -> None:
+    rule = "FREQ=DAILY;BYHOUR=9,12,15,18"
+    kwargs = {"dtstart": date(2025, 1, 1), "start_time": SEVEN_PM, "tz": BERLIN, "after": YEAR_START}
+    found = occurrences(rule, before=YEAR_END, **kwargs)
+    assert MAX_DATES_PER_WINDOW == 500
+    assert len(found) == 500
+    assert found == brute(rule, date(2025, 1, 1), SEVEN_PM, YEAR_START, YEAR_END)[:500]
+    # moved and extra dates count towards the limit, too; the earliest are kept
+    extra = frozenset({datetime(2026, 1, 1, 8, tzinfo=BERLIN), datetime(2026, 12, 31, 8, tzinfo=BERLIN)})
+    with_extra = occurrences(rule, before=YEAR_END, extra=extra, **kwargs)
+    assert len(with_extra) == 500
+    assert with_extra[0] == datetime(2026, 1, 1, 8, tzinfo=BERLIN)
+    assert with_extra[1:] == found[:499]
+
+
+NEVER = [
+    "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+    "FREQ=WEEKLY;BYDAY=MO;BYMONTH=2;BYMONTHDAY=30",
+    "FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=4,6,9,11",
+    "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31",
+    "FREQ=YEARLY;BYYEARDAY=366;BYMONTH=1",
+    "FREQ=DAILY;BYSETPOS=2",  # the second time of a day that has one
+]
+
+
+@pytest.mark.parametrize("rule", NEVER)
+def test_a_rule_that_never_matches_is_refused_quickly(rule: str) -> None:
+    assert parse_recurrence(rule) is not None  # well-formed: only its dates are missing
+    with pytest.raises(RecurrenceError, match="no date within 10 years"):
+        first_occurrence(rule, on_or_after=d(1, 1))
+    with pytest.raises(RecurrenceError, match="yields no date within 10 years"):
+        check_rule_yields(rule, d(1, 1))
+    for call in (lambda: first_occurrence(rule, on_or_after=d(1, 1)), lambda: check_rule_yields(rule, d(1, 1))):
+        started = perf_counter()
+        with pytest.raises(RecurrenceError):
+            call()
+        assert perf_counter() - started < QUICK
+
+
+def test_a_file_of_never_matching_rules_is_refused_quickly() -> None:
+    started = perf_counter()
+    for rule in NEVER * 2:  # twelve, as in a 2 KB calendar file
+        with pytest.raises(RecurrenceError):
+            first_occurrence(rule, on_or_after=d(1, 1))
+    assert perf_counter() - started < QUICK
+
+
+@pytest.mark.parametrize("rule", [*NEVER, "FREQ=WEEKLY;UNTIL=19991231;BYDAY=WE", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29"])
+def test_a_stored_rule_without_dates_in_the_window_is_quick(rule: str) -> None:
+    found, seconds = timed(lambda: occurrences(rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN,
+                                               after=datetime(2029, 3, 1, tzinfo=BERLIN),
+                                               before=datetime(2032, 2, 1, tzinfo=BERLIN)))
+    assert found == []
+    assert seconds < QUICK
+
+
+def test_check_rule_yields_accepts_rules_with_dates() -> None:
+    check_rule_yields("FREQ=WEEKLY;BYDAY=WE", d(1, 1))
+    check_rule_yields("FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO", d(1, 1))
+    check_rule_yields("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", date(2097, 3, 1))  # 2104: eight years on
+    check_rule_yields("FREQ=WEEKLY;BYDAY=WE", datetime(2026, 1, 1, 19, tzinfo=BERLIN))
+    with pytest.raises(RecurrenceError, match="yields no date within 10 years"):
+        check_rule_yields("FREQ=WEEKLY;UNTIL=20251231;BYDAY=WE", d(1, 1))
+    with pytest.raises(RecurrenceError, match="yields no date within 10 years"):
+        # 1 January 2026 lies before the anchor, and the next 1 January counted is that of 2037
+        check_rule_yields("FREQ=YEARLY;INTERVAL=11;BYMONTH=1;BYMONTHDAY=1", d(1, 2))
+    check_rule_yields("FREQ=YEARLY;INTERVAL=10;BYMONTH=1;BYMONTHDAY=1", d(1, 2))  # 1 January 2036
+    with pytest.raises(RecurrenceError):
+        check_rule_yields("FREQ=WEEKLY;BYDAY=XX", d(1, 1))
+
+
+def test_check_rule_yields_counts_the_interval_from_dtstart() -> None:
+    # every fourth year from 2027: 2027, 2031, 2035 are common years, so no 29 February in ten years
+    with pytest.raises(RecurrenceError):
+        check_rule_yields("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", date(2027, 1, 1))
+    check_rule_yields("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", date(2028, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("on_or_after", "expected"),
+    [(d(3, 1), date(2028, 2, 29)), (date(2028, 2, 29), date(2028, 2, 29)), (date(2097, 3, 1), date(2104, 2, 29))],
+)
+def test_leap_day_rule_gives_the_next_leap_day(on_or_after: date, expected: date) -> None:
+    assert first_occurrence("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", on_or_after=on_or_after) == expected
+
+
+def test_stored_leap_day_rule_from_1904() -> None:
+    rule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"
+    window = datetime(2030, 1, 1, tzinfo=BERLIN), datetime(2034, 1, 1, tzinfo=BERLIN)
+    found, seconds = timed(lambda: occurrences(rule, dtstart=date(1904, 2, 29), start_time=SEVEN_PM, tz=BERLIN,
+                                               after=window[0], before=window[1]))
+    assert found == [datetime(2032, 2, 29, 19, tzinfo=BERLIN)]
+    assert seconds < QUICK

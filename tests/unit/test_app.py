@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import EventBot
+from bot.app import EventBot, invite_allowed
 from bot.config import parse_config
 from bot.matrix import MatrixGateway
 from bot.models import Joined, Message, Reaction, SyncBatch
@@ -39,6 +39,7 @@ async def test_plain_chat_does_not_wake_the_scheduler(bot: EventBot) -> None:
     chat = Message(room_id=ROOM, event_id="$chat", sender="@alice:example.org", body="Hallo zusammen! 19 Uhr?",
                    timestamp_ms=now_ms())
     await bot.process(SyncBatch("s1", items=(chat,)))
+    assert await bot.settle(5)
     assert not bot.scheduler._wake.is_set()
 
 
@@ -46,4 +47,20 @@ async def test_a_reaction_wakes_the_scheduler(bot: EventBot) -> None:
     reaction = Reaction(room_id=ROOM, event_id="$reaction", sender="@alice:example.org", key="👀",
                         target_event_id="$something", timestamp_ms=now_ms())
     await bot.process(SyncBatch("s1", items=(reaction,)))
+    assert await bot.settle(5)
     assert bot.scheduler._wake.is_set()
+
+
+@pytest.mark.parametrize(("inviter", "allowlist", "allowed"), [
+    ("@alice:example.org", (), True),  # default: the bot's own homeserver
+    ("@mallory:evil.example", (), False),
+    ("@root:evil.example", (), True),  # an admin, wherever
+    (None, (), False),
+    ("@mallory:evil.example", ("*",), True),
+    ("@bob:codefor.de", ("*:codefor.de",), True),
+    ("@alice:example.org", ("codefor.de",), False),  # an explicit list replaces the default
+    ("@bob:codefor.de", ("codefor.de",), True),
+])
+def test_who_may_invite_the_bot(inviter, allowlist, allowed) -> None:
+    assert invite_allowed(inviter, allowlist, own_user="@eventbot:example.org",
+                          admins=("@root:evil.example",)) is allowed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import datetime
 from itertools import count
 from pathlib import Path
@@ -249,60 +250,75 @@ async def test_user_error_is_shown_as_written(storage: Storage, config: Config) 
 # -- rate limiting --
 
 
-def test_rate_limiter_warns_once_then_drops_then_recovers() -> None:
-    limiter = RateLimiter(3)
+def test_rate_limiter_allows_a_burst_then_refills_at_the_rate() -> None:
+    limiter = RateLimiter(per_minute=6, burst=3)  # a token every 10 s
 
-    assert [limiter.check("@a", ms) for ms in (0, 1_000, 2_000)] == ["ok", "ok", "ok"]
-    assert limiter.check("@a", 3_000) == "warn"
-    assert limiter.check("@a", 4_000) == "drop"
-    assert limiter.check("@a", 59_999) == "drop"
-    assert limiter.check("@a", 60_000) == "ok"  # the message at 0 left the window
+    assert [limiter.take("@a", ms) for ms in (0, 1, 2)] == [0, 0, 0]
+    assert limiter.take("@a", 3) == pytest.approx(10.0, abs=0.01)  # refused: the next token in 10 s
+    assert limiter.take("@a", 10_003) == 0  # one token back
+    assert limiter.take("@a", 10_004) > 0
+    assert limiter.take("@a", 60_000) == 0  # refilled, at most to the burst
+    assert [limiter.take("@a", 60_001 + ms) == 0 for ms in range(4)] == [True, True, False, False]
 
 
 def test_rate_limiter_counts_per_user() -> None:
-    limiter = RateLimiter(1)
+    limiter = RateLimiter(per_minute=1, burst=1)
 
-    assert limiter.check("@a", 0) == "ok"
-    assert limiter.check("@a", 10) == "warn"
-    assert limiter.check("@b", 20) == "ok"
-    assert limiter.check("@b", 30) == "warn"
-    assert limiter.check("@a", 40) == "drop"
-
-
-def test_rate_limiter_uses_sender_timestamps_not_arrival_order() -> None:
-    limiter = RateLimiter(2)
-
-    assert limiter.check("@a", 0) == "ok"
-    assert limiter.check("@a", 30_000) == "ok"
-    assert limiter.check("@a", 70_000) == "ok"  # 0 is more than a minute before 70 s
-    assert limiter.check("@a", 80_000) == "warn"
+    assert limiter.take("@a", 0) == 0
+    assert limiter.take("@a", 10) > 0
+    assert limiter.take("@b", 20) == 0
+    assert limiter.take("@b", 30) > 0
 
 
-def test_rate_limiter_warns_again_in_a_later_full_window() -> None:
-    limiter = RateLimiter(1)
+def test_rate_limiter_uses_sender_timestamps_and_never_refills_backwards() -> None:
+    limiter = RateLimiter(per_minute=60, burst=1)
 
-    assert limiter.check("@a", 0) == "ok"
-    assert limiter.check("@a", 1_000) == "warn"
-    assert limiter.check("@a", 60_000) == "ok"
-    assert limiter.check("@a", 61_000) == "warn"
+    assert limiter.take("@a", 5_000) == 0
+    assert limiter.take("@a", 0) > 0  # an older timestamp arriving late refills nothing
+    assert limiter.take("@a", 6_000) == 0
 
 
-async def test_dispatcher_rate_limits_by_config(tmp_path: Path, storage: Storage) -> None:
-    dispatcher = Dispatcher(build_registry(), storage, make_config(tmp_path, rate_limit_per_minute=2),
-                            clock=lambda: NOW)
+def test_wait_s_does_not_take_a_token() -> None:
+    limiter = RateLimiter(per_minute=60, burst=1)
+
+    assert limiter.wait_s("@a", 0) == 0 and limiter.wait_s("@a", 0) == 0
+    assert limiter.take("@a", 0) == 0
+    assert limiter.wait_s("@a", 0) == pytest.approx(1.0)
+
+
+async def test_dispatcher_refuses_beyond_the_burst_and_says_it_was_not_carried_out(tmp_path: Path,
+                                                                                   storage: Storage) -> None:
+    dispatcher = Dispatcher(build_registry(), storage,
+                            make_config(tmp_path, rate_limit_per_minute=2, rate_limit_burst=2), clock=lambda: NOW)
 
     first = await dispatcher.dispatch(message("!help", timestamp_ms=0))
     second = await dispatcher.dispatch(message("!help", timestamp_ms=1_000))
-    warned = await dispatcher.dispatch(message("!help", timestamp_ms=2_000))
-    dropped = await dispatcher.dispatch(message("!help", timestamp_ms=3_000))
+    refused = await dispatcher.dispatch(message("!help", timestamp_ms=2_000))
     other_user = await dispatcher.dispatch(message("!help", sender="@bob:example.org", timestamp_ms=3_000))
     later = await dispatcher.dispatch(message("!help", timestamp_ms=61_000))
 
-    assert first is not None and second is not None
-    assert warned == Answer(t("rate_limited", limit=2))
-    assert dropped is None
+    assert first is not None and second is not None and first.retry_after_s is None
+    assert refused is not None and refused.retry_after_s == pytest.approx(28.0)  # a token every 30 s, 2 s refilled
+    assert refused.body == t("rate_limited_one", burst=2, limit=2, seconds=28)
+    assert refused.body.text.startswith("Not carried out")
     assert other_user is not None and other_user.body == first.body
     assert later is not None and later.body == first.body
+
+
+async def test_moderators_and_admins_are_never_limited(tmp_path: Path, storage: Storage) -> None:
+    dispatcher = Dispatcher(build_registry(), storage,
+                            make_config(tmp_path, rate_limit_per_minute=1, rate_limit_burst=1,
+                                        admins=["@admin:example.org"]), clock=lambda: NOW)
+
+    moderator = [await dispatcher.dispatch(replace(message("!help", timestamp_ms=ms), sender_power=50))
+                 for ms in range(30)]
+    admin = [await dispatcher.dispatch(message("!help", sender="@admin:example.org", timestamp_ms=ms))
+             for ms in range(30)]
+    member = [await dispatcher.dispatch(message("!help", sender="@member:example.org", timestamp_ms=ms))
+              for ms in range(3)]
+
+    assert all(answer is not None and answer.retry_after_s is None for answer in moderator + admin)
+    assert [answer.retry_after_s is None for answer in member] == [True, False, False]
 
 
 async def test_non_commands_do_not_count_against_the_limit(tmp_path: Path, storage: Storage) -> None:

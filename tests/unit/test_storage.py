@@ -1,20 +1,22 @@
-"""Tests for bot.storage and bot.migrations on a real SQLite file: schema, events, dedup, scoping, transactions."""
+"""Tests for bot.storage on a real SQLite file: schema and migrations, events, dedup, scoping, transactions."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import replace
-from datetime import datetime, timedelta
+from dataclasses import fields, replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.migrations import MIGRATIONS, SCHEMA_VERSION
-from bot.models import Event, EventStatus, Target
-from bot.storage import RoomSettings, Storage, StorageError
+import bot.storage.events
+import bot.storage.meetups
+from bot.models import Event, EventStatus, Meetup, QueuedMessage, Reply, Target
+from bot.storage import Feed, RoomSettings, Storage, StorageError, StorageUnavailable
+from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ROOM = "!room:example.org"
@@ -69,7 +71,7 @@ async def test_open_creates_the_schema_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "eventbot.db"
     storage = await Storage.open(path)
     try:
-        assert await storage.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
+        assert await storage.schema_version() == SCHEMA_VERSION
     finally:
         await storage.close()
 
@@ -120,19 +122,62 @@ async def test_newer_database_is_refused_and_left_unchanged(tmp_path: Path) -> N
         assert db.execute("SELECT x FROM future_things").fetchall() == [("keep me",)]
 
 
-async def test_database_one_version_behind_is_migrated(tmp_path: Path) -> None:
-    path = tmp_path / "eventbot.db"
+def _create_at_version(path: Path, version: int) -> None:
+    """A database as an eventbot of that schema version left it (its migrations applied by hand)."""
     with sqlite(path) as db:
-        for statements in MIGRATIONS[:-1]:
+        for statements in MIGRATIONS[:version]:
             for statement in statements:
                 db.execute(statement)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        db.execute(f"PRAGMA user_version = {version}")
 
-    storage = await Storage.open(path)
+
+def _schema_sql(path: Path) -> list[tuple[str, str, str]]:
+    with sqlite(path) as db:
+        return db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+
+
+@pytest.mark.parametrize("version", range(1, len(MIGRATIONS)))
+async def test_a_database_migrated_step_by_step_has_the_schema_of_a_fresh_one(tmp_path: Path, version: int) -> None:
+    fresh, old = tmp_path / "fresh.db", tmp_path / "old.db"
+    await (await Storage.open(fresh)).close()
+    _create_at_version(old, version)
+
+    storage = await Storage.open(old)
     try:
         assert await storage.schema_version() == SCHEMA_VERSION
     finally:
         await storage.close()
+
+    assert _schema_sql(old) == _schema_sql(fresh)
+    with sqlite(old) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+async def test_database_one_version_behind_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "eventbot.db"
+    _create_at_version(path, SCHEMA_VERSION - 1)
+    with sqlite(path) as db:
+        db.execute("INSERT INTO events(room_id, title, start_local, all_day, timezone, start_utc, end_utc, submitter, "
+                   "status, uid, created_at) VALUES (?, 'Alt', '2026-01-15T19:00', 0, 'Europe/Berlin', 1768500000, "
+                   "1768500000, '@alice:example.org', 'approved', 'old@eventbot', 1700000000)", (ROOM,))
+        db.execute("INSERT INTO meetups(room_id, city, rule_text, dtstart, start_time, timezone, name, submitter, "
+                   "uid, created_at) VALUES (?, 'Köln', 'jeden Montag', '2026-01-05', '19:00', 'Europe/Berlin', "
+                   "'Code for Cologne', '@alice:example.org', 'meetup@eventbot', 1700000100)", (ROOM,))
+        db.execute("INSERT INTO outbox(txn_id, seq, room_id, body, html, mentions, created_at) "
+                   "VALUES ('old-txn', 1, ?, 'hi', 'hi', '[]', 1700000000)", (ROOM,))
+
+    storage = await Storage.open(path)
+    try:
+        assert await storage.schema_version() == SCHEMA_VERSION
+        [event] = await storage.list_events(ROOM)
+        [meetup] = await storage.list_meetups(ROOM)
+        [queued] = await storage.unsent_messages()
+    finally:
+        await storage.close()
+    assert event.title == "Alt" and event.created_at == datetime.fromtimestamp(1700000000, UTC)
+    assert event.scheduled_at == event.created_at
+    assert meetup.created_at == meetup.scheduled_at == datetime.fromtimestamp(1700000100, UTC)
+    assert queued.txn_id == "old-txn"
 
 
 # -- events: add, get, update, delete --
@@ -451,12 +496,14 @@ async def test_saving_settings_keeps_the_join_time(storage: Storage) -> None:
 async def test_failing_statement_rolls_back_the_whole_transaction(storage: Storage) -> None:
     await storage.set_values({"kept": "before"})
 
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StorageUnavailable) as caught:
         async with storage.transaction() as db:
             await db.execute("INSERT INTO kv(key, value) VALUES ('new', 'x')")
             await db.execute("UPDATE kv SET value = 'changed' WHERE key = 'kept'")
             await db.execute("INSERT INTO no_such_table VALUES (1)")
 
+    assert not isinstance(caught.value, sqlite3.Error)
+    assert isinstance(caught.value.__cause__, sqlite3.OperationalError)  # kept for the log
     assert await storage.get_value("new") is None
     assert await storage.get_value("kept") == "before"
     await storage.set_values({"after": "works"})  # the lock was released and no transaction is left open
@@ -492,3 +539,164 @@ async def test_rsvps_of_many_targets_keep_each_order_and_rooms_apart(storage: St
                      (OTHER_ROOM, event): ["@eve:x"]}
     assert await storage.rsvps(ROOM, other_date) == ["@cem:x"]
     assert await storage.rsvps(OTHER_ROOM, other_date) == []
+
+
+# -- the outbox: sent, or given up on with the reason --
+
+
+def queued(txn_id: str, room: str = ROOM, announces: Target | None = None) -> QueuedMessage:
+    return QueuedMessage(txn_id=txn_id, room_id=room, reply=Reply(f"text {txn_id}", f"<p>{txn_id}</p>"),
+                         mentions=("@alice:example.org",), announces=announces)
+
+
+async def test_failed_messages_are_kept_with_the_reason_and_not_sent_again(storage: Storage, tmp_path: Path) -> None:
+    await storage.queue_messages([queued("t1"), queued("t2"), queued("t3")])
+
+    await storage.mark_failed(queued("t2"), "M_FORBIDDEN: not in the room")
+    await storage.mark_sent(queued("t3"), "$sent3")
+
+    assert [message.txn_id for message in await storage.unsent_messages()] == ["t1"]
+    with sqlite(tmp_path / "eventbot.db") as db:
+        row = db.execute("SELECT failed_reason, failed_at, sent_event_id FROM outbox WHERE txn_id = 't2'").fetchone()
+    assert row[0] == "M_FORBIDDEN: not in the room" and row[1] > 0 and row[2] is None
+
+
+async def test_a_sent_message_is_not_marked_failed_afterwards(storage: Storage, tmp_path: Path) -> None:
+    await storage.queue_messages([queued("t1")])
+    await storage.mark_sent(queued("t1"), "$sent1")
+
+    await storage.mark_failed(queued("t1"), "late error")
+
+    with sqlite(tmp_path / "eventbot.db") as db:
+        assert db.execute("SELECT failed_at, sent_event_id FROM outbox").fetchone() == (None, "$sent1")
+
+
+async def test_mark_sent_refuses_an_empty_event_id(storage: Storage) -> None:
+    target = Target("event", 7)
+    await storage.queue_messages([queued("t1", announces=target)])
+
+    with pytest.raises(ValueError, match="mark_failed"):
+        await storage.mark_sent(queued("t1", announces=target), "")
+
+    assert [message.txn_id for message in await storage.unsent_messages()] == ["t1"]
+    assert await storage.announced(ROOM, "") is None
+
+
+async def test_mark_sent_remembers_the_announcement(storage: Storage) -> None:
+    event = await add(storage)
+    target = Target("event", event.id)
+    await storage.queue_messages([queued("t1", announces=target)])
+
+    await storage.mark_sent(queued("t1", announces=target), "$sent1")
+
+    assert await storage.unsent_messages() == []
+    assert await storage.announced(ROOM, "$sent1") == target
+    assert await storage.event_by_announcement(ROOM, "$sent1") == event
+    assert await storage.event_by_announcement(OTHER_ROOM, "$sent1") is None
+
+
+# -- when an event's or meetup's dates were set --
+
+
+class Clock:
+    """Stands in for the stores' time.time(): unix seconds, moved by hand."""
+
+    def __init__(self, now: int) -> None:
+        self.now = now
+
+    def __call__(self) -> int:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock(1_750_000_000)
+    monkeypatch.setattr(bot.storage.events, "_now", fake)
+    monkeypatch.setattr(bot.storage.meetups, "_now", fake)
+    return fake
+
+
+def stamp(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+async def test_scheduled_at_is_set_on_insert_and_moves_only_with_the_dates(storage: Storage, clock: Clock) -> None:
+    event = await add(storage)
+    assert event.created_at == event.scheduled_at == stamp(1_750_000_000)
+
+    clock.now += 100
+    retitled = await storage.update_event(replace(event, title="Neuer Titel", place="Rathaus"))
+    cancelled = await storage.set_event_status(retitled, EventStatus.CANCELLED)
+    assert retitled.scheduled_at == cancelled.scheduled_at == stamp(1_750_000_000)
+
+    for number, change in enumerate([{"start": at(2026, 1, 16, 19)}, {"end": at(2026, 1, 16, 21)},
+                                     {"all_day": True}], start=1):
+        clock.now = 1_750_000_000 + 1000 * number
+        event = await storage.update_event(replace(event, **change))
+        assert event.scheduled_at == stamp(clock.now), change
+        assert event.created_at == stamp(1_750_000_000)
+
+
+def make_meetup(**changes: object) -> Meetup:
+    meetup = Meetup(id=0, room_id=ROOM, city="Köln", rule_text="jeden ersten Montag im Monat",
+                    rrule="FREQ=MONTHLY;BYDAY=1MO", dtstart=date(2026, 1, 5), start_time=time(19), end_time=None,
+                    timezone="Europe/Berlin", name="Code for Cologne", submitter="@alice:example.org")
+    return replace(meetup, **changes)
+
+
+async def test_meetup_created_at_and_scheduled_at(storage: Storage, clock: Clock) -> None:
+    meetup, created = await storage.add_meetup(make_meetup(extra=frozenset({at(2026, 2, 3, 19)})))
+    assert created and meetup.created_at == meetup.scheduled_at == stamp(1_750_000_000)
+    assert meetup.extra == frozenset({at(2026, 2, 3, 19)})  # explicit dates are stored with a new meetup too
+
+    clock.now += 100
+    renamed = await storage.update_meetup(replace(meetup, name="Code for Köln", place="Lokal K"))
+    assert renamed.scheduled_at == stamp(1_750_000_000)
+
+    for number, change in enumerate([{"start_time": time(18, 30)}, {"rule_text": "jeden Montag", "rrule": None},
+                                     {"skipped": frozenset({date(2026, 2, 2)})}], start=1):
+        clock.now = 1_750_000_000 + 1000 * number
+        meetup = await storage.update_meetup(replace(meetup, **change))
+        assert meetup.scheduled_at == stamp(clock.now), change
+        assert meetup.created_at == stamp(1_750_000_000)
+
+
+async def test_update_meetup_of_another_room_changes_nothing(storage: Storage) -> None:
+    meetup, _ = await storage.add_meetup(make_meetup(skipped=frozenset({date(2026, 2, 2)})))
+
+    with pytest.raises(AssertionError):
+        await storage.update_meetup(replace(meetup, room_id=OTHER_ROOM, skipped=frozenset()))
+
+    assert await storage.get_meetup(ROOM, meetup.id) == meetup
+
+
+async def test_imported_events_are_stamped_with_the_import_time(storage: Storage, clock: Clock) -> None:
+    imported = at(2026, 1, 1, 12)
+    draft = replace(make_event(), uid="ics-1@example.org")
+    await storage.import_items(ROOM, [draft], [], feed_id=None, now=imported)
+    [event] = await storage.list_events(ROOM)
+    assert event.created_at == event.scheduled_at == imported
+
+    await storage.import_items(ROOM, [replace(draft, title="Umbenannt")], [], feed_id=None, now=at(2026, 1, 2))
+    [event] = await storage.list_events(ROOM)
+    assert event.title == "Umbenannt" and event.scheduled_at == imported
+
+    await storage.import_items(ROOM, [replace(draft, start=at(2026, 1, 16, 19))], [], feed_id=None,
+                               now=at(2026, 1, 3))
+    [event] = await storage.list_events(ROOM)
+    assert event.scheduled_at == at(2026, 1, 3) and event.created_at == imported
+
+
+# -- feeds --
+
+
+async def test_feed_fetches_are_recorded(storage: Storage) -> None:
+    feed, created = await storage.add_feed(ROOM, "https://example.org/cal.ics", 3600, "@mod:example.org")
+    assert created and (feed.last_fetch_at, feed.last_error) == (None, None)
+    assert {f.name for f in fields(Feed)} == {"id", "room_id", "url", "interval_s", "added_by", "last_fetch_at",
+                                              "last_error"}
+
+    await storage.record_fetch(feed, at=1_750_000_000, error="HTTP 500")
+    assert (await storage.get_feed(ROOM, feed.id)) == replace(feed, last_fetch_at=1_750_000_000, last_error="HTTP 500")
+    await storage.record_fetch(feed, at=1_750_000_600, error=None)
+    assert await storage.feeds(ROOM) == [replace(feed, last_fetch_at=1_750_000_600)]

@@ -1,4 +1,7 @@
-"""Numbered schema migrations; each runs in one transaction together with its `PRAGMA user_version`."""
+"""Numbered schema migrations; each runs in one transaction together with its `PRAGMA user_version`.
+
+A migration is never changed once released: a change to the schema is a new entry at the end.
+"""
 
 from __future__ import annotations
 
@@ -161,6 +164,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "ALTER TABLE rooms ADD COLUMN room_mention INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE outbox ADD COLUMN room_mention INTEGER NOT NULL DEFAULT 0",
+    ),
+    # 7: outbox messages that cannot be sent are kept with the reason; events and meetups remember when their
+    # current dates were set (a reminder whose lead time had already passed then is not owed). The feeds' etag
+    # and last_modified columns (never used) stay: DROP COLUMN needs SQLite 3.35.
+    (
+        "ALTER TABLE outbox ADD COLUMN failed_at INTEGER",
+        "ALTER TABLE outbox ADD COLUMN failed_reason TEXT",
+        "ALTER TABLE events ADD COLUMN scheduled_at INTEGER",
+        "UPDATE events SET scheduled_at = created_at",
+        "ALTER TABLE meetups ADD COLUMN scheduled_at INTEGER",
+        "UPDATE meetups SET scheduled_at = created_at",
     ),
 )
 
