@@ -72,10 +72,14 @@ class ManagedProcess:
 
     def rss_bytes(self) -> int:
         """Resident memory (VmRSS from /proc) of the running process."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        raise ProcessFailed(f"no VmRSS for {self.name} (pid {self.pid})")
+        return self.status_bytes("VmRSS")
+
+    def status_bytes(self, key: str) -> int:
+        """A memory figure of /proc/<pid>/status (VmRSS, VmHWM: the peak resident memory so far), in bytes."""
+        value = status_bytes(self.pid, key)
+        if value is None:
+            raise ProcessFailed(f"no {key} for {self.name} (pid {self.pid})")
+        return value
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_S."""
@@ -88,6 +92,44 @@ class ManagedProcess:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def status_bytes(pid: int, key: str) -> int | None:
+    """A memory figure of /proc/<pid>/status in bytes; None when the process is gone (or has no such line)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
+def child_pids(pid: int) -> list[int]:
+    """The process's children right now: from /proc/<pid>/task/*/children, or (kernels without it) every
+    /proc/<n>/stat whose parent is pid."""
+    listed = list(Path(f"/proc/{pid}/task").glob("*/children"))
+    if listed:
+        children: list[int] = []
+        for path in listed:
+            try:
+                children += [int(child) for child in path.read_text().split()]
+            except OSError:
+                continue
+        return children
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()  # after the command name (which may hold spaces and brackets)
+        if len(fields) > 1 and fields[1] == str(pid):
+            found.append(int(entry.name))
+    return found
 
 
 def eventbot_process(homeserver: Homeserver, user: RegisteredUser, directory: Path, extra: str = "") -> ManagedProcess:

@@ -10,14 +10,18 @@ from typing import TypeVar
 from bench.results import (
     BenchReport,
     BurstResult,
+    HostileResult,
+    IsolationResult,
     LatencyResult,
     PartError,
     PeerResult,
     ReminderResult,
     ScaleResult,
 )
-from bench.stats import ratio
+from bench.stats import median, ratio
 
+HOSTILE_GOAL_S = 10.0
+HOSTILE_GOAL_RSS = 200e6
 HEADINGS = ("Measure", "eventbot", "Floor", "Ratio", "Goal", "Met")
 LINEAR_SLACK = 1.5  # growth counts as linear while the time per event grows by at most this factor
 MISSING = "—"
@@ -97,6 +101,66 @@ def burst_rows(result: BurstResult) -> list[Row]:
     ]
 
 
+def isolation_rows(result: IsolationResult) -> list[Row]:
+    busy, idle = result.busy, result.idle
+    label = "Room B during a slow import in room A"
+    command = f"`{result.command}`"
+    n = len(busy.samples) + busy.lost
+    median_ratio = ratio(busy.median, idle.median)
+    replies = result.import_reply_s
+    reply = median(replies)
+    rows = [
+        Row(f"{label} (its server answers after {result.slow_s:g} s): {command} latency in room B, median (N={n}; "
+            f"floor: the same command in room B with room A idle, in alternating rounds)", ms(busy.median),
+            ms(idle.median), times(median_ratio), "ratio ≤ 1.2", at_most(median_ratio, 1.2)),
+        Row(f"{label}: {command} latency in room B, p90", ms(busy.p90), ms(idle.p90),
+            times(ratio(busy.p90, idle.p90))),
+        Row(f"{label}: time until room A's import answer arrived, median of {len(replies)} (slowest "
+            f"{secs(max(replies, default=math.nan))}; floor: the server's delay)", secs(reply), secs(result.slow_s),
+            times(ratio(reply, result.slow_s))),
+    ]
+    if busy.lost or idle.lost:
+        rows.append(Row(f"{label}: {command} unanswered in room B", str(busy.lost), str(idle.lost), goal="0",
+                        met=busy.lost == 0))
+    if result.outside:
+        rows.append(Row(f"{label}: round trips left out (they ended after the server had answered)",
+                        str(result.outside)))
+    return rows
+
+
+def _slowest(result: HostileResult) -> str:
+    worst = max(result.cases, key=lambda case: math.inf if math.isnan(case.seconds) else case.seconds)
+    return worst.key
+
+
+def hostile_rows(result: HostileResult) -> list[Row]:
+    other = result.other_room
+    n = len(other.samples) + other.lost
+    worst_other = max(other.samples, default=math.nan)
+    lost = f", {other.lost} unanswered" if other.lost else ""
+    seconds, peak = result.worst_seconds, result.peak_rss_bytes
+    met = at_most(seconds, HOSTILE_GOAL_S) and peak < HOSTILE_GOAL_RSS and other.lost == 0 and n > 0
+    return [Row(
+        f"Hostile calendars ({len(result.cases)} cases, listed below), worst of each: time until the bot's answer "
+        f"(case {_slowest(result)}) / peak memory of the bot process, VmHWM (the calendar reader is a child process "
+        f"of its own, not included) / `{result.other_command}` latency in another room meanwhile (worst of N={n}, "
+        f"median {ms(other.median)}{lost})",
+        f"{secs(seconds)} / {megabytes(peak)} / {ms(worst_other)}", "— (no floor)", MISSING,
+        f"answer ≤ {HOSTILE_GOAL_S:g} s, RSS < {HOSTILE_GOAL_RSS / 1e6:.0f} MB, every `{result.other_command}` "
+        "answered", met)]
+
+
+def hostile_details(result: HostileResult) -> list[str]:
+    lines = ["Hostile calendars, case by case (each sent as `!event import <loopback URL>` by the room's moderator; "
+             f"bot VmRSS sampled every {result.sample_s * 1000:.0f} ms, the calendar reader child's every "
+             f"{2 * result.sample_s * 1000:.0f} ms; the bot's answer, its lines joined by ` / `):", ""]
+    for case in result.cases:
+        reader = megabytes(case.child_peak_rss_bytes) if case.child_peak_rss_bytes else "not seen"
+        lines.append(f"- ({case.key}) {case.name}, {case.size:,} bytes: answered after {secs(case.seconds)}, bot "
+                     f"VmRSS ≤ {megabytes(case.peak_rss_bytes)}, reader ≤ {reader}: “{case.answer}”")
+    return lines
+
+
 def reminder_rows(result: ReminderResult) -> list[Row]:
     when = f"due across {result.spread_s} s" if result.spread_s else "all due at one moment"
     label = f"Reminders ({result.events} in {result.rooms} rooms, {when})"
@@ -162,6 +226,8 @@ def rows(report: BenchReport) -> list[Row]:
     return [
         *_rows_or_error(report.latency, command_latency_rows, "Command latency"),
         *_rows_or_error(report.burst, burst_rows, "Burst"),
+        *_rows_or_error(report.isolation, isolation_rows, "Room B during a slow import in room A"),
+        *_rows_or_error(report.hostile, hostile_rows, "Hostile calendars"),
         *_rows_or_error(report.reminders, reminder_rows, "Reminders"),
         *_rows_or_error(report.reminders_spread, reminder_rows, "Reminders"),
         *_rows_or_error(report.scale, scale_rows, "Scale"),
@@ -193,7 +259,19 @@ scheduler is); its floor is a plain client sending notices of the same shape (fo
 time, rooms side by side as the bot sends them. Roundup render times (`collect_roundup` + `render_roundup`) and the
 in-process `!event list` time (dispatcher and reply rendering, no network) are measured in this process on a copy of
 the bot's database (median of several runs); they show how much of a command's latency is the bot's own work. Ratios
-are the headline: absolute times drift on a shared machine."""
+are the headline: absolute times drift on a shared machine.
+
+Imports come from an aiohttp server in the benchmark's process on 127.0.0.1 (the bot's config: `[import]
+allowed_hosts = ["127.0.0.1"]`, `max_bytes` 16 MiB, `max_entries` left at its default of 5,000), sent as `!event
+import <URL>` by the rooms' creator (a moderator). Room B during a slow import: the server holds `/slow.ics` for
+the given delay; once it has the bot's request, `!event list` is sent to room B a few times, one after another
+(round trips that end after the server has answered are left out); the floor is the same `!event list` in room B
+with nothing running in room A, in rounds alternating with the busy ones (the same bot, so the ratio says "no
+slower than alone" rather than "as fast as an echo"). Hostile calendars: the time from sending the import until
+the bot's answer (a refusal or an import report), the bot process's memory (VmRSS sampled during each case, and
+VmHWM, its peak over its whole life, after the last one; calendars are read in a child process with its own
+memory and CPU limits, whose VmRSS is sampled separately and not counted), and meanwhile `!help` round trips in
+another room, one after another with a 0.2 s pause. That part has no floor: its goals are absolute."""
 
 
 def markdown(report: BenchReport) -> str:
@@ -206,4 +284,5 @@ def markdown(report: BenchReport) -> str:
         f"- Sizes: {report.sizes.describe()}",
         f"- The run took {report.seconds:.0f} s", "",
     ]
-    return "\n".join([*header, table(rows(report)), "", NOTES, ""])
+    details = hostile_details(report.hostile) if isinstance(report.hostile, HostileResult) else []
+    return "\n".join([*header, table(rows(report)), "", *details, *([""] if details else []), NOTES, ""])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from bench.sizes import Sizes
@@ -126,6 +127,51 @@ class ScaleResult:
 
 
 @dataclass(frozen=True)
+class IsolationResult:
+    """Room B's command while room A's import waits on a calendar server that answers after `slow_s` (busy),
+    and the same command in room B with nothing running in room A (idle, the floor), in alternating rounds."""
+
+    command: str
+    slow_s: float
+    busy: Latencies
+    idle: Latencies
+    import_reply_s: tuple[float, ...]  # per round: sending the import until its answer arrived in room A
+    outside: int  # busy round trips left out: they ended after the server had already answered
+
+
+@dataclass(frozen=True)
+class HostileCase:
+    """One hostile calendar sent as `!event import <URL>`: seconds until the bot's answer (NaN: none), the bot
+    process's VmRSS (sampled) during it, the calendar reader child's largest VmRSS seen (sampled, 0: none seen)."""
+
+    key: str
+    name: str
+    size: int
+    seconds: float
+    peak_rss_bytes: int
+    child_peak_rss_bytes: int
+    answer: str
+
+
+@dataclass(frozen=True)
+class HostileResult:
+    cases: tuple[HostileCase, ...]
+    hwm_bytes: int  # the bot process's VmHWM after the last case: its peak resident memory over its whole life
+    other_command: str
+    other_room: Latencies  # that command in another room, one after another, while the cases ran
+    sample_s: float  # the bot's VmRSS was read this often (the reader child's every other time)
+
+    @property
+    def worst_seconds(self) -> float:
+        times = [case.seconds for case in self.cases]
+        return math.nan if any(math.isnan(t) for t in times) or not times else max(times)
+
+    @property
+    def peak_rss_bytes(self) -> int:
+        return max([self.hwm_bytes, *(case.peak_rss_bytes for case in self.cases)])
+
+
+@dataclass(frozen=True)
 class PeerResult:
     """matrix-reminder-bot, when installed: the same latency test with its own command."""
 
@@ -164,8 +210,11 @@ class BenchReport:
     reminders_spread: ReminderResult | PartError
     scale: ScaleResult | PartError
     peer: PeerResult | PartError
+    isolation: IsolationResult | PartError
+    hostile: HostileResult | PartError
 
     @property
     def errors(self) -> list[PartError]:
-        parts = (self.latency, self.burst, self.reminders, self.reminders_spread, self.scale, self.peer)
+        parts = (self.latency, self.burst, self.isolation, self.hostile, self.reminders, self.reminders_spread,
+                 self.scale, self.peer)
         return [part for part in parts if isinstance(part, PartError)]

@@ -15,10 +15,19 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TypeVar
 
+from bench.imports import IMPORTS_CONFIG, calendar_server, hostile_calendars, measure_hostile, measure_isolation
 from bench.latency import measure_burst, measure_latency
 from bench.peer import measure_peer
 from bench.punctuality import measure_reminders
-from bench.results import BenchReport, BurstResult, LatencyResult, Machine, PartError
+from bench.results import (
+    BenchReport,
+    BurstResult,
+    HostileResult,
+    IsolationResult,
+    LatencyResult,
+    Machine,
+    PartError,
+)
 from bench.scale import measure_scale
 from bench.session import Session, progress
 from bench.sizes import Sizes
@@ -74,16 +83,37 @@ async def command_parts(session: Session, sizes: Sizes) -> tuple[LatencyResult |
     return latency, burst
 
 
+async def import_parts(session: Session,
+                       sizes: Sizes) -> tuple[IsolationResult | PartError, HostileResult | PartError]:
+    """Room B during a slow import in room A, and the hostile calendars, against one eventbot that may fetch from
+    a calendar server on loopback."""
+    files = {case.key: case.data for case in hostile_calendars(sizes)}
+    async with calendar_server(sizes.slow_import_s, files) as server:
+        try:
+            bot = await session.start_eventbot("imports", IMPORTS_CONFIG)
+        except Exception as exc:
+            error = PartError("imports", f"eventbot did not start: {exc}")
+            return error, error
+        try:
+            isolation = await attempt("isolation", measure_isolation(session, bot, server, sizes))
+            hostile = await attempt("hostile", measure_hostile(session, bot, server, sizes))
+        finally:
+            bot.process.stop()
+    return isolation, hostile
+
+
 async def run_parts(homeserver: Homeserver, workdir: Path, sizes: Sizes, peer_python: str) -> BenchReport:
     started = time.perf_counter()
     async with Session.open(homeserver, workdir) as session:
         latency, burst = await command_parts(session, sizes)
+        isolation, hostile = await import_parts(session, sizes)
         reminders = await attempt("reminders", measure_reminders(session, sizes, spread_s=0))
         reminders_spread = await attempt("reminders", measure_reminders(session, sizes, sizes.reminder_spread_s))
         scale = await attempt("scale", measure_scale(session, sizes))
         peer = await attempt("peer", measure_peer(session, sizes, peer_python))
     return BenchReport(machine=machine(), sizes=sizes, seconds=time.perf_counter() - started, latency=latency,
-                       burst=burst, reminders=reminders, reminders_spread=reminders_spread, scale=scale, peer=peer)
+                       burst=burst, reminders=reminders, reminders_spread=reminders_spread, scale=scale, peer=peer,
+                       isolation=isolation, hostile=hostile)
 
 
 async def run_benchmark(sizes: Sizes, workdir: Path | None = None, peer_python: str = sys.executable) -> BenchReport:

@@ -25,6 +25,12 @@ class Sizes:
     roundup_sizes: tuple[int, int, int] = (100, 1_000, 10_000)
     roundup_runs: int = 5
     list_n: int = 100
+    # room B's `!event list` while room A's import waits on a slow server: rounds × commands, and the delay
+    isolation_rounds: int = 4
+    isolation_per_round: int = 5
+    slow_import_s: float = 10.0
+    # VEVENTs of the largest hostile calendar
+    hostile_events: int = 100_000
 
     def describe(self) -> str:
         return (f"{self.name}: latency N={self.latency_n} (warm-up {self.warmup}), burst {self.burst_users}×"
@@ -32,11 +38,14 @@ class Sizes:
                 f"and across {self.reminder_spread_s} s), "
                 f"scale {self.scale_events:,} events / {self.scale_meetups} meetups / {self.scale_rooms} rooms, "
                 f"roundup {' / '.join(f'{n:,}' for n in self.roundup_sizes)} events in a month "
-                f"(median of {self.roundup_runs}), `!event list` N={self.list_n}")
+                f"(median of {self.roundup_runs}), `!event list` N={self.list_n}, room B during a slow import "
+                f"{self.isolation_rounds}×{self.isolation_per_round} (server delay {self.slow_import_s:g} s), "
+                f"hostile calendars up to {self.hostile_events:,} VEVENTs")
 
 
 FULL = Sizes("full")
 QUICK = Sizes("quick", latency_n=5, warmup=2, burst_users=2, burst_per_user=3, reminder_events=10, reminder_rooms=2,
               reminder_start_after_s=20, reminder_due_in_s=8,
               reminder_spread_s=5, scale_events=200, scale_meetups=5, scale_rooms=3,
-              roundup_sizes=(10, 40, 160), roundup_runs=3, list_n=5)
+              roundup_sizes=(10, 40, 160), roundup_runs=3, list_n=5, isolation_rounds=1, isolation_per_round=3,
+              slow_import_s=3.0, hostile_events=10_000)

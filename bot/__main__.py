@@ -71,10 +71,14 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(markdown)
         return 0
     from bot.app import run_bot
+    from bot.http import HttpStartError
 
     _setup_logging(config.bot.log_level)
     try:
         asyncio.run(run_bot(config))
+    except HttpStartError as exc:
+        logging.getLogger("eventbot").error("%s (set [http] host and port to a free address)", exc)
+        return 2
     except (MatrixLoginError, StorageError) as exc:
         logging.getLogger("eventbot").error("%s", exc)
         return 1

@@ -9,18 +9,17 @@ import hashlib
 import logging
 import os
 import signal
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TypeVar
 
+from bot.clock import Clock, system_clock
 from bot.commands import Registry
 from bot.commands.catalog import build_registry
 from bot.config import Config
 from bot.dispatch import Dispatcher
 from bot.feeds import FeedScheduler
-from bot.http import start_http
+from bot.http import FeedCache, start_http
 from bot.inbox import Inbox, Item
 from bot.matrix import MatrixGateway, SendError
 from bot.models import Invite, Message, Outgoing, QueuedMessage, Reaction, SyncBatch
@@ -40,10 +39,6 @@ TYPING_AFTER_S = 1.0  # a command that takes longer shows the typing indicator
 TYPING_REFRESH_S = 20.0
 
 T = TypeVar("T")
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 def txn_id_for(kind: str, key: str) -> str:
@@ -68,13 +63,14 @@ class EventBot:
     """The running bot: gateway -> inbox -> the room's queue -> dispatcher -> answer -> gateway, exactly once."""
 
     def __init__(self, config: Config, storage: Storage, gateway: MatrixGateway,
-                 clock: Callable[[], datetime] = system_clock, registry: Registry | None = None) -> None:
+                 clock: Clock = system_clock, registry: Registry | None = None) -> None:
         self.config = config
         self.storage = storage
         self.gateway = gateway
         self.clock = clock
+        self.feed_cache = FeedCache()
         self.scheduler = ReminderScheduler(storage, config, clock, self._send_queued)
-        self.feeds = FeedScheduler(storage, config, clock)
+        self.feeds = FeedScheduler(storage, config, clock, changed=self.feed_cache.invalidate)
         self.dispatcher = Dispatcher(registry or build_registry(), storage, config, clock, media=gateway,
                                      wake=self._wake_tasks)
         self.inbox = Inbox(storage, self.dispatcher.is_command)
@@ -90,7 +86,8 @@ class EventBot:
 
         The HTTP port is taken first, so a busy one ends the start before anything else runs.
         """
-        http = await start_http(self.config.http, self.storage, self.clock) if self.config.http.enabled else None
+        http = (await start_http(self.config.http, self.storage, self.clock, cache=self.feed_cache)
+                if self.config.http.enabled else None)
         try:
             await self.gateway.login()
             await self.storage.prune_handled(HANDLED_RETENTION_S)
@@ -170,7 +167,8 @@ class EventBot:
             await self._on_invite(invite)
         for room_id in batch.left:
             log.info("no longer in %s (left, kicked or banned)", room_id)
-        for item in await self.inbox.accept(batch, first_start=first_start, now_ms=int(time.time() * 1000)):
+        now_ms = int(self.clock().timestamp() * 1000)
+        for item in await self.inbox.accept(batch, first_start=first_start, now_ms=now_ms):
             self.queues.put(item.room_id, item)
 
     async def settle(self, timeout_s: float = 30.0) -> bool:
@@ -190,6 +188,7 @@ class EventBot:
         except Exception:
             log.exception("error [%s] handling %s in %s", reference_code(), item.event_id, item.room_id)
         self.scheduler.wake()  # it may have changed what is due
+        self.feed_cache.invalidate(item.room_id)  # and what the room's calendar feed holds
         return taken
 
     async def _on_message(self, message: Message, following: Sequence[Item]) -> int:
@@ -280,7 +279,7 @@ async def run_bot(config: Config) -> None:
     """Run the bot until SIGTERM or SIGINT."""
     os.umask(0o077)  # the database, session and crypto store are for the bot's eyes only
     config.bot.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    storage = await Storage.open(config.bot.database_path)
+    storage = await Storage.open(config.bot.database_path, clock=system_clock)
     gateway = MatrixGateway(config.matrix, storage, crypto_dir=config.bot.data_dir / "crypto")
     bot = EventBot(config, storage, gateway)
     loop = asyncio.get_running_loop()

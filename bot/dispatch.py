@@ -7,8 +7,8 @@ import math
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
 
+from bot.clock import Clock
 from bot.commands import Answer, Command, Context, Media, Registry, UsageError, UserError
 from bot.config import Config
 from bot.i18n import Translator
@@ -71,7 +71,7 @@ def normalize_reaction(key: str) -> str:
 class Dispatcher:
     """Turns messages into answers; never raises for anything a handler does."""
 
-    def __init__(self, registry: Registry, storage: Storage, config: Config, clock: Callable[[], datetime],
+    def __init__(self, registry: Registry, storage: Storage, config: Config, clock: Clock,
                  media: Media | None = None, wake: Callable[[], None] = lambda: None) -> None:
         self.registry = registry
         self.media = media

@@ -28,6 +28,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
+from bot.clock import Clock
 from bot.config import HttpConfig
 from bot.ical import room_ics
 from bot.models import Event, EventStatus, Meetup
@@ -171,7 +172,7 @@ async def _on_prepare(request: web.Request, response: web.StreamResponse) -> Non
     harden(response.headers)
 
 
-def build_app(storage: Storage, clock: Callable[[], datetime], cache: FeedCache | None = None) -> web.Application:
+def build_app(storage: Storage, clock: Clock, cache: FeedCache | None = None) -> web.Application:
     feeds = cache if cache is not None else FeedCache()
 
     async def load(room_id: str) -> tuple[bytes, str, datetime]:
@@ -287,7 +288,7 @@ class _Runner(web.AppRunner):
         return _GuardedServer(server, self._header_timeout, self._handler_args)
 
 
-async def start_http(config: HttpConfig, storage: Storage, clock: Callable[[], datetime], *,
+async def start_http(config: HttpConfig, storage: Storage, clock: Clock, *,
                      cache: FeedCache | None = None, header_timeout: float = HEADER_TIMEOUT_S,
                      keepalive_timeout: float = KEEPALIVE_TIMEOUT_S) -> web.AppRunner:
     """Serve the feeds (Last-Modified from the bot's clock); returns the runner to clean up on shutdown.

@@ -140,7 +140,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "field_title": {"de": "Titel", "en": "title"},
     "field_when": {"de": "Wann", "en": "when"},
     "event_added": {"de": "Eingetragen als **#{number}**:", "en": "Added as **#{number}**:"},
-    "event_replayed": {"de": "Eingetragen als **#{number}**:", "en": "Added as **#{number}**:"},
     "event_duplicate": {
         "de": "Das gibt es schon als **#{number}**:",
         "en": "That already exists as **#{number}**:",
@@ -183,7 +182,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "label_geo": {"de": "Geo", "en": "Geo"},
     "label_description": {"de": "Beschreibung", "en": "Description"},
     "label_submitter": {"de": "Eingetragen von", "en": "Submitted by"},
-    "label_status": {"de": "Status", "en": "Status"},
     "place_online": {"de": "online", "en": "online"},
     "place_also_online": {"de": "{place} und auch online", "en": "{place} and online"},
     "all_day": {"de": "ganztägig", "en": "all day"},
@@ -237,7 +235,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "de": "**#{number}** {name}: 1 Termin gespeichert.",
         "en": "**#{number}** {name}: 1 date saved.",
     },
-    "label_rule": {"de": "Regel", "en": "Rule"},
     "meetup_no_dates_known": {
         "de": "Für **#{number}** kenne ich keinen solchen Termin.",
         "en": "I know no such date for **#{number}**.",
@@ -338,8 +335,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     },
     "fetch_unreachable": {"de": "{detail} ist nicht erreichbar.", "en": "{detail} cannot be reached."},
     "fetch_blocked_port": {
-        "de": "Port {detail} wird nicht abgerufen (nur Web-Ports 80, 443, 8000, 8080, 8443).",
-        "en": "I do not fetch from port {detail} (only web ports 80, 443, 8000, 8080, 8443).",
+        "de": "Port {detail} wird nicht abgerufen (nur die Ports {ports}).",
+        "en": "I do not fetch from port {detail} (only from ports {ports}).",
     },
     "fetch_bad_host": {
         "de": "„{detail}“ ist kein eindeutiger Hostname: nur ASCII-Namen (Umlaut-Domains als xn--…) und "

@@ -21,7 +21,7 @@ from bot.parsing.fields import MAX_TITLE, clean_text, parse_place
 try:  # Windows zone names (`W. Europe Standard Time`), as icalendar maps them
     from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 except ImportError:  # pragma: no cover - older icalendar
-    WINDOWS_TO_OLSON: dict[str, str] = {}
+    WINDOWS_TO_OLSON = {}
 
 PRODID = "-//eventbot//eventbot//DE"
 RECURRING_ZONE_YEARS = 5  # a recurring meetup's VTIMEZONE covers this many years past its first date
@@ -324,7 +324,8 @@ def parse_calendar(data: bytes, zone: ZoneInfo, *, max_entries: int = MAX_ENTRIE
     except (ValueError, IndexError, KeyError) as exc:
         if _out_of_memory(exc):
             raise MemoryError from None  # icalendar wraps it ("Expected StringType with content lines")
-        raise CalendarError(f"not an iCalendar file: {exc}") from None
+        # the parser's message quotes the data; what was fetched is never shown back (a blind fetch stays blind)
+        raise CalendarError("not an iCalendar file") from None
     except OSError:  # e.g. a time zone file name too long: its text names a path of this machine
         raise CalendarError("not an iCalendar file") from None
     components = calendar.walk()
@@ -342,7 +343,8 @@ def parse_calendar(data: bytes, zone: ZoneInfo, *, max_entries: int = MAX_ENTRIE
         except CalendarError:
             raise
         except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as exc:
-            raise CalendarError(f"unreadable event {_text(component, 'SUMMARY')!r}: {exc}") from None
+            number = len(entries) + 1
+            raise CalendarError(f"entry {number} cannot be read ({type(exc).__name__})") from None
     return entries
 
 
@@ -413,17 +415,18 @@ class _VEvent:
         if not isinstance(first, datetime):
             self.lines.append(_content_line(name, ";VALUE=DATE", ",".join(f"{v:%Y%m%d}" for v in values)))
             return
+        moments = [v for v in values if isinstance(v, datetime)]
         key = getattr(first.tzinfo, "key", None)
         if first.tzinfo is None:
-            params, text = "", ",".join(f"{v:%Y%m%dT%H%M%S}" for v in values)
+            params, text = "", ",".join(f"{v:%Y%m%dT%H%M%S}" for v in moments)
         elif key and key not in ("UTC", "Etc/UTC"):
             zone = first.tzinfo
-            params, text = f";TZID={key}", ",".join(f"{v.astimezone(zone):%Y%m%dT%H%M%S}" for v in values)
+            params, text = f";TZID={key}", ",".join(f"{v.astimezone(zone):%Y%m%dT%H%M%S}" for v in moments)
             low, high = self.zones.get(key, (first.year, first.year))
-            years = [v.astimezone(zone).year for v in values]
+            years = [v.astimezone(zone).year for v in moments]
             self.zones[key] = (min(low, *years), max(high, *years) + years_on)
         else:
-            params, text = "", ",".join(f"{v.astimezone(UTC):%Y%m%dT%H%M%SZ}" for v in values)
+            params, text = "", ",".join(f"{v.astimezone(UTC):%Y%m%dT%H%M%SZ}" for v in moments)
         self.lines.append(_content_line(name, params, text))
 
     def to_ical(self) -> bytes:

@@ -145,7 +145,7 @@ async def parse_calendar_boxed(data: bytes, zone: ZoneInfo, *, max_entries: int,
         tail = err.decode("utf-8", "replace").strip().splitlines()[-1:]
         log.warning("calendar reader exited with status %s (%d bytes): %s", child.returncode, len(data),
                     tail[0][:300] if tail else "")
-        raise _too_complex(_failure(child.returncode))
+        raise _too_complex(_failure(child.returncode if child.returncode is not None else -1))
     try:
         reply = json.loads(out)
         refusal = reply.get("error")

@@ -295,7 +295,8 @@ class MatrixGateway:
             content = source.get("content")
             if sender == self.user_id or not isinstance(content, dict) or not isinstance(sender, str):
                 continue
-            relates = content.get("m.relates_to") if isinstance(content.get("m.relates_to"), dict) else {}
+            relation = content.get("m.relates_to")
+            relates: dict[str, Any] = relation if isinstance(relation, dict) else {}
             common = {"room_id": room_id, "event_id": source.get("event_id", ""), "sender": sender,
                       "timestamp_ms": int(source.get("origin_server_ts", 0)),
                       "sender_power": self.power_level(room_id, sender)}

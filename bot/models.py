@@ -257,3 +257,4 @@ class ImportCounts:
     unchanged: int = 0
     cancelled: int = 0
     duplicates: int = 0
+    cancelled_ids: tuple[int, ...] = ()  # the room's numbers of the events a feed no longer lists

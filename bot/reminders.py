@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_timedelta
 
+from bot.clock import Clock
 from bot.config import Config
 from bot.i18n import Translator
 from bot.matrix import SendError
@@ -159,6 +160,19 @@ def render_reminder(occurrence: Occurrence, rsvps: list[str], now: datetime, t: 
     return Rich.join(lines)
 
 
+async def notify_cancelled(storage: Storage, event: Event, t: Translator) -> None:
+    """Tell those who said yes that the event is off (queued like a reminder, sent once); inside the caller's
+    transaction, so the cancellation and the notice are stored together or not at all."""
+    users = await storage.rsvps(event.room_id, Target("event", event.id))
+    if not users:
+        return
+    body = t("cancelled_notice", title=event.title, when=t.when(event.start, event.end, event.all_day)) + Rich.plain(
+        " ") + Rich.join((Rich.mention(user) for user in users), ", ")
+    await storage.queue_messages([QueuedMessage(
+        txn_id=reminder_txn([f"cancelled:{event.room_id}:{event.uid}:{event.start.isoformat()}"]),
+        room_id=event.room_id, reply=body.to_reply(), mentions=tuple(users))])
+
+
 def reminder_txn(keys: Iterable[str]) -> str:
     return "eventbot-reminder-" + hashlib.sha256("|".join(sorted(keys)).encode()).hexdigest()[:32]
 
@@ -166,7 +180,7 @@ def reminder_txn(keys: Iterable[str]) -> str:
 class ReminderScheduler:
     """One task: computes the next due reminder from the database, sleeps until then (or until woken), sends."""
 
-    def __init__(self, storage: Storage, config: Config, clock: Callable[[], datetime],
+    def __init__(self, storage: Storage, config: Config, clock: Clock,
                  send: Callable[[QueuedMessage], Awaitable[str]]) -> None:
         self.storage = storage
         self.config = config

@@ -6,10 +6,11 @@ import base64
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from bot.clock import system_clock
 from bot.config import Config, RoundupConfig
 from bot.i18n import Translator
 from bot.ical import event_ics, meetup_ics
@@ -196,7 +197,7 @@ async def write_roundup(config: Config, month: str, *, room_id: str | None, head
             room_id = rooms[0]
         settings = await storage.room_settings(room_id)
         zone = ZoneInfo(settings.timezone or config.bot.timezone)
-        local_now = (now or datetime.now(UTC)).astimezone(zone)
+        local_now = (now or system_clock()).astimezone(zone)
         try:
             year, number = parse_month(month.split(), local_now.date(), prefer="past")
         except MonthError:

@@ -15,7 +15,7 @@ from bot.fetch import FetchError, check_url, fetch_url
 from bot.ical import CalendarError, event_ics, meetup_ics
 from bot.importer import ImportReport, import_calendar
 from bot.matrix import MediaError
-from bot.models import Attachment
+from bot.models import Attachment, Message
 from bot.reminders import LeadTimeError, format_lead, parse_lead
 from bot.storage import Feed
 from bot.text import Rich
@@ -43,7 +43,8 @@ def carries_credentials(url: str) -> bool:
 
 
 def _fetch_error(context: Context, error: FetchError) -> UserError:
-    return UserError(context.t(f"fetch_{error.code}", detail=error.detail))
+    ports = ", ".join(map(str, context.config.imports.allowed_ports))
+    return UserError(context.t(f"fetch_{error.code}", detail=error.detail, ports=ports))
 
 
 def report(context: Context, result: ImportReport) -> Rich:
@@ -55,35 +56,38 @@ def report(context: Context, result: ImportReport) -> Rich:
     return Rich.join(lines)
 
 
-async def _source(context: Context, args: str) -> bytes:
-    """The calendar to import: from a URL, the attached file, or the file of the message replied to."""
+async def _source(context: Context, args: str) -> tuple[bytes, str | None]:
+    """The calendar to import and its content type (if known): from a URL, the attached file, or the file of the
+    message replied to."""
     url = args.strip()
-    limit = context.config.imports.max_bytes
+    imports = context.config.imports
+    limit = imports.max_bytes
     if url:
         try:
-            data, _ = await fetch_url(url, allowed_hosts=context.config.imports.allowed_hosts, max_bytes=limit)
+            data, headers = await fetch_url(url, allowed_hosts=imports.allowed_hosts,
+                                            allowed_ports=imports.allowed_ports, max_bytes=limit)
         except FetchError as error:
             raise _fetch_error(context, error) from None
-        return data
+        return data, headers.get("Content-Type")
     message = context.message
-    ref = getattr(message, "attachment", None)
-    if ref is None and getattr(message, "reply_to", None) and context.media is not None:
-        ref = await context.media.attachment_of(message.room_id, message.reply_to)  # type: ignore[union-attr]
+    ref = message.attachment if isinstance(message, Message) else None
+    if ref is None and isinstance(message, Message) and message.reply_to and context.media is not None:
+        ref = await context.media.attachment_of(message.room_id, message.reply_to)
     if ref is None or context.media is None:
         raise UserError(context.t("import_no_source", prefix=context.prefix))
     try:
-        return await context.media.download(ref, limit)
+        return await context.media.download(ref, limit), None
     except MediaError as error:
         raise UserError(context.t("fetch_download", detail=str(error))) from None
 
 
 async def import_command(context: Context, args: str) -> Rich:
     context.require_moderator()
-    data = await _source(context, args)
+    data, content_type = await _source(context, args)
     try:
         result = await import_calendar(context.storage, context.message.room_id, data, zone=context.tz,
-                                       submitter=context.message.sender, now=context.now,
-                                       max_entries=context.config.imports.max_entries)
+                                       submitter=context.message.sender, now=context.now, t=context.t,
+                                       max_entries=context.config.imports.max_entries, content_type=content_type)
     except CalendarError as error:
         raise UserError(context.t("import_bad_file", detail=str(error)[:200])) from None
     context.wake()
@@ -106,7 +110,7 @@ async def feed_add(context: Context, args: str) -> Rich:
     except LeadTimeError:
         raise UserError(context.t("reminders_bad_lead", value=interval_text)) from None
     try:
-        check_url(words[0], context.config.imports.allowed_hosts)
+        check_url(words[0], context.config.imports.allowed_hosts, context.config.imports.allowed_ports)
     except FetchError as error:
         raise _fetch_error(context, error) from None
     feeds = await context.storage.feeds(context.message.room_id)
@@ -164,7 +168,7 @@ async def feed_sync(context: Context, args: str) -> Rich:
     context.require_moderator()
     feed = await _find_feed(context, args)
     try:
-        result = await sync_feed(context.storage, context.config, feed, context.now)
+        result = await sync_feed(context.storage, context.config, feed, context.now, context.t)
     except FetchError as error:
         raise _fetch_error(context, error) from None
     except CalendarError as error:

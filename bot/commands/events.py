@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.commands import Answer, Command, Context, UsageError, UserError, subcommand
 from bot.commands.common import field_error, read_number, read_title, read_when, split_edit
-from bot.models import Event, EventStatus, QueuedMessage, Reaction, Target
+from bot.models import Event, EventStatus, Reaction, Target
 from bot.parsing.fields import (
     EVENT_FIELDS,
     FieldError,
@@ -19,7 +19,7 @@ from bot.parsing.fields import (
     split_fields,
 )
 from bot.parsing.months import MonthError, parse_month
-from bot.reminders import reminder_txn
+from bot.reminders import notify_cancelled
 from bot.text import Rich
 
 LIST_LIMIT = 30
@@ -161,26 +161,14 @@ async def edit_event(context: Context, args: str) -> Rich:
     return context.t("event_updated", number=event.id) + Rich.plain("\n") + describe(context, updated)
 
 
-async def cancelled_notice(context: Context, event: Event) -> None:
-    """Tell those who said yes that the event is off (queued like a reminder, sent once)."""
-    users = await context.storage.rsvps(event.room_id, Target("event", event.id))
-    if not users:
-        return
-    t = context.t
-    body = t("cancelled_notice", title=event.title, when=t.when(event.start, event.end, event.all_day)) + Rich.plain(
-        " ") + Rich.join((Rich.mention(user) for user in users), ", ")
-    await context.storage.queue_messages([QueuedMessage(
-        txn_id=reminder_txn([f"cancelled:{event.room_id}:{event.uid}:{event.start.isoformat()}"]),
-        room_id=event.room_id, reply=body.to_reply(), mentions=tuple(users))])
-
-
 async def cancel_event(context: Context, args: str) -> Rich:
     event = await find_event(context, args)
     context.require_owner_or_moderator(event.submitter)
     if event.status == EventStatus.CANCELLED:
         return context.t("event_already_cancelled", number=event.id)
-    await context.storage.set_event_status(event, EventStatus.CANCELLED)
-    await cancelled_notice(context, event)
+    async with context.storage.transaction():
+        await context.storage.set_event_status(event, EventStatus.CANCELLED)
+        await notify_cancelled(context.storage, event, context.t)
     return context.t("event_cancelled", number=event.id, title=event.title)
 
 

@@ -23,9 +23,10 @@ async def help_command(context: Context, args: str) -> Rich:
             lines.extend(_summary(context, command))
         lines.append(t("help_footer", prefix=context.prefix))
         return Rich.join(lines)
-    command = context.registry.find(words[0].removeprefix(context.prefix))
-    if command is None:
+    found = context.registry.find(words[0].removeprefix(context.prefix))
+    if found is None:
         raise UserError(t("unknown_command", command=context.prefix + words[0], prefix=context.prefix))
+    command = found
     if len(words) > 1 and (sub := command.find_sub(words[1])) is not None:
         command = sub
     lines = [Rich.bold(context.prefix + command.name) + Rich.plain(" — " + command.help[t.language])]

@@ -80,7 +80,8 @@ async def reminders_command(context: Context, args: str) -> Rich:
                 leads = tuple(sorted({parse_lead(word) for word in words}, reverse=True))
             except LeadTimeError as error:
                 raise UserError(context.t("reminders_bad_lead", value=str(error))) from None
-        settings = replace(settings, **{f"{kind[:-1]}_lead_times": leads})
+        settings = (replace(settings, event_lead_times=leads) if kind == "events"
+                    else replace(settings, meetup_lead_times=leads))
         await context.storage.save_room_settings(settings)
     events = settings.event_lead_times
     meetups = settings.meetup_lead_times

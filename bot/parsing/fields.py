@@ -127,7 +127,8 @@ def _online_suffix_start(value: str) -> int | None:
     (A regex `\\s*(?:,\\s*)?(?:und online|...)\\s*$` searched from every position is quadratic on long blank runs.)
     """
     for start in range(max(len(value) - _ONLINE_WORDS_LONGEST, 0), len(value)):
-        if _ONLINE_WORDS.match(value, start):
+        # a whole word only: "Brand online" is a place called "Brand online", not "Br" and online
+        if _ONLINE_WORDS.match(value, start) and (start == 0 or not value[start - 1].isalnum()):
             break
     else:
         return None

@@ -462,10 +462,10 @@ class _PeriodBudget(int):
         self._left -= 1
         return int(self)
 
-    def __radd__(self, other: int) -> int:  # type: ignore[override]
+    def __radd__(self, other: int) -> int:
         return other + self._step()
 
-    def __mul__(self, other: int) -> int:  # type: ignore[override]
+    def __mul__(self, other: int) -> int:
         return self._step() * other
 
 

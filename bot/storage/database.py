@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar, Token
@@ -25,6 +24,7 @@ from typing import Any, Self, TypeVar
 
 import aiosqlite
 
+from bot.clock import Clock, system_clock
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -56,11 +56,6 @@ def _sqlite_errors() -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise _translated(exc) from exc
-
-
-def _now() -> int:
-    """Unix time for the timestamps the stores write (created_at, scheduled_at, handled_at, …)."""
-    return int(time.time())
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -139,15 +134,18 @@ async def _connect(path: Path | str, busy_timeout_ms: int) -> aiosqlite.Connecti
 class Database:
     """Connections, transactions, reads and migrations; the stores of each domain build on it."""
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None = None) -> None:
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None = None,
+                 clock: Clock = system_clock) -> None:
         self._writer = writer
+        self.clock = clock
         self._lock = asyncio.Lock()
         # An in-memory database cannot be opened twice: it reads through the writer, waiting for the write lock
         self._reader = reader or writer
         self._read_lock = asyncio.Lock() if reader is not None else self._lock
 
     @classmethod
-    async def open(cls, path: Path | str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Self:
+    async def open(cls, path: Path | str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+                   clock: Clock = system_clock) -> Self:
         """Open (and create or migrate) the database at path; a locked or unreadable one is StorageUnavailable."""
         writer = await _connect(path, busy_timeout_ms)
         reader: aiosqlite.Connection | None = None
@@ -157,19 +155,23 @@ class Database:
                 await writer.execute("PRAGMA foreign_keys=ON")
                 # WAL with synchronous=NORMAL: a commit survives a crash of the bot (not of the OS) without an fsync
                 await writer.execute("PRAGMA synchronous=NORMAL")
-            database = cls(writer)
+            database = cls(writer, clock=clock)
             await database._migrate()
             if str(path) not in (":memory:", ""):
                 reader = await _connect(path, busy_timeout_ms)
                 with _sqlite_errors():
                     await reader.execute("PRAGMA query_only=ON")
-                database = cls(writer, reader)
+                database = cls(writer, reader, clock)
         except BaseException:
             if reader is not None:
                 await reader.close()
             await writer.close()
             raise
         return database
+
+    def _now(self) -> int:
+        """Unix time for the timestamps the stores write (created_at, scheduled_at, handled_at, …)."""
+        return int(self.clock().timestamp())
 
     async def close(self) -> None:
         with _sqlite_errors():

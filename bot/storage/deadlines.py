@@ -7,7 +7,7 @@ from datetime import date
 import aiosqlite
 
 from bot.models import Deadline
-from bot.storage.database import Database, _now
+from bot.storage.database import Database
 
 
 def deadline_from_row(row: aiosqlite.Row) -> Deadline:
@@ -34,7 +34,7 @@ class DeadlinesStore(Database):
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (deadline.room_id, deadline.name, deadline.link,
                  deadline.start.isoformat() if deadline.start else None, deadline.end.isoformat(),
-                 deadline.submitter, deadline.source_event_id, _now()))
+                 deadline.submitter, deadline.source_event_id, self._now()))
             row = await self._fetchone("SELECT * FROM deadlines WHERE id = ?", (written.lastrowid,))
         assert row is not None
         return deadline_from_row(row), True

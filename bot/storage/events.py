@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.models import Event, EventStatus
-from bot.storage.database import Database, _now
+from bot.storage.database import Database
 
 EVENT_COLUMNS = (
     "id, room_id, title, start_local, end_local, all_day, timezone, place, online, online_url, link, "
@@ -115,7 +115,7 @@ class EventsStore(Database):
             if existing is not None:
                 return event_from_row(existing), False
             values["uid"] = event.uid or f"{uuid.uuid4()}@eventbot"
-            values["created_at"] = values["scheduled_at"] = _now()
+            values["created_at"] = values["scheduled_at"] = self._now()
             written = await db.execute(
                 f"INSERT INTO events({', '.join(values)}) VALUES ({', '.join(':' + c for c in values)})", values)
             row = await self._fetchone(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (written.lastrowid,))
@@ -180,7 +180,7 @@ class EventsStore(Database):
             await db.execute(
                 f"UPDATE events SET {assignments}, scheduled_at = CASE WHEN {SCHEDULE_CHANGED} THEN :now "
                 "ELSE scheduled_at END WHERE id = :id AND room_id = :room_id",
-                {**values, "id": event.id, "now": _now()})
+                {**values, "id": event.id, "now": self._now()})
             stored = await self.get_event(event.room_id, event.id)
         assert stored is not None
         return stored

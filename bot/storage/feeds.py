@@ -91,14 +91,13 @@ class FeedsStore(MeetupsStore):
                     updated += 1
                 else:
                     unchanged += 1
-            cancelled = 0
+            vanished: list[int] = []
             if feed_id is not None:
                 rows = await self._fetchall("SELECT id, uid FROM events WHERE feed_id = ? AND room_id = ? AND "
                                             "status = 'approved' AND start_utc >= ?", (feed_id, room_id, stamp))
                 vanished = [row["id"] for row in rows if row["uid"] not in seen]
                 await db.executemany("UPDATE events SET status = 'cancelled' WHERE id = ?", [(i,) for i in vanished])
-                cancelled = len(vanished)
-        return ImportCounts(added, updated, unchanged, cancelled, duplicates)
+        return ImportCounts(added, updated, unchanged, len(vanished), duplicates, tuple(vanished))
 
     async def add_feed(self, room_id: str, url: str, interval_s: int, added_by: str) -> tuple[Feed, bool]:
         async with self.transaction() as db:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.models import Meetup
-from bot.storage.database import Database, Transaction, _now
+from bot.storage.database import Database, Transaction
 
 MEETUP_COLUMNS = (
     "id, room_id, city, rule_text, rrule, dtstart, start_time, end_time, timezone, name, place, online, link, "
@@ -109,7 +109,7 @@ class MeetupsStore(Database):
             if existing is not None:
                 return (await self._meetups("id = ?", (existing["id"],)))[0], False
             values["uid"] = meetup.uid or f"{uuid.uuid4()}@eventbot"
-            values["created_at"] = values["scheduled_at"] = _now()
+            values["created_at"] = values["scheduled_at"] = self._now()
             written = await db.execute(
                 f"INSERT INTO meetups({', '.join(values)}) VALUES ({', '.join(':' + c for c in values)})", values)
             assert written.lastrowid is not None
@@ -135,7 +135,7 @@ class MeetupsStore(Database):
             if before is not None and schedule_changed(before, values, meetup):
                 assignments += ", scheduled_at = :now"
             await db.execute(f"UPDATE meetups SET {assignments} WHERE id = :id AND room_id = :room_id",
-                             {**values, "id": meetup.id, "now": _now()})
+                             {**values, "id": meetup.id, "now": self._now()})
             if before is not None:
                 await write_meetup_dates(db, meetup.id, meetup)
             stored = await self.get_meetup(meetup.room_id, meetup.id)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 
 from bot.models import QueuedMessage, Reply, Target
-from bot.storage.database import Database, _chunks, _now
+from bot.storage.database import Database, _chunks
 
 
 class RemindersStore(Database):
@@ -32,7 +32,7 @@ class RemindersStore(Database):
             written = await db.execute(
                 "INSERT OR IGNORE INTO rsvps(room_id, kind, item_id, occurrence, user_id, reaction_event_id, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (room_id, target.kind, target.item_id, target.occurrence, user_id, reaction_event_id, _now()))
+                (room_id, target.kind, target.item_id, target.occurrence, user_id, reaction_event_id, self._now()))
             return written.rowcount > 0
 
     async def withdraw_rsvp(self, room_id: str, reaction_event_id: str) -> bool:
@@ -76,7 +76,7 @@ class RemindersStore(Database):
     async def queue_messages(self, messages: list[QueuedMessage],
                              ledger: Iterable[tuple[str, str, str, str | None]] = ()) -> None:
         """Queue messages and record ledger entries (key, room_id, state, txn_id) in one transaction."""
-        now = _now()
+        now = self._now()
         async with self.transaction() as db:
             row = await self._fetchone("SELECT coalesce(max(seq), 0) AS seq FROM outbox")
             seq = row["seq"] if row else 0
@@ -122,4 +122,4 @@ class RemindersStore(Database):
         """The message cannot be sent (the homeserver refused it): keep it with the reason, never send it again."""
         async with self.transaction() as db:
             await db.execute("UPDATE outbox SET failed_at = ?, failed_reason = ? "
-                             "WHERE txn_id = ? AND sent_event_id IS NULL", (_now(), reason, message.txn_id))
+                             "WHERE txn_id = ? AND sent_event_id IS NULL", (self._now(), reason, message.txn_id))

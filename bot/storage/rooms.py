@@ -7,7 +7,7 @@ import json
 import aiosqlite
 
 from bot.models import RoomSettings
-from bot.storage.database import Database, _now
+from bot.storage.database import Database
 
 
 def _seconds_list(text: str | None) -> tuple[int, ...] | None:
@@ -32,12 +32,12 @@ class RoomsStore(Database):
     async def mark_handled(self, event_id: str, room_id: str) -> None:
         async with self.transaction() as db:
             await db.execute("INSERT OR IGNORE INTO handled_events(event_id, room_id, handled_at) VALUES (?, ?, ?)",
-                             (event_id, room_id, _now()))
+                             (event_id, room_id, self._now()))
 
     async def prune_handled(self, older_than_s: int) -> int:
         """Forget handled event ids older than the given age (the homeserver never replays them)."""
         async with self.transaction() as db:
-            deleted = await db.execute("DELETE FROM handled_events WHERE handled_at < ?", (_now() - older_than_s,))
+            deleted = await db.execute("DELETE FROM handled_events WHERE handled_at < ?", (self._now() - older_than_s,))
             return deleted.rowcount
 
     # -- joins and settings --

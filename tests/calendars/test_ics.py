@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
+from bot.i18n import Translator
 from bot.ical import (
     CalendarError,
     _content_line,
@@ -28,6 +29,7 @@ from bot.storage import Storage
 
 DATA = Path(__file__).parent.parent / "data"
 BERLIN = ZoneInfo("Europe/Berlin")
+DE = Translator("de")
 NOW = datetime(2025, 11, 20, 12, tzinfo=BERLIN)
 STAMP = datetime(2025, 11, 20, 11, tzinfo=UTC)
 
@@ -138,7 +140,7 @@ def test_exports_are_strictly_valid():
 async def _roundtrip(events: list[Event], meetups: list[Meetup]):
     storage = await Storage.open(":memory:")
     try:
-        await import_calendar(storage, "!b", room_ics(events, meetups, STAMP, "a"), zone=BERLIN, submitter="@x",
+        await import_calendar(storage, "!b", room_ics(events, meetups, STAMP, "a"), zone=BERLIN, t=DE, submitter="@x",
                               now=NOW)
         return await storage.list_events("!b", statuses=tuple(EventStatus)), await storage.list_meetups("!b")
     finally:
@@ -191,16 +193,16 @@ async def test_feed_resync_updates_and_cancels(tmp_path):
     feed, _ = await storage.add_feed("!a", "https://events.example.org/f.ics", 3600, "@curator")
     first = room_ics([sample_event(uid="1", title="Bleibt"), sample_event(uid="2", title="Verschwindet")], [],
                      STAMP, "f")
-    report = await import_calendar(storage, "!a", first, zone=BERLIN, submitter="@c", now=NOW, feed_id=feed.id)
+    report = await import_calendar(storage, "!a", first, zone=BERLIN, t=DE, submitter="@c", now=NOW, feed_id=feed.id)
     assert (report.counts.added, report.counts.cancelled) == (2, 0)
     second = room_ics([sample_event(uid="1", title="Bleibt, umbenannt")], [], STAMP, "f")
-    report = await import_calendar(storage, "!a", second, zone=BERLIN, submitter="@c", now=NOW, feed_id=feed.id)
+    report = await import_calendar(storage, "!a", second, zone=BERLIN, t=DE, submitter="@c", now=NOW, feed_id=feed.id)
     assert (report.counts.added, report.counts.updated, report.counts.cancelled) == (0, 1, 1)
     stored = {e.uid: (e.title, e.status) for e in await storage.list_events("!a", statuses=tuple(EventStatus))}
     assert stored == {"1": ("Bleibt, umbenannt", EventStatus.APPROVED), "2": ("Verschwindet", EventStatus.CANCELLED)}
     # a malformed file changes nothing
     with pytest.raises(CalendarError):
-        await import_calendar(storage, "!a", b"garbage", zone=BERLIN, submitter="@c", now=NOW, feed_id=feed.id)
+        await import_calendar(storage, "!a", b"garbage", zone=BERLIN, t=DE, submitter="@c", now=NOW, feed_id=feed.id)
     assert {e.uid for e in await storage.list_events("!a", statuses=tuple(EventStatus))} == {"1", "2"}
     await storage.close()
 
@@ -337,7 +339,7 @@ async def test_import_reports_over_long_entries_and_imports_the_rest():
         data = calendar(vevent("1", "SUMMARY:Bleibt"), vevent("2", "SUMMARY:Zu lang", "DESCRIPTION:" + "d" * 6000),
                         vevent("3", "SUMMARY:Ort zu lang", "LOCATION:" + "x" * 501),
                         vevent("4", "SUMMARY:" + "t" * 201))
-        report = await import_calendar(storage, "!a", data, zone=BERLIN, submitter="@c", now=NOW, max_entries=10)
+        report = await import_calendar(storage, "!a", data, zone=BERLIN, t=DE, submitter="@c", now=NOW, max_entries=10)
         assert report.counts.added == 1
         assert report.skipped == (("Zu lang", "description longer than 5000 characters"),
                                   ("Ort zu lang", "place (LOCATION) longer than 500 characters"),
@@ -345,6 +347,6 @@ async def test_import_reports_over_long_entries_and_imports_the_rest():
         (stored,) = await storage.list_events("!a", statuses=tuple(EventStatus))
         assert stored.title == "Bleibt"
         with pytest.raises(CalendarError, match="more than 3 entries"):
-            await import_calendar(storage, "!a", data, zone=BERLIN, submitter="@c", now=NOW, max_entries=3)
+            await import_calendar(storage, "!a", data, zone=BERLIN, t=DE, submitter="@c", now=NOW, max_entries=3)
     finally:
         await storage.close()

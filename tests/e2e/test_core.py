@@ -163,3 +163,20 @@ async def test_an_event_added_inside_its_lead_time_gets_no_instant_late_reminder
     await asyncio.sleep(1.5)
     assert len(reminders()) == 1  # the lead time that fell due before the event existed sends nothing
     assert "verspätet" not in reminders()[0] and "Kurzfristig" in reminders()[0]
+
+
+def test_a_busy_http_port_ends_the_start_with_a_clear_message(make_bot):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        bot = make_bot(extra=f'\n[http]\nenabled = true\nhost = "127.0.0.1"\nport = {port}\n', start=False)
+        bot.start(wait_ready=False)
+        assert bot.process is not None
+        status = bot.process.wait(timeout=30)
+    log = bot.log()
+    assert status == 2
+    assert f"127.0.0.1:{port}" in log and "Traceback" not in log
+    assert "eventbot is ready" not in log

@@ -195,7 +195,8 @@ def test_parse_place_and_also_online(text: str) -> None:
     assert parse_place(text) == ("WikiBär, Berlin", True)
 
 
-@pytest.mark.parametrize("text", ["WikiBär, Köpenicker Straße 45, 10179 Berlin", "Online-Café am Markt"])
+@pytest.mark.parametrize("text", ["WikiBär, Köpenicker Straße 45, 10179 Berlin", "Online-Café am Markt", "Brand online",
+                                  "Gasthaus Strand online"])
 def test_parse_place_plain(text: str) -> None:
     assert parse_place(f" {text} ") == (text, False)
 

@@ -37,3 +37,16 @@ def test_count_picks_the_singular_for_one(language: str, count: int, expected: s
 
 def test_count_without_a_singular_form_uses_the_message() -> None:
     assert Translator("de").count("events_more", 1).text == "… und 1 weitere."
+
+
+def test_every_message_key_written_in_the_code_exists() -> None:
+    """A key named literally at a call (`t("…")`, `t.raw('…')`, `t.count("…", n)`) must be in the table."""
+    import re
+    from pathlib import Path
+
+    from bot.i18n import MESSAGES
+
+    call = re.compile(r"""\bt(?:\.raw|\.count)?\(\s*["']([a-z][a-z0-9_]*)["']\s*[,)]""")
+    named = {key for path in Path("bot").rglob("*.py") for key in call.findall(path.read_text(encoding="utf-8"))}
+    assert len(named) > 50  # the pattern finds the calls
+    assert sorted(named - set(MESSAGES)) == []
