@@ -29,6 +29,7 @@ SAMPLE_S = 0.05  # the bot's VmRSS is read this often while a hostile case runs;
 ANSWER_CHARS = 240  # of the bot's answer to a hostile case, its lines joined, in the report
 OTHER_PAUSE_S = 0.2  # between two `!help` round trips in the other room
 ISOLATION_COMMAND = "!event list"
+SETTLE_S = 1.0  # after room A's import answered, before room B's commands alone
 OTHER_COMMAND = "!help"
 ROOM_B_EVENTS = 3
 
@@ -204,15 +205,15 @@ async def measure_isolation(session: Session, bot: BotHandle, server: CalendarSe
     outside = 0
     for number in range(sizes.isolation_rounds):
         progress(f"isolation: round {number + 1}/{sizes.isolation_rounds}: {sizes.isolation_per_round} × "
-                 f"`{ISOLATION_COMMAND}` in room B while room A's import waits {server.slow_s:g} s, and as many alone")
-        if number % 2:  # the floor's round before the busy one every other time, so neither always goes first
-            idle += await _idle_round(client, target, sizes.isolation_per_round)
+                 f"`{ISOLATION_COMMAND}` in room B alone, then as many while room A's import waits "
+                 f"{server.slow_s:g} s")
+        # alone: after a pause, so that what the last import left to do (storing, waking the scheduler) is done
+        await asyncio.sleep(SETTLE_S)
+        idle += await _idle_round(client, target, sizes.isolation_per_round)
         samples, reply_s, left_out = await _busy_round(client, server, room_a, target, sizes.isolation_per_round)
         busy += samples
         replies.append(reply_s)
         outside += left_out
-        if not number % 2:
-            idle += await _idle_round(client, target, sizes.isolation_per_round)
     return IsolationResult(ISOLATION_COMMAND, server.slow_s, _latencies(busy), _latencies(idle), tuple(replies),
                            outside)
 

@@ -263,15 +263,16 @@ are the headline: absolute times drift on a shared machine.
 
 Imports come from an aiohttp server in the benchmark's process on 127.0.0.1 (the bot's config: `[import]
 allowed_hosts = ["127.0.0.1"]`, `max_bytes` 16 MiB, `max_entries` left at its default of 5,000), sent as `!event
-import <URL>` by the rooms' creator (a moderator). Room B during a slow import: the server holds `/slow.ics` for
-the given delay; once it has the bot's request, `!event list` is sent to room B a few times, one after another
-(round trips that end after the server has answered are left out); the floor is the same `!event list` in room B
-with nothing running in room A, in rounds alternating with the busy ones (the same bot, so the ratio says "no
-slower than alone" rather than "as fast as an echo"). Hostile calendars: the time from sending the import until
-the bot's answer (a refusal or an import report), the bot process's memory (VmRSS sampled during each case, and
-VmHWM, its peak over its whole life, after the last one; calendars are read in a child process with its own
-memory and CPU limits, whose VmRSS is sampled separately and not counted), and meanwhile `!help` round trips in
-another room, one after another with a 0.2 s pause. That part has no floor: its goals are absolute."""
+import <URL>` by the rooms' creator (a moderator). Room B during a slow import: the server holds `/slow.ics` for the
+given delay; once it has the bot's request, `!event list` is sent to room B a few times, one after another (round
+trips that end after the server has answered are left out); the floor is the same `!event list` in room B with
+nothing running in room A (a second after the last import's answer), in rounds alternating with the busy ones (the
+same bot, so the ratio says "no slower than alone" rather than "as fast as an echo"). Hostile calendars: the time
+from sending the import until the bot's answer (a refusal or an import report), the bot process's memory (VmRSS
+sampled during each case, and VmHWM, its peak over its whole life, after the last one; calendars are read in a child
+process with its own memory and CPU limits, whose VmRSS is sampled separately and not counted), and meanwhile
+`!help` round trips in another room, one after another with a 0.2 s pause. That part has no floor: its goals are
+absolute."""
 
 
 def markdown(report: BenchReport) -> str:

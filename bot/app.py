@@ -46,8 +46,9 @@ def txn_id_for(kind: str, key: str) -> str:
     return f"eventbot-{kind}-{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
-def invite_allowed(inviter: str | None, allowlist: tuple[str, ...], *, own_user: str,
-                   admins: tuple[str, ...] = ()) -> bool:
+def invite_allowed(
+    inviter: str | None, allowlist: tuple[str, ...], *, own_user: str, admins: tuple[str, ...] = ()
+) -> bool:
     """Whether an inviter may invite the bot: an admin, or one matching a glob of the allowlist (`*`,
     `@alice:example.org`, `*:example.org`, `example.org`); an empty allowlist means the bot's own homeserver."""
     if inviter is None:
@@ -62,8 +63,14 @@ def invite_allowed(inviter: str | None, allowlist: tuple[str, ...], *, own_user:
 class EventBot:
     """The running bot: gateway -> inbox -> the room's queue -> dispatcher -> answer -> gateway, exactly once."""
 
-    def __init__(self, config: Config, storage: Storage, gateway: MatrixGateway,
-                 clock: Clock = system_clock, registry: Registry | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        storage: Storage,
+        gateway: MatrixGateway,
+        clock: Clock = system_clock,
+        registry: Registry | None = None,
+    ) -> None:
         self.config = config
         self.storage = storage
         self.gateway = gateway
@@ -71,8 +78,9 @@ class EventBot:
         self.feed_cache = FeedCache()
         self.scheduler = ReminderScheduler(storage, config, clock, self._send_queued)
         self.feeds = FeedScheduler(storage, config, clock, changed=self.feed_cache.invalidate)
-        self.dispatcher = Dispatcher(registry or build_registry(), storage, config, clock, media=gateway,
-                                     wake=self._wake_tasks)
+        self.dispatcher = Dispatcher(
+            registry or build_registry(), storage, config, clock, media=gateway, wake=self._wake_tasks
+        )
         self.inbox = Inbox(storage, self.dispatcher.is_command)
         self.queues: RoomQueues[Item] = RoomQueues(self._handle, self.inbox.done)
         self.stopping = asyncio.Event()
@@ -86,8 +94,11 @@ class EventBot:
 
         The HTTP port is taken first, so a busy one ends the start before anything else runs.
         """
-        http = (await start_http(self.config.http, self.storage, self.clock, cache=self.feed_cache)
-                if self.config.http.enabled else None)
+        http = (
+            await start_http(self.config.http, self.storage, self.clock, cache=self.feed_cache)
+            if self.config.http.enabled
+            else None
+        )
         try:
             await self.gateway.login()
             await self.storage.prune_handled(HANDLED_RETENTION_S)
@@ -99,8 +110,10 @@ class EventBot:
         finally:
             self.stopping.set()
             if not await self.queues.drain(SHUTDOWN_GRACE_S):
-                log.warning("commands still running after %.0f s were stopped; they are answered after the "
-                            "restart", SHUTDOWN_GRACE_S)
+                log.warning(
+                    "commands still running after %.0f s were stopped; they are answered after the restart",
+                    SHUTDOWN_GRACE_S,
+                )
             await self._store_sync_token()
             await self.supervisor.stop(SHUTDOWN_GRACE_S)
             if http is not None:
@@ -114,8 +127,7 @@ class EventBot:
         backoff = 1.0
         while not self.stopping.is_set():
             since = self._since
-            batch = await self._sync_or_stop(since, 0 if since is None or not self.ready.is_set()
-                                             else SYNC_TIMEOUT_MS)
+            batch = await self._sync_or_stop(since, 0 if since is None or not self.ready.is_set() else SYNC_TIMEOUT_MS)
             if self.stopping.is_set():
                 break
             if batch is None:
@@ -197,22 +209,31 @@ class EventBot:
         if answer is not None and answer.retry_after_s is not None:
             # a pasted burst: the commands right after it from the same sender share one answer
             for item in following:
-                if not (isinstance(item, Message) and item.sender == message.sender
-                        and self.dispatcher.throttled_s(item) > 0):
+                if not (
+                    isinstance(item, Message)
+                    and item.sender == message.sender
+                    and self.dispatcher.throttled_s(item) > 0
+                ):
                     break
                 burst.append(item)
             if burst:
                 answer = self.dispatcher.refusal(1 + len(burst), answer.retry_after_s)
         if answer is not None:
-            outgoing = Outgoing(room_id=message.room_id, reply=answer.body.to_reply(),
-                                txn_id=txn_id_for("reply", message.event_id), in_reply_to=message.event_id,
-                                mentions=(message.sender,))
+            outgoing = Outgoing(
+                room_id=message.room_id,
+                reply=answer.body.to_reply(),
+                txn_id=txn_id_for("reply", message.event_id),
+                in_reply_to=message.event_id,
+                mentions=(message.sender,),
+            )
             sent_id = await self._send(self.gateway.send, outgoing)
             if sent_id and answer.on_sent:
                 await answer.on_sent(sent_id)
             if answer.attachment is not None:
-                await self._send(self.gateway.send_file, replace(outgoing, txn_id=txn_id_for("file", message.event_id),
-                                                                 attachment=answer.attachment))
+                await self._send(
+                    self.gateway.send_file,
+                    replace(outgoing, txn_id=txn_id_for("file", message.event_id), attachment=answer.attachment),
+                )
         for handled in (message, *burst):
             await self.storage.mark_handled(handled.event_id, handled.room_id)
         return len(burst)
@@ -224,8 +245,13 @@ class EventBot:
                 return await send(outgoing)
             except SendError as error:
                 if not error.retryable or delay is None:
-                    log.warning("answer %s to %s not sent after %d attempts: %s", outgoing.txn_id,
-                                outgoing.room_id, attempt + 1, error.reason)
+                    log.warning(
+                        "answer %s to %s not sent after %d attempts: %s",
+                        outgoing.txn_id,
+                        outgoing.room_id,
+                        attempt + 1,
+                        error.reason,
+                    )
                     return None
             await asyncio.sleep(delay)
         return None  # pragma: no cover - the loop always returns
@@ -253,12 +279,23 @@ class EventBot:
                 await self.gateway.typing(room_id, False)
 
     async def _send_queued(self, message: QueuedMessage) -> str:
-        return await self.gateway.send(Outgoing(room_id=message.room_id, reply=message.reply, txn_id=message.txn_id,
-                                                mentions=message.mentions, room_mention=message.room_mention))
+        return await self.gateway.send(
+            Outgoing(
+                room_id=message.room_id,
+                reply=message.reply,
+                txn_id=message.txn_id,
+                mentions=message.mentions,
+                room_mention=message.room_mention,
+            )
+        )
 
     async def _on_invite(self, invite: Invite) -> None:
-        if invite_allowed(invite.inviter, self.config.bot.invite_allowlist, own_user=self.config.matrix.user_id,
-                          admins=self.config.bot.admins):
+        if invite_allowed(
+            invite.inviter,
+            self.config.bot.invite_allowlist,
+            own_user=self.config.matrix.user_id,
+            admins=self.config.bot.admins,
+        ):
             log.info("invited to %s by %s; joining", invite.room_id, invite.inviter)
             await self.gateway.join(invite.room_id)
         else:
@@ -268,10 +305,16 @@ class EventBot:
     async def _on_reaction(self, reaction: Reaction) -> None:
         answer = await self.dispatcher.dispatch_reaction(reaction)
         if answer is not None:
-            await self._send(self.gateway.send, Outgoing(
-                room_id=reaction.room_id, reply=answer.body.to_reply(),
-                txn_id=txn_id_for("reaction", reaction.event_id), in_reply_to=reaction.target_event_id,
-                mentions=(reaction.sender,)))
+            await self._send(
+                self.gateway.send,
+                Outgoing(
+                    room_id=reaction.room_id,
+                    reply=answer.body.to_reply(),
+                    txn_id=txn_id_for("reaction", reaction.event_id),
+                    in_reply_to=reaction.target_event_id,
+                    mentions=(reaction.sender,),
+                ),
+            )
             await self.storage.mark_handled(reaction.event_id, reaction.room_id)
 
 

@@ -119,8 +119,14 @@ class Config:
     http: HttpConfig = HttpConfig()
 
 
-_SECTIONS: dict[str, type] = {"matrix": MatrixConfig, "bot": BotConfig, "roundup": RoundupConfig,
-                              "reminders": RemindersConfig, "import": ImportConfig, "http": HttpConfig}
+_SECTIONS: dict[str, type] = {
+    "matrix": MatrixConfig,
+    "bot": BotConfig,
+    "roundup": RoundupConfig,
+    "reminders": RemindersConfig,
+    "import": ImportConfig,
+    "http": HttpConfig,
+}
 _LEAD = re.compile(r"^[1-9]\d{0,3}[smhdw]$")
 _ENV_SECRETS = {"password": "EVENTBOT_PASSWORD", "access_token": "EVENTBOT_ACCESS_TOKEN"}
 
@@ -142,8 +148,9 @@ def _convert(value: Any, tp: Any) -> Any:
         return _convert(value, inner[0])
     if origin is tuple:
         item_type = typing.get_args(tp)[0]
-        if isinstance(value, list) and all(isinstance(item, item_type) and not isinstance(item, bool)
-                                           for item in value):
+        if isinstance(value, list) and all(
+            isinstance(item, item_type) and not isinstance(item, bool) for item in value
+        ):
             return tuple(value)
         raise TypeError
     if tp is Path:
@@ -172,8 +179,11 @@ def _load_section(name: str, cls: type, table: Mapping[str, Any], problems: list
             try:
                 values[f.name] = _convert(table[f.name], hints[f.name])
             except TypeError:
-                problems.append(f"{key}: must be {_type_name(hints[f.name])}, got {table[f.name]!r}"
-                                if f.name not in _ENV_SECRETS else f"{key}: must be a string")
+                problems.append(
+                    f"{key}: must be {_type_name(hints[f.name])}, got {table[f.name]!r}"
+                    if f.name not in _ENV_SECRETS
+                    else f"{key}: must be a string"
+                )
                 continue
             value = values[f.name]
             if any(isinstance(v, str) and PLACEHOLDER in v for v in (value if isinstance(value, tuple) else (value,))):
@@ -206,7 +216,7 @@ def _check_import_http(imports: dict[str, Any], http: dict[str, Any], problems: 
     if bad_ports:
         problems.append(f"import.allowed_ports: {', '.join(map(str, bad_ports))} not between 1 and 65535")
     if not _LEAD.match(imports.get("feed_interval", "6h")):
-        problems.append(f"import.feed_interval: {imports['feed_interval']!r} not like \"30m\", \"6h\", \"1d\"")
+        problems.append(f'import.feed_interval: {imports["feed_interval"]!r} not like "30m", "6h", "1d"')
     if not 0 < http.get("port", 8080) < 65536:
         problems.append("http.port: must be between 1 and 65535")
     url = http.get("public_url", "")
@@ -218,7 +228,7 @@ def _check_reminders(reminders: dict[str, Any], problems: list[str]) -> None:
     for key in ("lead_times", "meetup_lead_times"):
         bad = [lead for lead in reminders.get(key, ()) if not _LEAD.match(lead)]
         if bad:
-            problems.append(f"reminders.{key}: {', '.join(map(repr, bad))} not like \"30m\", \"1h\", \"1d\"")
+            problems.append(f'reminders.{key}: {", ".join(map(repr, bad))} not like "30m", "1h", "1d"')
 
 
 def _check_values(matrix: dict[str, Any], bot: dict[str, Any], problems: list[str]) -> None:
@@ -230,11 +240,13 @@ def _check_values(matrix: dict[str, Any], bot: dict[str, Any], problems: list[st
         problems.append(f"matrix.user_id: must look like @name:server, got {user_id!r}")
     reported = any(problem.startswith(("matrix.password", "matrix.access_token")) for problem in problems)
     if not reported and not matrix.get("password") and not matrix.get("access_token"):
-        problems.append("matrix.password: missing; set matrix.password or matrix.access_token "
-                        "(or the environment variable EVENTBOT_PASSWORD / EVENTBOT_ACCESS_TOKEN)")
+        problems.append(
+            "matrix.password: missing; set matrix.password or matrix.access_token "
+            "(or the environment variable EVENTBOT_PASSWORD / EVENTBOT_ACCESS_TOKEN)"
+        )
     timezone = bot.get("timezone")
     if isinstance(timezone, str) and not valid_zone(timezone):
-        problems.append(f"bot.timezone: unknown time zone {timezone!r} (example: \"Europe/Berlin\")")
+        problems.append(f'bot.timezone: unknown time zone {timezone!r} (example: "Europe/Berlin")')
     if bot.get("language", "de") not in LANGUAGES:
         problems.append(f"bot.language: must be one of {', '.join(LANGUAGES)}, got {bot['language']!r}")
     prefix = bot.get("command_prefix", "!")
@@ -245,8 +257,9 @@ def _check_values(matrix: dict[str, Any], bot: dict[str, Any], problems: list[st
             problems.append(f"bot.{key}: must be at least 1")
 
 
-def parse_config(raw: Mapping[str, Any], *, base_dir: Path, env: Mapping[str, str],
-                 source: Path | str = "<config>") -> Config:
+def parse_config(
+    raw: Mapping[str, Any], *, base_dir: Path, env: Mapping[str, str], source: Path | str = "<config>"
+) -> Config:
     """Build a Config from parsed TOML; raises ConfigError naming every problem."""
     problems: list[str] = []
     for section in raw:
@@ -271,9 +284,14 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path, env: Mapping[str, st
         raise ConfigError(source, problems)
     data_dir = bot.get("data_dir", BotConfig.data_dir)
     bot["data_dir"] = data_dir if data_dir.is_absolute() else (base_dir / data_dir).resolve()
-    return Config(matrix=MatrixConfig(**matrix), bot=BotConfig(**bot), roundup=RoundupConfig(**sections["roundup"]),
-                  reminders=RemindersConfig(**sections["reminders"]), imports=ImportConfig(**sections["import"]),
-                  http=HttpConfig(**sections["http"]))
+    return Config(
+        matrix=MatrixConfig(**matrix),
+        bot=BotConfig(**bot),
+        roundup=RoundupConfig(**sections["roundup"]),
+        reminders=RemindersConfig(**sections["reminders"]),
+        imports=ImportConfig(**sections["import"]),
+        http=HttpConfig(**sections["http"]),
+    )
 
 
 def load_config(path: Path | str, env: Mapping[str, str] | None = None) -> Config:

@@ -19,8 +19,10 @@ REPLY_WAIT_S = 15.0
 
 def _write_config(directory: Path, homeserver: str, user_id: str, password: str, language: str) -> Path:
     path = directory / "config.toml"
-    path.write_text(f'[matrix]\nhomeserver = "{homeserver}"\nuser_id = "{user_id}"\npassword = "{password}"\n\n'
-                    f'[bot]\ndata_dir = "bot-data"\nlanguage = "{language}"\n')
+    path.write_text(
+        f'[matrix]\nhomeserver = "{homeserver}"\nuser_id = "{user_id}"\npassword = "{password}"\n\n'
+        f'[bot]\ndata_dir = "bot-data"\nlanguage = "{language}"\n'
+    )
     return path
 
 
@@ -36,8 +38,9 @@ class TerminalChat:
 
     async def listen(self, since: str) -> None:
         while True:
-            response = await self.client.sync(timeout=10_000, since=since,
-                                              sync_filter={"room": {"timeline": {"limit": 200}}})
+            response = await self.client.sync(
+                timeout=10_000, since=since, sync_filter={"room": {"timeline": {"limit": 200}}}
+            )
             since = getattr(response, "next_batch", since)
             room = getattr(response, "rooms", None) and response.rooms.join.get(self.room_id)
             for event in room.timeline.events if room else []:
@@ -90,8 +93,11 @@ async def _chat(directory: Path, server: Homeserver, language: str) -> None:
         chat = TerminalChat(client, room_id, bot_user.user_id)
         listener = asyncio.create_task(chat.listen(first.next_batch))
         await _wait_for_join(client, room_id, bot_user.user_id)
-        print(f"eventbot demo: you are {demo_user.user_id}, chatting with {bot_user.user_id} "
-              f"on a throwaway Synapse at {server.url}.\nType !help (Ctrl-D or Ctrl-C to quit).\n", flush=True)
+        print(
+            f"eventbot demo: you are {demo_user.user_id}, chatting with {bot_user.user_id} "
+            f"on a throwaway Synapse at {server.url}.\nType !help (Ctrl-D or Ctrl-C to quit).\n",
+            flush=True,
+        )
         loop = asyncio.get_running_loop()
         while True:
             line = await loop.run_in_executor(None, sys.stdin.readline)
@@ -129,8 +135,9 @@ def run_demo(keep: str | None, language: str = "de") -> int:
         print(f"{directory} is not empty; give --keep a new directory", file=sys.stderr)
         return 2
     directory.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.WARNING, filename=directory / "bot.log",
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, filename=directory / "bot.log", format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     server = Homeserver(directory / "synapse")
     print("Starting a throwaway Synapse homeserver on loopback ...", flush=True)
     try:

@@ -58,8 +58,11 @@ class RateLimiter:
 
     def _forget_full(self, now_ms: int) -> None:
         """Users whose bucket has refilled are like new ones: no need to remember them."""
-        for user in [u for u, (tokens, at) in self._buckets.items()
-                     if tokens + (now_ms - at) * self.per_minute / _WINDOW_MS >= self.burst]:
+        for user in [
+            u
+            for u, (tokens, at) in self._buckets.items()
+            if tokens + (now_ms - at) * self.per_minute / _WINDOW_MS >= self.burst
+        ]:
             del self._buckets[user]
 
 
@@ -71,8 +74,15 @@ def normalize_reaction(key: str) -> str:
 class Dispatcher:
     """Turns messages into answers; never raises for anything a handler does."""
 
-    def __init__(self, registry: Registry, storage: Storage, config: Config, clock: Clock,
-                 media: Media | None = None, wake: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        storage: Storage,
+        config: Config,
+        clock: Clock,
+        media: Media | None = None,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
         self.registry = registry
         self.media = media
         self.wake = wake
@@ -92,9 +102,16 @@ class Dispatcher:
 
     def refusal(self, count: int, wait_s: float) -> Answer:
         """The one answer to a burst of commands that were not carried out."""
-        return Answer(self.t.count("rate_limited", count, seconds=max(1, math.ceil(wait_s)),
-                                   burst=self.rate_limiter.burst, limit=self.rate_limiter.per_minute),
-                      retry_after_s=wait_s)
+        return Answer(
+            self.t.count(
+                "rate_limited",
+                count,
+                seconds=max(1, math.ceil(wait_s)),
+                burst=self.rate_limiter.burst,
+                limit=self.rate_limiter.per_minute,
+            ),
+            retry_after_s=wait_s,
+        )
 
     def is_command(self, body: str) -> bool:
         prefix = self.config.bot.command_prefix
@@ -128,7 +145,7 @@ class Dispatcher:
         if len(message.body) > MAX_MESSAGE_LENGTH:
             return Answer(t("too_long", length=len(message.body), limit=MAX_MESSAGE_LENGTH))
         prefix = self.config.bot.command_prefix
-        text = message.body.lstrip()[len(prefix):]
+        text = message.body.lstrip()[len(prefix) :]
         resolved = self.registry.resolve(text)
         if resolved is None:
             word = text.split(None, 1)[0][:50]
@@ -139,15 +156,27 @@ class Dispatcher:
         handler = command.handler
         return await self._guarded(message, lambda context: handler(context, args), command)
 
-    async def _guarded(self, item: Message | Reaction | Redaction,
-                       call: Callable[[Context], Awaitable[Rich | Answer | None]],
-                       command: Command | None = None) -> Answer | None:
+    async def _guarded(
+        self,
+        item: Message | Reaction | Redaction,
+        call: Callable[[Context], Awaitable[Rich | Answer | None]],
+        command: Command | None = None,
+    ) -> Answer | None:
         """Run a handler; user errors become their message, anything else a reference code in log and reply."""
         t = self.t
         try:
             settings = await self.storage.room_settings(item.room_id)
-            context = Context(message=item, storage=self.storage, config=self.config, settings=settings,
-                              now=self.clock(), t=t, registry=self.registry, media=self.media, wake=self.wake)
+            context = Context(
+                message=item,
+                storage=self.storage,
+                config=self.config,
+                settings=settings,
+                now=self.clock(),
+                t=t,
+                registry=self.registry,
+                media=self.media,
+                wake=self.wake,
+            )
             result = await call(context)
         except UserError as exc:
             return Answer(exc.message)

@@ -29,11 +29,24 @@ async def sync_feed(storage: Storage, config: Config, feed: Feed, now: datetime,
     zone = ZoneInfo(settings.timezone or config.bot.timezone)
     imports = config.imports
     try:
-        data, headers = await fetch_url(feed.url, allowed_hosts=imports.allowed_hosts,
-                                        allowed_ports=imports.allowed_ports, max_bytes=imports.max_bytes)
-        report = await import_calendar(storage, feed.room_id, data, zone=zone, submitter=feed.added_by, now=now,
-                                       t=t, feed_id=feed.id, max_entries=imports.max_entries,
-                                       content_type=headers.get("Content-Type"))
+        data, headers = await fetch_url(
+            feed.url,
+            allowed_hosts=imports.allowed_hosts,
+            allowed_ports=imports.allowed_ports,
+            max_bytes=imports.max_bytes,
+        )
+        report = await import_calendar(
+            storage,
+            feed.room_id,
+            data,
+            zone=zone,
+            submitter=feed.added_by,
+            now=now,
+            t=t,
+            feed_id=feed.id,
+            max_entries=imports.max_entries,
+            content_type=headers.get("Content-Type"),
+        )
     except (FetchError, CalendarError) as error:
         await storage.record_fetch(feed, at=int(now.timestamp()), error=str(error)[:300])
         raise
@@ -53,8 +66,9 @@ class FeedScheduler:
     """Sleeps until the next feed is due (or until woken), then syncs it; a database that is briefly unavailable
     (locked, full) costs one round, never the task."""
 
-    def __init__(self, storage: Storage, config: Config, clock: Clock,
-                 changed: Callable[[str], None] = lambda room_id: None) -> None:
+    def __init__(
+        self, storage: Storage, config: Config, clock: Clock, changed: Callable[[str], None] = lambda room_id: None
+    ) -> None:
         self.storage = storage
         self.config = config
         self.clock = clock
@@ -71,8 +85,7 @@ class FeedScheduler:
             try:
                 delay = await self.sync_due()
             except StorageUnavailable:
-                log.exception("feeds: database error [%s]; trying again in %.0f s", reference_code(),
-                              ERROR_RETRY_S)
+                log.exception("feeds: database error [%s]; trying again in %.0f s", reference_code(), ERROR_RETRY_S)
                 delay = ERROR_RETRY_S
             if delay > 0:
                 await nap(self._wake, stopping, delay)

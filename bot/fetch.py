@@ -58,6 +58,7 @@ class FetchError(Exception):
 
 # --- the block list -------------------------------------------------------------------------------------------
 
+
 def _networks(*cidrs: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(cidr) for cidr in cidrs)
 
@@ -66,12 +67,16 @@ def _networks(*cidrs: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Networ
 # `not is_global` below catches what the IANA registry adds later, as far as Python knows it.
 _BLOCKED_V4 = _networks(
     "0.0.0.0/8",  # "this network", unspecified
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",  # private
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",  # private
     "100.64.0.0/10",  # carrier-grade NAT
     "127.0.0.0/8",  # loopback
     "169.254.0.0/16",  # link-local (cloud metadata)
     "192.0.0.0/24",  # IETF protocol assignments
-    "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",  # documentation
+    "192.0.2.0/24",
+    "198.51.100.0/24",
+    "203.0.113.0/24",  # documentation
     "192.88.99.0/24",  # former 6to4 relay anycast
     "198.18.0.0/15",  # benchmarking
     "224.0.0.0/4",  # multicast
@@ -83,7 +88,8 @@ _BLOCKED_V4 = _networks(
 _GLOBAL_V6 = ipaddress.ip_network("2000::/3")
 _BLOCKED_V6 = _networks(
     "2001::/23",  # IETF protocol assignments: Teredo 2001::/32, benchmarking 2001:2::/48, ORCHID
-    "2001:db8::/32", "3fff::/20",  # documentation
+    "2001:db8::/32",
+    "3fff::/20",  # documentation
 )
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known NAT64 prefix: the embedded IPv4 decides
 
@@ -157,9 +163,9 @@ def _raw_authority(url: str) -> str:
     match = _SCHEME.match(url)
     if match is None:
         raise FetchError("bad_url", url[:200])
-    rest = url[match.end():]
+    rest = url[match.end() :]
     ends = [index for index in (rest.find(char) for char in "/?#") if index >= 0]
-    return rest[:min(ends, default=len(rest))]
+    return rest[: min(ends, default=len(rest))]
 
 
 def _bracketed(authority: str) -> bool:
@@ -244,6 +250,7 @@ def check_url(url: str, allowed_hosts: Collection[str], allowed_ports: Collectio
 
 # --- the connection ---------------------------------------------------------------------------------------------
 
+
 class _RefusedAddress(OSError):
     def __init__(self, address: str) -> None:
         super().__init__(errno.EACCES, f"refused to connect to unvetted address {address}")
@@ -262,8 +269,9 @@ class GuardedConnector(aiohttp.TCPConnector):
     to: the socket factory refuses anything else, so the guard fails closed if aiohttp stops calling it.
     """
 
-    def __init__(self, *, allowed_hosts: Collection[str] = (), allowed_ports: Collection[int] = ALLOWED_PORTS,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *, allowed_hosts: Collection[str] = (), allowed_ports: Collection[int] = ALLOWED_PORTS, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("resolver", ThreadedResolver())
         kwargs["use_dns_cache"] = False
         kwargs["socket_factory"] = self._open_socket
@@ -272,8 +280,7 @@ class GuardedConnector(aiohttp.TCPConnector):
         self._allowed_ports = frozenset(allowed_ports)
         self._vetted: set[tuple[IPAddress, int]] = set()
 
-    async def _resolve_host(self, host: str, port: int, traces: Sequence[Any] | None = None
-                            ) -> list[ResolveResult]:
+    async def _resolve_host(self, host: str, port: int, traces: Sequence[Any] | None = None) -> list[ResolveResult]:
         trusted = _host_allowed(host, self._allowed_hosts)
         if not trusted:
             ip = _check_host_text(host.lower())
@@ -322,9 +329,15 @@ def _refusal_in(exc: BaseException) -> FetchError | None:
     return None
 
 
-async def fetch_url(url: str, *, allowed_hosts: Collection[str] = (), allowed_ports: Collection[int] = ALLOWED_PORTS,
-                    max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float = TIMEOUT_S,
-                    headers: dict[str, str] | None = None) -> tuple[bytes, Any]:
+async def fetch_url(
+    url: str,
+    *,
+    allowed_hosts: Collection[str] = (),
+    allowed_ports: Collection[int] = ALLOWED_PORTS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout_s: float = TIMEOUT_S,
+    headers: dict[str, str] | None = None,
+) -> tuple[bytes, Any]:
     """The body of a URL (and the final response's headers), with redirects checked hop by hop.
 
     `allowed_hosts` may reach private addresses on any port (operator-trusted); every other host only public

@@ -56,8 +56,14 @@ def _signing_key_line() -> str:
 class Homeserver:
     """A Synapse process with SQLite in its own directory; JSON is valid YAML, so the config is written as JSON."""
 
-    def __init__(self, directory: Path, *, port: int | None = None, rate_limits: bool = False,
-                 message_rate: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        port: int | None = None,
+        rate_limits: bool = False,
+        message_rate: dict[str, float] | None = None,
+    ) -> None:
         """rate_limits keeps Synapse's defaults; message_rate alone sets rc_message (e.g. to provoke 429s)."""
         self.directory = Path(directory)
         self.port = port or free_port()
@@ -76,8 +82,9 @@ class Homeserver:
         log_config = {
             "version": 1,
             "formatters": {"plain": {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}},
-            "handlers": {"file": {"class": "logging.FileHandler", "filename": str(d / "homeserver.log"),
-                                  "formatter": "plain"}},
+            "handlers": {
+                "file": {"class": "logging.FileHandler", "filename": str(d / "homeserver.log"), "formatter": "plain"}
+            },
             "root": {"level": "WARNING", "handlers": ["file"]},
             "disable_existing_loggers": False,
         }
@@ -85,10 +92,16 @@ class Homeserver:
         config: dict[str, object] = {
             "server_name": self.server_name,
             "pid_file": str(d / "homeserver.pid"),
-            "listeners": [{
-                "port": self.port, "bind_addresses": ["127.0.0.1"], "type": "http", "tls": False,
-                "x_forwarded": False, "resources": [{"names": ["client"], "compress": False}],
-            }],
+            "listeners": [
+                {
+                    "port": self.port,
+                    "bind_addresses": ["127.0.0.1"],
+                    "type": "http",
+                    "tls": False,
+                    "x_forwarded": False,
+                    "resources": [{"names": ["client"], "compress": False}],
+                }
+            ],
             "database": {"name": "sqlite3", "args": {"database": str(d / "homeserver.db")}},
             "log_config": str(d / "log.config"),
             "media_store_path": str(d / "media_store"),
@@ -103,16 +116,18 @@ class Homeserver:
             "presence": {"enabled": False},
         }
         if not self.rate_limits:
-            config.update({
-                "rc_message": _UNLIMITED,
-                "rc_login": {"address": _UNLIMITED, "account": _UNLIMITED, "failed_attempts": _UNLIMITED},
-                "rc_joins": {"local": _UNLIMITED, "remote": _UNLIMITED},
-                "rc_invites": {"per_room": _UNLIMITED, "per_user": _UNLIMITED, "per_issuer": _UNLIMITED},
-                "rc_registration": _UNLIMITED,
-                "rc_admin_redaction": _UNLIMITED,
-                "rc_room_creation": _UNLIMITED,
-                "rc_reports": _UNLIMITED,
-            })
+            config.update(
+                {
+                    "rc_message": _UNLIMITED,
+                    "rc_login": {"address": _UNLIMITED, "account": _UNLIMITED, "failed_attempts": _UNLIMITED},
+                    "rc_joins": {"local": _UNLIMITED, "remote": _UNLIMITED},
+                    "rc_invites": {"per_room": _UNLIMITED, "per_user": _UNLIMITED, "per_issuer": _UNLIMITED},
+                    "rc_registration": _UNLIMITED,
+                    "rc_admin_redaction": _UNLIMITED,
+                    "rc_room_creation": _UNLIMITED,
+                    "rc_reports": _UNLIMITED,
+                }
+            )
         if self.message_rate is not None:
             config["rc_message"] = self.message_rate
         path = d / "hs.yaml"
@@ -127,7 +142,9 @@ class Homeserver:
         out = open(self.directory / "stdout.log", "ab")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "synapse.app.homeserver", "-c", str(config)],
-            stdout=out, stderr=subprocess.STDOUT, cwd=self.directory,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=self.directory,
         )
         out.close()
         deadline = time.monotonic() + timeout
@@ -175,19 +192,32 @@ class Homeserver:
         password = password or secrets.token_hex(12)
         nonce = self._request("GET", "/_synapse/admin/v1/register")["nonce"]
         mac = hmac.new(self._shared_secret.encode(), digestmod=hashlib.sha1)
-        mac.update(b"\x00".join([nonce.encode(), localpart.encode(), password.encode(),
-                                 b"admin" if admin else b"notadmin"]))
-        result = self._request("POST", "/_synapse/admin/v1/register", {
-            "nonce": nonce, "username": localpart, "password": password, "admin": admin, "mac": mac.hexdigest(),
-        })
+        mac.update(
+            b"\x00".join([nonce.encode(), localpart.encode(), password.encode(), b"admin" if admin else b"notadmin"])
+        )
+        result = self._request(
+            "POST",
+            "/_synapse/admin/v1/register",
+            {
+                "nonce": nonce,
+                "username": localpart,
+                "password": password,
+                "admin": admin,
+                "mac": mac.hexdigest(),
+            },
+        )
         return RegisteredUser(result["user_id"], password, result["access_token"], result["device_id"])
 
     def exempt_from_rate_limits(self, user_id: str) -> None:
         """Lift the message rate limit for one user (through an admin account made for it)."""
         if not hasattr(self, "_admin"):
             self._admin = self.register(f"admin_{secrets.token_hex(4)}", admin=True)
-        self._request("POST", f"/_synapse/admin/v1/users/{user_id}/override_ratelimit",
-                      {"messages_per_second": 0, "burst_count": 0}, token=self._admin.access_token)
+        self._request(
+            "POST",
+            f"/_synapse/admin/v1/users/{user_id}/override_ratelimit",
+            {"messages_per_second": 0, "burst_count": 0},
+            token=self._admin.access_token,
+        )
 
     def __enter__(self) -> Homeserver:
         self.start()

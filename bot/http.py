@@ -186,8 +186,11 @@ def build_app(storage: Storage, clock: Clock, cache: FeedCache | None = None) ->
         if room_id is None:
             raise web.HTTPNotFound()
         feed = await feeds.feed(room_id, load)
-        headers = {"ETag": feed.etag, "Last-Modified": format_datetime(feed.modified, usegmt=True),
-                   "Cache-Control": FEED_CACHE_CONTROL}
+        headers = {
+            "ETag": feed.etag,
+            "Last-Modified": format_datetime(feed.modified, usegmt=True),
+            "Cache-Control": FEED_CACHE_CONTROL,
+        }
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None:  # when both are sent, If-None-Match decides (RFC 9110, 13.2.2)
             unchanged = etag_matches(if_none_match, feed.etag)
@@ -240,8 +243,9 @@ class _GuardedHandler(RequestHandler):
         self.await_headers()  # the next request (or the end of this one's unread body) has the same deadline
         return result
 
-    def handle_error(self, request: web.BaseRequest, status: int = 500, exc: BaseException | None = None,
-                     message: str | None = None) -> web.StreamResponse:
+    def handle_error(
+        self, request: web.BaseRequest, status: int = 500, exc: BaseException | None = None, message: str | None = None
+    ) -> web.StreamResponse:
         # malformed or oversized requests are answered here, outside the application and its signals; the
         # parser's message quotes the request, so the answer only names the status
         if status < 500:
@@ -273,8 +277,7 @@ class _GuardedServer(web.Server):
         self._event_loop = asyncio.get_running_loop()
 
     def __call__(self) -> RequestHandler:
-        return _GuardedHandler(self, loop=self._event_loop, header_timeout=self._header_timeout,
-                               **self._handler_args)
+        return _GuardedHandler(self, loop=self._event_loop, header_timeout=self._header_timeout, **self._handler_args)
 
 
 class _Runner(web.AppRunner):
@@ -288,16 +291,27 @@ class _Runner(web.AppRunner):
         return _GuardedServer(server, self._header_timeout, self._handler_args)
 
 
-async def start_http(config: HttpConfig, storage: Storage, clock: Clock, *,
-                     cache: FeedCache | None = None, header_timeout: float = HEADER_TIMEOUT_S,
-                     keepalive_timeout: float = KEEPALIVE_TIMEOUT_S) -> web.AppRunner:
+async def start_http(
+    config: HttpConfig,
+    storage: Storage,
+    clock: Clock,
+    *,
+    cache: FeedCache | None = None,
+    header_timeout: float = HEADER_TIMEOUT_S,
+    keepalive_timeout: float = KEEPALIVE_TIMEOUT_S,
+) -> web.AppRunner:
     """Serve the feeds (Last-Modified from the bot's clock); returns the runner to clean up on shutdown.
 
     Pass the `cache` to invalidate rooms after writes. Raises HttpStartError (nothing left running) when the
     address cannot be used.
     """
-    runner = _Runner(build_app(storage, clock, cache), header_timeout, access_log=None,
-                     keepalive_timeout=keepalive_timeout, **HANDLER_LIMITS)
+    runner = _Runner(
+        build_app(storage, clock, cache),
+        header_timeout,
+        access_log=None,
+        keepalive_timeout=keepalive_timeout,
+        **HANDLER_LIMITS,
+    )
     await runner.setup()
     site = web.TCPSite(runner, config.host, config.port)
     try:

@@ -12,400 +12,450 @@ from babel.dates import format_date
 
 from bot.text import Rich, fill
 
-MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    # dispatcher
-    "unknown_command": {
-        "de": "Unbekannter Befehl `{command}`. `{prefix}help` zeigt alle Befehle.",
-        "en": "Unknown command `{command}`. `{prefix}help` lists all commands.",
-    },
-    "usage": {"de": "So geht es: `{usage}`", "en": "Usage: `{usage}`"},
-    "usage_list": {"de": "So geht es:", "en": "Usage:"},
-    "example": {"de": "Beispiel: `{example}`", "en": "Example: `{example}`"},
-    "internal_error": {
-        "de": "Das hat leider nicht geklappt: ein interner Fehler (Referenz {code}). "
-              "Bitte melde die Referenz den Betreibern des Bots.",
-        "en": "Sorry, that did not work: an internal error (reference {code}). "
-              "Please pass the reference on to the bot's operators.",
-    },
-    "storage_error": {
-        "de": "Die Datenbank ist gerade nicht verfügbar (Referenz {code}); es wurde nichts gespeichert. "
-              "Bitte versuche es gleich noch einmal.",
-        "en": "The database is unavailable right now (reference {code}); nothing was saved. "
-              "Please try again in a moment.",
-    },
-    "rate_limited": {
-        "de": "{count} Befehle nicht ausgeführt: zu viele auf einmal (höchstens {burst} am Stück, dann {limit} pro "
-              "Minute). Bitte schick sie in {seconds} s noch einmal.",
-        "en": "{count} commands not carried out: too many at once (at most {burst} in a row, then {limit} a "
-              "minute). Please send them again in {seconds} s.",
-    },
-    "rate_limited_one": {
-        "de": "Nicht ausgeführt: zu viele Befehle auf einmal (höchstens {burst} am Stück, dann {limit} pro "
-              "Minute). Bitte schick ihn in {seconds} s noch einmal.",
-        "en": "Not carried out: too many commands at once (at most {burst} in a row, then {limit} a minute). "
-              "Please send it again in {seconds} s.",
-    },
-    "too_long": {
-        "de": "Die Nachricht ist zu lang ({length} Zeichen, höchstens {limit}).",
-        "en": "The message is too long ({length} characters, at most {limit}).",
-    },
-    "not_allowed": {
-        "de": "Das dürfen nur {who}.",
-        "en": "Only {who} may do that.",
-    },
-    "who_moderators": {"de": "Moderator:innen dieses Raums", "en": "moderators of this room"},
-    "who_owner_or_moderators": {
-        "de": "die Person, die es eingetragen hat, und Moderator:innen dieses Raums",
-        "en": "the person who submitted it and moderators of this room",
-    },
-    # help
-    "help_header": {"de": "**Befehle von eventbot**", "en": "**eventbot commands**"},
-    "help_footer": {
-        "de": "Mehr zu einem Befehl: `{prefix}help <Befehl>`",
-        "en": "More about one command: `{prefix}help <command>`",
-    },
-    "help_aliases": {"de": "Auch: {aliases}", "en": "Also: {aliases}"},
-    # when parsing
-    "when_unreadable": {
-        "de": "Ich kann „{fragment}“ nicht als Datum/Uhrzeit lesen.",
-        "en": "I cannot read \u201c{fragment}\u201d as a date/time.",
-    },
-    "when_impossible_date": {
-        "de": "Das Datum „{fragment}“ gibt es nicht.",
-        "en": "The date \u201c{fragment}\u201d does not exist.",
-    },
-    "when_impossible_time": {
-        "de": "Die Uhrzeit „{fragment}“ gibt es nicht (an diesem Tag in {zone}).",
-        "en": "The time \u201c{fragment}\u201d does not exist (on that day in {zone}).",
-    },
-    "when_past": {
-        "de": "„{fragment}“ liegt in der Vergangenheit.",
-        "en": "\u201c{fragment}\u201d is in the past.",
-    },
-    "when_end_before_start": {
-        "de": "Das Ende „{fragment}“ liegt vor dem Beginn.",
-        "en": "The end \u201c{fragment}\u201d is before the start.",
-    },
-    "when_too_far": {
-        "de": "„{fragment}“ liegt zu weit in der Zukunft.",
-        "en": "\u201c{fragment}\u201d is too far in the future.",
-    },
-    "when_weekday_mismatch": {
-        "de": "„{fragment}“ passt nicht zum Datum.",
-        "en": "\u201c{fragment}\u201d does not match the date.",
-    },
-    "when_examples": {
-        "de": "So geht es zum Beispiel: `04.12.2026 18:00-21:00`, `4. Dezember 18 Uhr`, `morgen 19 Uhr`, "
-              "`02.12.2026 - 05.12.2026`",
-        "en": "For example: `2026-12-04 18:00-21:00`, `4 December 6pm`, `tomorrow 7pm`, `02.12.2026 - 05.12.2026`",
-    },
-    # fields
-    "field_duplicate_field": {
-        "de": "Das Feld „{value}“ steht doppelt da.",
-        "en": "The field \u201c{value}\u201d appears twice.",
-    },
-    "field_unknown_field": {
-        "de": "Das Feld „{value}“ kenne ich nicht (bekannt: {known}).",
-        "en": "I do not know the field \u201c{value}\u201d (known: {known}).",
-    },
-    "field_too_many_parts": {
-        "de": "Zu viele Teile mit | getrennt; übrig blieb „{value}“.",
-        "en": "Too many parts separated by |; left over: \u201c{value}\u201d.",
-    },
-    "field_bad_number": {
-        "de": "„{value}“ ist keine Nummer wie `#12`.",
-        "en": "\u201c{value}\u201d is not a number like `#12`.",
-    },
-    "field_bad_link": {
-        "de": "Der Link „{value}“ muss mit http:// oder https:// beginnen.",
-        "en": "The link \u201c{value}\u201d must start with http:// or https://.",
-    },
-    "field_bad_geo": {
-        "de": "„{value}“ sind keine Koordinaten wie `52.5027, 13.4393`.",
-        "en": "\u201c{value}\u201d are not coordinates like `52.5027, 13.4393`.",
-    },
-    "missing_fields": {
-        "de": "Es fehlt: {fields}.",
-        "en": "Missing: {fields}.",
-    },
-    "title_too_long": {
-        "de": "Der Titel ist zu lang ({length} Zeichen, höchstens {limit}).",
-        "en": "The title is too long ({length} characters, at most {limit}).",
-    },
-    "bad_month": {
-        "de": "„{value}“ ist kein Monat. Beispiele: `dezember`, `dez 2026`, `12`, `2026-12`.",
-        "en": "\u201c{value}\u201d is not a month. Examples: `december`, `dec 2026`, `12`, `2026-12`.",
-    },
-    # events
-    "field_title": {"de": "Titel", "en": "title"},
-    "field_when": {"de": "Wann", "en": "when"},
-    "event_added": {"de": "Eingetragen als **#{number}**:", "en": "Added as **#{number}**:"},
-    "event_duplicate": {
-        "de": "Das gibt es schon als **#{number}**:",
-        "en": "That already exists as **#{number}**:",
-    },
-    "event_pending_note": {
-        "de": "Wartet auf Freigabe: Moderator:innen geben es mit ✅ auf diese Nachricht oder "
-              "`{prefix}event approve #{number}` frei.",
-        "en": "Waiting for approval: moderators approve it with ✅ on this message or "
-              "`{prefix}event approve #{number}`.",
-    },
-    "event_not_found": {
-        "de": "In diesem Raum gibt es keine Veranstaltung #{number}.",
-        "en": "There is no event #{number} in this room.",
-    },
-    "event_updated": {"de": "Geändert: **#{number}**", "en": "Updated: **#{number}**"},
-    "event_cancelled": {"de": "Abgesagt: **#{number}** {title}", "en": "Cancelled: **#{number}** {title}"},
-    "event_already_cancelled": {"de": "**#{number}** ist schon abgesagt.", "en": "**#{number}** is already cancelled."},
-    "event_deleted": {"de": "Gelöscht: **#{number}** {title}", "en": "Deleted: **#{number}** {title}"},
-    "event_approved": {"de": "Freigegeben: **#{number}** {title}", "en": "Approved: **#{number}** {title}"},
-    "event_not_pending": {
-        "de": "**#{number}** wartet nicht auf Freigabe.",
-        "en": "**#{number}** is not waiting for approval.",
-    },
-    "event_rejected": {"de": "Abgelehnt: **#{number}** {title}", "en": "Rejected: **#{number}** {title}"},
-    "event_rejected_reason": {"de": "Grund: {reason}", "en": "Reason: {reason}"},
-    "events_none_upcoming": {"de": "Keine anstehenden Veranstaltungen.", "en": "No upcoming events."},
-    "events_none_month": {"de": "Keine Veranstaltungen im {month}.", "en": "No events in {month}."},
-    "events_header_upcoming": {"de": "**Anstehende Veranstaltungen**", "en": "**Upcoming events**"},
-    "events_header_month": {"de": "**Veranstaltungen im {month}**", "en": "**Events in {month}**"},
-    "events_more": {"de": "… und {count} weitere.", "en": "… and {count} more."},
-    "search_none": {"de": "Nichts gefunden für „{words}“.", "en": "Nothing found for \u201c{words}\u201d."},
-    "search_header": {"de": "**Gefunden für „{words}“:**", "en": "**Found for \u201c{words}\u201d:**"},
-    "edit_title_empty": {"de": "Der Titel darf nicht leer sein.", "en": "The title must not be empty."},
-    "status_cancelled": {"de": "abgesagt", "en": "cancelled"},
-    "status_pending": {"de": "wartet auf Freigabe", "en": "waiting for approval"},
-    "status_rejected": {"de": "abgelehnt", "en": "rejected"},
-    "label_place": {"de": "Ort", "en": "Place"},
-    "label_link": {"de": "Link", "en": "Link"},
-    "label_online": {"de": "Online", "en": "Online"},
-    "label_geo": {"de": "Geo", "en": "Geo"},
-    "label_description": {"de": "Beschreibung", "en": "Description"},
-    "label_submitter": {"de": "Eingetragen von", "en": "Submitted by"},
-    "place_online": {"de": "online", "en": "online"},
-    "place_also_online": {"de": "{place} und auch online", "en": "{place} and online"},
-    "all_day": {"de": "ganztägig", "en": "all day"},
-    "until": {"de": "bis", "en": "until"},
-    # meetups
-    "field_bad_time": {
-        "de": "„{value}“ ist keine Uhrzeit wie `19:00-22:00` oder `19 Uhr`.",
-        "en": "\u201c{value}\u201d is not a time like `19:00-22:00` or `7pm`.",
-    },
-    "field_city": {"de": "Stadt", "en": "city"},
-    "field_rule": {"de": "Regel", "en": "rule"},
-    "field_time": {"de": "Zeit", "en": "time"},
-    "field_name": {"de": "Name", "en": "name"},
-    "rule_bad_rrule": {
-        "de": "Die RRULE „{value}“ ist fehlerhaft: {reason}. Beispiel: `RRULE:FREQ=MONTHLY;BYDAY=1MO`.",
-        "en": "The RRULE \u201c{value}\u201d is malformed: {reason}. Example: `RRULE:FREQ=MONTHLY;BYDAY=1MO`.",
-    },
-    "rule_not_computable": {
-        "de": "Die Regel „{rule}“ zeige ich so an, wie sie dasteht, kann daraus aber keine Termine berechnen. "
-              "Erinnerungen gibt es deshalb erst, wenn du die Termine nennst: `{prefix}meetup dates #{number} "
-              "<Datum> <Datum> ...`",
-        "en": "I show the rule \u201c{rule}\u201d as written, but cannot compute dates from it, so there will "
-              "be no reminders until you give the dates: `{prefix}meetup dates #{number} <date> <date> ...`",
-    },
-    "meetup_not_found": {
-        "de": "In diesem Raum gibt es kein Treffen #{number}.",
-        "en": "There is no meetup #{number} in this room.",
-    },
-    "meetups_none": {"de": "Noch keine regelmäßigen Treffen eingetragen.", "en": "No regular meetups yet."},
-    "meetups_header": {"de": "**Regelmäßige Treffen**", "en": "**Regular meetups**"},
-    "meetup_next_header": {"de": "Nächste Termine:", "en": "Next dates:"},
-    "meetup_no_dates": {"de": "keine Termine bekannt", "en": "no known dates"},
-    "meetup_deleted": {"de": "Gelöscht: **#{number}** {name}", "en": "Deleted: **#{number}** {name}"},
-    "meetup_skipped": {
-        "de": "**#{number}** {name}: der Termin am {date} fällt aus.",
-        "en": "**#{number}** {name}: the date {date} is skipped.",
-    },
-    "meetup_moved": {
-        "de": "**#{number}** {name}: der Termin vom {date} ist verschoben auf {when}.",
-        "en": "**#{number}** {name}: the date {date} is moved to {when}.",
-    },
-    "meetup_not_a_date": {
-        "de": "Am {date} ist kein Termin von **#{number}**.",
-        "en": "**#{number}** has no date on {date}.",
-    },
-    "meetup_dates_set": {
-        "de": "**#{number}** {name}: {count} Termine gespeichert.",
-        "en": "**#{number}** {name}: {count} dates saved.",
-    },
-    "meetup_dates_set_one": {
-        "de": "**#{number}** {name}: 1 Termin gespeichert.",
-        "en": "**#{number}** {name}: 1 date saved.",
-    },
-    "meetup_no_dates_known": {
-        "de": "Für **#{number}** kenne ich keinen solchen Termin.",
-        "en": "I know no such date for **#{number}**.",
-    },
-    # deadlines
-    "field_link": {"de": "Link", "en": "link"},
-    "field_until": {"de": "Frist", "en": "deadline"},
-    "deadline_not_found": {
-        "de": "In diesem Raum gibt es keine Frist #{number}.",
-        "en": "There is no deadline #{number} in this room.",
-    },
-    "deadlines_none": {"de": "Keine offenen Fristen.", "en": "No open deadlines."},
-    "deadlines_header": {"de": "**Fristen**", "en": "**Deadlines**"},
-    "deadline_until": {"de": "Einreichungen bis {end}", "en": "submissions until {end}"},
-    "deadline_range": {"de": "Einreichungen von {start} bis {end} möglich", "en": "submissions from {start} to {end}"},
-    "deadline_added": {"de": "Frist eingetragen als **#{number}**:", "en": "Deadline added as **#{number}**:"},
-    "deadline_deleted": {"de": "Gelöscht: Frist **#{number}** {name}", "en": "Deleted: deadline **#{number}** {name}"},
-    # roundup
-    "roundup_bad_args": {
-        "de": "Welcher Monat? Beispiele: `{prefix}roundup november`, `{prefix}roundup 2025-11`, "
-              "`{prefix}roundup november 2025 \"Allostatische Last\"`",
-        "en": "Which month? Examples: `{prefix}roundup november`, `{prefix}roundup 2025-11`, "
-              "`{prefix}roundup november 2025 \"Allostatische Last\"`",
-    },
-    "roundup_summary": {
-        "de": "**{title}**: Veranstaltungen vom {start} bis {end}: {events} Veranstaltungen, {meetups} "
-              "regelmäßige Treffen, {deadlines} Fristen.",
-        "en": "**{title}**: events from {start} to {end}: {events} events, {meetups} regular meetups, "
-              "{deadlines} deadlines.",
-    },
-    "roundup_left_out": {"de": "Nicht aufgenommen:", "en": "Left out:"},
-    "roundup_pending_count": {
-        "de": "{count} Veranstaltungen, die noch auf Freigabe warten.",
-        "en": "{count} events waiting for approval.",
-    },
-    "roundup_pending_count_one": {
-        "de": "1 Veranstaltung, die noch auf Freigabe wartet.",
-        "en": "1 event waiting for approval.",
-    },
-    # reminders and RSVPs
-    "today": {"de": "heute", "en": "today"},
-    "tomorrow": {"de": "morgen", "en": "tomorrow"},
-    "reminder_head": {"de": "⏰ Erinnerung: **{title}**", "en": "⏰ Reminder: **{title}**"},
-    "reminder_late": {"de": "(verspätet)", "en": "(late)"},
-    "reminder_rsvps": {"de": "{count} Zusagen:", "en": "{count} coming:"},
-    "reminder_rsvps_one": {"de": "1 Zusage:", "en": "1 coming:"},
-    "reminder_no_rsvps": {
-        "de": "Wer kommt? 👍 auf diese Nachricht.",
-        "en": "Coming? React with 👍 to this message.",
-    },
-    "cancelled_notice": {
-        "de": "❌ Abgesagt: **{title}** ({when}). Bescheid an alle, die zugesagt hatten:",
-        "en": "❌ Cancelled: **{title}** ({when}). Letting everyone who said yes know:",
-    },
-    "who_none": {"de": "Noch keine Zusagen für **#{number}**. 👍 auf die Ankündigung sagt zu.",
-                 "en": "Nobody has said yes to **#{number}** yet. 👍 on the announcement says yes."},
-    "who_list": {"de": "Zusagen für **#{number}** ({count}):", "en": "Coming to **#{number}** ({count}):"},
-    "reminders_show": {
-        "de": "Erinnerungen in diesem Raum: Veranstaltungen {events}; regelmäßige Treffen {meetups}.",
-        "en": "Reminders in this room: events {events}; regular meetups {meetups}.",
-    },
-    "reminders_before": {"de": "{leads} vorher", "en": "{leads} before"},
-    "reminders_off": {"de": "aus", "en": "off"},
-    "reminders_bad_lead": {
-        "de": "„{value}“ ist keine Vorlaufzeit. Beispiele: `30m`, `1h`, `1d`, `1w`.",
-        "en": "\u201c{value}\u201d is not a lead time. Examples: `30m`, `1h`, `1d`, `1w`.",
-    },
-    # calendars in and out
-    "import_report": {
-        "de": "Import: {added} neu, {updated} aktualisiert, {unchanged} unverändert, {duplicates} doppelt in der "
-              "Datei, {skipped} übersprungen, {cancelled} abgesagt (aus dem Feed verschwunden).",
-        "en": "Import: {added} added, {updated} updated, {unchanged} unchanged, {duplicates} duplicated in the file, "
-              "{skipped} skipped, {cancelled} cancelled (gone from the feed).",
-    },
-    "import_skipped": {"de": "Übersprungen: {title} ({reason})", "en": "Skipped: {title} ({reason})"},
-    "import_bad_file": {
-        "de": "Diese Datei kann ich nicht als Kalender lesen ({detail}); es wurde nichts geändert.",
-        "en": "I cannot read this file as a calendar ({detail}); nothing was changed.",
-    },
-    "import_no_source": {
-        "de": "Woher? Eine https-URL angeben, eine .ics-Datei mit `{prefix}event import` als Beschreibung senden "
-              "oder auf eine Nachricht mit .ics-Datei antworten.",
-        "en": "From where? Give an https URL, send an .ics file with `{prefix}event import` as its caption, or reply "
-              "to a message carrying an .ics file.",
-    },
-    "fetch_bad_url": {"de": "„{detail}“ ist keine http(s)-URL.", "en": "\u201c{detail}\u201d is not an http(s) URL."},
-    "fetch_blocked_address": {
-        "de": "{detail} zeigt auf ein internes Netz; solche Adressen rufe ich nicht ab.",
-        "en": "{detail} points into a private network; I do not fetch such addresses.",
-    },
-    "fetch_too_large": {
-        "de": "Die Datei ist größer als {detail} Bytes.", "en": "The file is larger than {detail} bytes.",
-    },
-    "fetch_timeout": {"de": "Keine Antwort nach {detail} s.", "en": "No answer after {detail} s."},
-    "fetch_http_status": {"de": "Der Server antwortete mit HTTP {detail}.", "en": "The server answered HTTP {detail}."},
-    "fetch_too_many_redirects": {
-        "de": "Mehr als {detail} Weiterleitungen.", "en": "More than {detail} redirects.",
-    },
-    "fetch_unreachable": {"de": "{detail} ist nicht erreichbar.", "en": "{detail} cannot be reached."},
-    "fetch_blocked_port": {
-        "de": "Port {detail} wird nicht abgerufen (nur die Ports {ports}).",
-        "en": "I do not fetch from port {detail} (only from ports {ports}).",
-    },
-    "fetch_bad_host": {
-        "de": "„{detail}“ ist kein eindeutiger Hostname: nur ASCII-Namen (Umlaut-Domains als xn--…) und "
-              "IPv4-Adressen in der Form 1.2.3.4.",
-        "en": "\u201c{detail}\u201d is not an unambiguous host name: only ASCII names (international domains as "
-              "xn--…) and IPv4 addresses written as 1.2.3.4.",
-    },
-    "fetch_download": {
-        "de": "Die Datei ließ sich nicht laden: {detail}", "en": "The file could not be loaded: {detail}",
-    },
-    "feed_added": {
-        "de": "Feed **#{number}** abonniert (alle {interval}): {url}",
-        "en": "Subscribed to feed **#{number}** (every {interval}): {url}",
-    },
-    "feed_exists": {"de": "Diesen Feed gibt es schon als **#{number}**.", "en": "That feed exists as **#{number}**."},
-    "feed_limit": {
-        "de": "Dieser Raum hat schon {limit} Feeds, mehr gehen nicht. Bestelle erst einen ab: "
-              "`{prefix}feed remove #N`, zum Beispiel `{prefix}feed remove #{number}` "
-              "(`{prefix}feed list` zeigt alle).",
-        "en": "This room already has {limit} feeds, the most it may have. Remove one first: "
-              "`{prefix}feed remove #N`, for example `{prefix}feed remove #{number}` "
-              "(`{prefix}feed list` shows them all).",
-    },
-    "feed_hidden": {
-        "de": "**#{number}** (verborgen: die Adresse enthält Zugangsdaten; nur die Moderation sieht sie)",
-        "en": "**#{number}** (hidden: its address carries credentials; only moderators see it)",
-    },
-    "feeds_none": {"de": "Keine abonnierten Feeds.", "en": "No subscribed feeds."},
-    "feeds_header": {"de": "**Abonnierte Feeds**", "en": "**Subscribed feeds**"},
-    "feed_not_found": {"de": "In diesem Raum gibt es keinen Feed #{number}.", "en": "No feed #{number} in this room."},
-    "feed_removed": {"de": "Feed **#{number}** abbestellt.", "en": "Unsubscribed from feed **#{number}**."},
-    "feed_never": {"de": "noch nie abgerufen", "en": "never fetched"},
-    "feed_error": {"de": "Fehler: {error}", "en": "error: {error}"},
-    "calendar_url": {
-        "de": "Kalender dieses Raums zum Abonnieren: {url}\n(Wer die Adresse kennt, sieht die Termine; "
-              "`{prefix}calendar rotate` erzeugt eine neue.)",
-        "en": "This room's calendar to subscribe to: {url}\n(Anyone with the address sees the events; "
-              "`{prefix}calendar rotate` makes a new one.)",
-    },
-    "calendar_disabled": {
-        "de": "Der Kalender-Feed ist nicht eingeschaltet (`[http] enabled = true` in der Konfiguration).",
-        "en": "The calendar feed is switched off (`[http] enabled = true` in the configuration).",
-    },
-    # settings
-    "settings_show": {
-        "de": "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}, @room in Erinnerungen "
-              "{room_mention}",
-        "en": "Settings of this room: approval {approval}, time zone {timezone}, @room in reminders {room_mention}",
-    },
-    "on": {"de": "an", "en": "on"},
-    "off": {"de": "aus", "en": "off"},
-    "settings_saved": {"de": "Gespeichert. ", "en": "Saved. "},
-    "settings_bad_zone": {
-        "de": "„{value}“ ist keine Zeitzone. Beispiel: `Europe/Berlin`.",
-        "en": "\u201c{value}\u201d is not a time zone. Example: `Europe/Berlin`.",
-    },
-})
+MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        # dispatcher
+        "unknown_command": {
+            "de": "Unbekannter Befehl `{command}`. `{prefix}help` zeigt alle Befehle.",
+            "en": "Unknown command `{command}`. `{prefix}help` lists all commands.",
+        },
+        "usage": {"de": "So geht es: `{usage}`", "en": "Usage: `{usage}`"},
+        "usage_list": {"de": "So geht es:", "en": "Usage:"},
+        "example": {"de": "Beispiel: `{example}`", "en": "Example: `{example}`"},
+        "internal_error": {
+            "de": "Das hat leider nicht geklappt: ein interner Fehler (Referenz {code}). "
+            "Bitte melde die Referenz den Betreibern des Bots.",
+            "en": "Sorry, that did not work: an internal error (reference {code}). "
+            "Please pass the reference on to the bot's operators.",
+        },
+        "storage_error": {
+            "de": "Die Datenbank ist gerade nicht verfügbar (Referenz {code}); es wurde nichts gespeichert. "
+            "Bitte versuche es gleich noch einmal.",
+            "en": "The database is unavailable right now (reference {code}); nothing was saved. "
+            "Please try again in a moment.",
+        },
+        "rate_limited": {
+            "de": "{count} Befehle nicht ausgeführt: zu viele auf einmal (höchstens {burst} am Stück, dann {limit} pro "
+            "Minute). Bitte schick sie in {seconds} s noch einmal.",
+            "en": "{count} commands not carried out: too many at once (at most {burst} in a row, then {limit} a "
+            "minute). Please send them again in {seconds} s.",
+        },
+        "rate_limited_one": {
+            "de": "Nicht ausgeführt: zu viele Befehle auf einmal (höchstens {burst} am Stück, dann {limit} pro "
+            "Minute). Bitte schick ihn in {seconds} s noch einmal.",
+            "en": "Not carried out: too many commands at once (at most {burst} in a row, then {limit} a minute). "
+            "Please send it again in {seconds} s.",
+        },
+        "too_long": {
+            "de": "Die Nachricht ist zu lang ({length} Zeichen, höchstens {limit}).",
+            "en": "The message is too long ({length} characters, at most {limit}).",
+        },
+        "not_allowed": {
+            "de": "Das dürfen nur {who}.",
+            "en": "Only {who} may do that.",
+        },
+        "who_moderators": {"de": "Moderator:innen dieses Raums", "en": "moderators of this room"},
+        "who_owner_or_moderators": {
+            "de": "die Person, die es eingetragen hat, und Moderator:innen dieses Raums",
+            "en": "the person who submitted it and moderators of this room",
+        },
+        # help
+        "help_header": {"de": "**Befehle von eventbot**", "en": "**eventbot commands**"},
+        "help_footer": {
+            "de": "Mehr zu einem Befehl: `{prefix}help <Befehl>`",
+            "en": "More about one command: `{prefix}help <command>`",
+        },
+        "help_aliases": {"de": "Auch: {aliases}", "en": "Also: {aliases}"},
+        # when parsing
+        "when_unreadable": {
+            "de": "Ich kann „{fragment}“ nicht als Datum/Uhrzeit lesen.",
+            "en": "I cannot read \u201c{fragment}\u201d as a date/time.",
+        },
+        "when_impossible_date": {
+            "de": "Das Datum „{fragment}“ gibt es nicht.",
+            "en": "The date \u201c{fragment}\u201d does not exist.",
+        },
+        "when_impossible_time": {
+            "de": "Die Uhrzeit „{fragment}“ gibt es nicht (an diesem Tag in {zone}).",
+            "en": "The time \u201c{fragment}\u201d does not exist (on that day in {zone}).",
+        },
+        "when_past": {
+            "de": "„{fragment}“ liegt in der Vergangenheit.",
+            "en": "\u201c{fragment}\u201d is in the past.",
+        },
+        "when_end_before_start": {
+            "de": "Das Ende „{fragment}“ liegt vor dem Beginn.",
+            "en": "The end \u201c{fragment}\u201d is before the start.",
+        },
+        "when_too_far": {
+            "de": "„{fragment}“ liegt zu weit in der Zukunft.",
+            "en": "\u201c{fragment}\u201d is too far in the future.",
+        },
+        "when_weekday_mismatch": {
+            "de": "„{fragment}“ passt nicht zum Datum.",
+            "en": "\u201c{fragment}\u201d does not match the date.",
+        },
+        "when_examples": {
+            "de": "So geht es zum Beispiel: `04.12.2026 18:00-21:00`, `4. Dezember 18 Uhr`, `morgen 19 Uhr`, "
+            "`02.12.2026 - 05.12.2026`",
+            "en": "For example: `2026-12-04 18:00-21:00`, `4 December 6pm`, `tomorrow 7pm`, `02.12.2026 - 05.12.2026`",
+        },
+        # fields
+        "field_duplicate_field": {
+            "de": "Das Feld „{value}“ steht doppelt da.",
+            "en": "The field \u201c{value}\u201d appears twice.",
+        },
+        "field_unknown_field": {
+            "de": "Das Feld „{value}“ kenne ich nicht (bekannt: {known}).",
+            "en": "I do not know the field \u201c{value}\u201d (known: {known}).",
+        },
+        "field_too_many_parts": {
+            "de": "Zu viele Teile mit | getrennt; übrig blieb „{value}“.",
+            "en": "Too many parts separated by |; left over: \u201c{value}\u201d.",
+        },
+        "field_bad_number": {
+            "de": "„{value}“ ist keine Nummer wie `#12`.",
+            "en": "\u201c{value}\u201d is not a number like `#12`.",
+        },
+        "field_bad_link": {
+            "de": "Der Link „{value}“ muss mit http:// oder https:// beginnen.",
+            "en": "The link \u201c{value}\u201d must start with http:// or https://.",
+        },
+        "field_bad_geo": {
+            "de": "„{value}“ sind keine Koordinaten wie `52.5027, 13.4393`.",
+            "en": "\u201c{value}\u201d are not coordinates like `52.5027, 13.4393`.",
+        },
+        "missing_fields": {
+            "de": "Es fehlt: {fields}.",
+            "en": "Missing: {fields}.",
+        },
+        "title_too_long": {
+            "de": "Der Titel ist zu lang ({length} Zeichen, höchstens {limit}).",
+            "en": "The title is too long ({length} characters, at most {limit}).",
+        },
+        "bad_month": {
+            "de": "„{value}“ ist kein Monat. Beispiele: `dezember`, `dez 2026`, `12`, `2026-12`.",
+            "en": "\u201c{value}\u201d is not a month. Examples: `december`, `dec 2026`, `12`, `2026-12`.",
+        },
+        # events
+        "field_title": {"de": "Titel", "en": "title"},
+        "field_when": {"de": "Wann", "en": "when"},
+        "event_added": {"de": "Eingetragen als **#{number}**:", "en": "Added as **#{number}**:"},
+        "event_duplicate": {
+            "de": "Das gibt es schon als **#{number}**:",
+            "en": "That already exists as **#{number}**:",
+        },
+        "event_pending_note": {
+            "de": "Wartet auf Freigabe: Moderator:innen geben es mit ✅ auf diese Nachricht oder "
+            "`{prefix}event approve #{number}` frei.",
+            "en": "Waiting for approval: moderators approve it with ✅ on this message or "
+            "`{prefix}event approve #{number}`.",
+        },
+        "event_not_found": {
+            "de": "In diesem Raum gibt es keine Veranstaltung #{number}.",
+            "en": "There is no event #{number} in this room.",
+        },
+        "event_updated": {"de": "Geändert: **#{number}**", "en": "Updated: **#{number}**"},
+        "event_cancelled": {"de": "Abgesagt: **#{number}** {title}", "en": "Cancelled: **#{number}** {title}"},
+        "event_already_cancelled": {
+            "de": "**#{number}** ist schon abgesagt.",
+            "en": "**#{number}** is already cancelled.",
+        },
+        "event_deleted": {"de": "Gelöscht: **#{number}** {title}", "en": "Deleted: **#{number}** {title}"},
+        "event_approved": {"de": "Freigegeben: **#{number}** {title}", "en": "Approved: **#{number}** {title}"},
+        "event_not_pending": {
+            "de": "**#{number}** wartet nicht auf Freigabe.",
+            "en": "**#{number}** is not waiting for approval.",
+        },
+        "event_rejected": {"de": "Abgelehnt: **#{number}** {title}", "en": "Rejected: **#{number}** {title}"},
+        "event_rejected_reason": {"de": "Grund: {reason}", "en": "Reason: {reason}"},
+        "events_none_upcoming": {"de": "Keine anstehenden Veranstaltungen.", "en": "No upcoming events."},
+        "events_none_month": {"de": "Keine Veranstaltungen im {month}.", "en": "No events in {month}."},
+        "events_header_upcoming": {"de": "**Anstehende Veranstaltungen**", "en": "**Upcoming events**"},
+        "events_header_month": {"de": "**Veranstaltungen im {month}**", "en": "**Events in {month}**"},
+        "events_more": {"de": "… und {count} weitere.", "en": "… and {count} more."},
+        "search_none": {"de": "Nichts gefunden für „{words}“.", "en": "Nothing found for \u201c{words}\u201d."},
+        "search_header": {"de": "**Gefunden für „{words}“:**", "en": "**Found for \u201c{words}\u201d:**"},
+        "edit_title_empty": {"de": "Der Titel darf nicht leer sein.", "en": "The title must not be empty."},
+        "status_cancelled": {"de": "abgesagt", "en": "cancelled"},
+        "status_pending": {"de": "wartet auf Freigabe", "en": "waiting for approval"},
+        "status_rejected": {"de": "abgelehnt", "en": "rejected"},
+        "label_place": {"de": "Ort", "en": "Place"},
+        "label_link": {"de": "Link", "en": "Link"},
+        "label_online": {"de": "Online", "en": "Online"},
+        "label_geo": {"de": "Geo", "en": "Geo"},
+        "label_description": {"de": "Beschreibung", "en": "Description"},
+        "label_submitter": {"de": "Eingetragen von", "en": "Submitted by"},
+        "place_online": {"de": "online", "en": "online"},
+        "place_also_online": {"de": "{place} und auch online", "en": "{place} and online"},
+        "all_day": {"de": "ganztägig", "en": "all day"},
+        "until": {"de": "bis", "en": "until"},
+        # meetups
+        "field_bad_time": {
+            "de": "„{value}“ ist keine Uhrzeit wie `19:00-22:00` oder `19 Uhr`.",
+            "en": "\u201c{value}\u201d is not a time like `19:00-22:00` or `7pm`.",
+        },
+        "field_city": {"de": "Stadt", "en": "city"},
+        "field_rule": {"de": "Regel", "en": "rule"},
+        "field_time": {"de": "Zeit", "en": "time"},
+        "field_name": {"de": "Name", "en": "name"},
+        "rule_bad_rrule": {
+            "de": "Die RRULE „{value}“ ist fehlerhaft: {reason}. Beispiel: `RRULE:FREQ=MONTHLY;BYDAY=1MO`.",
+            "en": "The RRULE \u201c{value}\u201d is malformed: {reason}. Example: `RRULE:FREQ=MONTHLY;BYDAY=1MO`.",
+        },
+        "rule_not_computable": {
+            "de": "Die Regel „{rule}“ zeige ich so an, wie sie dasteht, kann daraus aber keine Termine berechnen. "
+            "Erinnerungen gibt es deshalb erst, wenn du die Termine nennst: `{prefix}meetup dates #{number} "
+            "<Datum> <Datum> ...`",
+            "en": "I show the rule \u201c{rule}\u201d as written, but cannot compute dates from it, so there will "
+            "be no reminders until you give the dates: `{prefix}meetup dates #{number} <date> <date> ...`",
+        },
+        "meetup_not_found": {
+            "de": "In diesem Raum gibt es kein Treffen #{number}.",
+            "en": "There is no meetup #{number} in this room.",
+        },
+        "meetups_none": {"de": "Noch keine regelmäßigen Treffen eingetragen.", "en": "No regular meetups yet."},
+        "meetups_header": {"de": "**Regelmäßige Treffen**", "en": "**Regular meetups**"},
+        "meetup_next_header": {"de": "Nächste Termine:", "en": "Next dates:"},
+        "meetup_no_dates": {"de": "keine Termine bekannt", "en": "no known dates"},
+        "meetup_deleted": {"de": "Gelöscht: **#{number}** {name}", "en": "Deleted: **#{number}** {name}"},
+        "meetup_skipped": {
+            "de": "**#{number}** {name}: der Termin am {date} fällt aus.",
+            "en": "**#{number}** {name}: the date {date} is skipped.",
+        },
+        "meetup_moved": {
+            "de": "**#{number}** {name}: der Termin vom {date} ist verschoben auf {when}.",
+            "en": "**#{number}** {name}: the date {date} is moved to {when}.",
+        },
+        "meetup_not_a_date": {
+            "de": "Am {date} ist kein Termin von **#{number}**.",
+            "en": "**#{number}** has no date on {date}.",
+        },
+        "meetup_dates_set": {
+            "de": "**#{number}** {name}: {count} Termine gespeichert.",
+            "en": "**#{number}** {name}: {count} dates saved.",
+        },
+        "meetup_dates_set_one": {
+            "de": "**#{number}** {name}: 1 Termin gespeichert.",
+            "en": "**#{number}** {name}: 1 date saved.",
+        },
+        "meetup_no_dates_known": {
+            "de": "Für **#{number}** kenne ich keinen solchen Termin.",
+            "en": "I know no such date for **#{number}**.",
+        },
+        # deadlines
+        "field_link": {"de": "Link", "en": "link"},
+        "field_until": {"de": "Frist", "en": "deadline"},
+        "deadline_not_found": {
+            "de": "In diesem Raum gibt es keine Frist #{number}.",
+            "en": "There is no deadline #{number} in this room.",
+        },
+        "deadlines_none": {"de": "Keine offenen Fristen.", "en": "No open deadlines."},
+        "deadlines_header": {"de": "**Fristen**", "en": "**Deadlines**"},
+        "deadline_until": {"de": "Einreichungen bis {end}", "en": "submissions until {end}"},
+        "deadline_range": {
+            "de": "Einreichungen von {start} bis {end} möglich",
+            "en": "submissions from {start} to {end}",
+        },
+        "deadline_added": {"de": "Frist eingetragen als **#{number}**:", "en": "Deadline added as **#{number}**:"},
+        "deadline_deleted": {
+            "de": "Gelöscht: Frist **#{number}** {name}",
+            "en": "Deleted: deadline **#{number}** {name}",
+        },
+        # roundup
+        "roundup_bad_args": {
+            "de": "Welcher Monat? Beispiele: `{prefix}roundup november`, `{prefix}roundup 2025-11`, "
+            '`{prefix}roundup november 2025 "Allostatische Last"`',
+            "en": "Which month? Examples: `{prefix}roundup november`, `{prefix}roundup 2025-11`, "
+            '`{prefix}roundup november 2025 "Allostatische Last"`',
+        },
+        "roundup_summary": {
+            "de": "**{title}**: Veranstaltungen vom {start} bis {end}: {events} Veranstaltungen, {meetups} "
+            "regelmäßige Treffen, {deadlines} Fristen.",
+            "en": "**{title}**: events from {start} to {end}: {events} events, {meetups} regular meetups, "
+            "{deadlines} deadlines.",
+        },
+        "roundup_left_out": {"de": "Nicht aufgenommen:", "en": "Left out:"},
+        "roundup_pending_count": {
+            "de": "{count} Veranstaltungen, die noch auf Freigabe warten.",
+            "en": "{count} events waiting for approval.",
+        },
+        "roundup_pending_count_one": {
+            "de": "1 Veranstaltung, die noch auf Freigabe wartet.",
+            "en": "1 event waiting for approval.",
+        },
+        # reminders and RSVPs
+        "today": {"de": "heute", "en": "today"},
+        "tomorrow": {"de": "morgen", "en": "tomorrow"},
+        "reminder_head": {"de": "⏰ Erinnerung: **{title}**", "en": "⏰ Reminder: **{title}**"},
+        "reminder_late": {"de": "(verspätet)", "en": "(late)"},
+        "reminder_rsvps": {"de": "{count} Zusagen:", "en": "{count} coming:"},
+        "reminder_rsvps_one": {"de": "1 Zusage:", "en": "1 coming:"},
+        "reminder_no_rsvps": {
+            "de": "Wer kommt? 👍 auf diese Nachricht.",
+            "en": "Coming? React with 👍 to this message.",
+        },
+        "cancelled_notice": {
+            "de": "❌ Abgesagt: **{title}** ({when}). Bescheid an alle, die zugesagt hatten:",
+            "en": "❌ Cancelled: **{title}** ({when}). Letting everyone who said yes know:",
+        },
+        "who_none": {
+            "de": "Noch keine Zusagen für **#{number}**. 👍 auf die Ankündigung sagt zu.",
+            "en": "Nobody has said yes to **#{number}** yet. 👍 on the announcement says yes.",
+        },
+        "who_list": {"de": "Zusagen für **#{number}** ({count}):", "en": "Coming to **#{number}** ({count}):"},
+        "reminders_show": {
+            "de": "Erinnerungen in diesem Raum: Veranstaltungen {events}; regelmäßige Treffen {meetups}.",
+            "en": "Reminders in this room: events {events}; regular meetups {meetups}.",
+        },
+        "reminders_before": {"de": "{leads} vorher", "en": "{leads} before"},
+        "reminders_off": {"de": "aus", "en": "off"},
+        "reminders_bad_lead": {
+            "de": "„{value}“ ist keine Vorlaufzeit. Beispiele: `30m`, `1h`, `1d`, `1w`.",
+            "en": "\u201c{value}\u201d is not a lead time. Examples: `30m`, `1h`, `1d`, `1w`.",
+        },
+        # calendars in and out
+        "import_report": {
+            "de": "Import: {added} neu, {updated} aktualisiert, {unchanged} unverändert, {duplicates} doppelt in der "
+            "Datei, {skipped} übersprungen, {cancelled} abgesagt (aus dem Feed verschwunden).",
+            "en": "Import: {added} added, {updated} updated, {unchanged} unchanged, {duplicates} duplicated in the "
+            "file, {skipped} skipped, {cancelled} cancelled (gone from the feed).",
+        },
+        "import_skipped": {"de": "Übersprungen: {title} ({reason})", "en": "Skipped: {title} ({reason})"},
+        "import_bad_file": {
+            "de": "Diese Datei kann ich nicht als Kalender lesen ({detail}); es wurde nichts geändert.",
+            "en": "I cannot read this file as a calendar ({detail}); nothing was changed.",
+        },
+        "import_no_source": {
+            "de": "Woher? Eine https-URL angeben, eine .ics-Datei mit `{prefix}event import` als Beschreibung senden "
+            "oder auf eine Nachricht mit .ics-Datei antworten.",
+            "en": "From where? Give an https URL, send an .ics file with `{prefix}event import` as its caption, or "
+            "reply to a message carrying an .ics file.",
+        },
+        "fetch_bad_url": {
+            "de": "„{detail}“ ist keine http(s)-URL.",
+            "en": "\u201c{detail}\u201d is not an http(s) URL.",
+        },
+        "fetch_blocked_address": {
+            "de": "{detail} zeigt auf ein internes Netz; solche Adressen rufe ich nicht ab.",
+            "en": "{detail} points into a private network; I do not fetch such addresses.",
+        },
+        "fetch_too_large": {
+            "de": "Die Datei ist größer als {detail} Bytes.",
+            "en": "The file is larger than {detail} bytes.",
+        },
+        "fetch_timeout": {"de": "Keine Antwort nach {detail} s.", "en": "No answer after {detail} s."},
+        "fetch_http_status": {
+            "de": "Der Server antwortete mit HTTP {detail}.",
+            "en": "The server answered HTTP {detail}.",
+        },
+        "fetch_too_many_redirects": {
+            "de": "Mehr als {detail} Weiterleitungen.",
+            "en": "More than {detail} redirects.",
+        },
+        "fetch_unreachable": {"de": "{detail} ist nicht erreichbar.", "en": "{detail} cannot be reached."},
+        "fetch_blocked_port": {
+            "de": "Port {detail} wird nicht abgerufen (nur die Ports {ports}).",
+            "en": "I do not fetch from port {detail} (only from ports {ports}).",
+        },
+        "fetch_bad_host": {
+            "de": "„{detail}“ ist kein eindeutiger Hostname: nur ASCII-Namen (Umlaut-Domains als xn--…) und "
+            "IPv4-Adressen in der Form 1.2.3.4.",
+            "en": "\u201c{detail}\u201d is not an unambiguous host name: only ASCII names (international domains as "
+            "xn--…) and IPv4 addresses written as 1.2.3.4.",
+        },
+        "fetch_download": {
+            "de": "Die Datei ließ sich nicht laden: {detail}",
+            "en": "The file could not be loaded: {detail}",
+        },
+        "feed_added": {
+            "de": "Feed **#{number}** abonniert (alle {interval}): {url}",
+            "en": "Subscribed to feed **#{number}** (every {interval}): {url}",
+        },
+        "feed_exists": {
+            "de": "Diesen Feed gibt es schon als **#{number}**.",
+            "en": "That feed exists as **#{number}**.",
+        },
+        "feed_limit": {
+            "de": "Dieser Raum hat schon {limit} Feeds, mehr gehen nicht. Bestelle erst einen ab: "
+            "`{prefix}feed remove #N`, zum Beispiel `{prefix}feed remove #{number}` "
+            "(`{prefix}feed list` zeigt alle).",
+            "en": "This room already has {limit} feeds, the most it may have. Remove one first: "
+            "`{prefix}feed remove #N`, for example `{prefix}feed remove #{number}` "
+            "(`{prefix}feed list` shows them all).",
+        },
+        "feed_hidden": {
+            "de": "**#{number}** (verborgen: die Adresse enthält Zugangsdaten; nur die Moderation sieht sie)",
+            "en": "**#{number}** (hidden: its address carries credentials; only moderators see it)",
+        },
+        "feeds_none": {"de": "Keine abonnierten Feeds.", "en": "No subscribed feeds."},
+        "feeds_header": {"de": "**Abonnierte Feeds**", "en": "**Subscribed feeds**"},
+        "feed_not_found": {
+            "de": "In diesem Raum gibt es keinen Feed #{number}.",
+            "en": "No feed #{number} in this room.",
+        },
+        "feed_removed": {"de": "Feed **#{number}** abbestellt.", "en": "Unsubscribed from feed **#{number}**."},
+        "feed_never": {"de": "noch nie abgerufen", "en": "never fetched"},
+        "feed_error": {"de": "Fehler: {error}", "en": "error: {error}"},
+        "calendar_url": {
+            "de": "Kalender dieses Raums zum Abonnieren: {url}\n(Wer die Adresse kennt, sieht die Termine; "
+            "`{prefix}calendar rotate` erzeugt eine neue.)",
+            "en": "This room's calendar to subscribe to: {url}\n(Anyone with the address sees the events; "
+            "`{prefix}calendar rotate` makes a new one.)",
+        },
+        "calendar_disabled": {
+            "de": "Der Kalender-Feed ist nicht eingeschaltet (`[http] enabled = true` in der Konfiguration).",
+            "en": "The calendar feed is switched off (`[http] enabled = true` in the configuration).",
+        },
+        # settings
+        "settings_show": {
+            "de": "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}, @room in Erinnerungen "
+            "{room_mention}",
+            "en": "Settings of this room: approval {approval}, time zone {timezone}, @room in reminders {room_mention}",
+        },
+        "on": {"de": "an", "en": "on"},
+        "off": {"de": "aus", "en": "off"},
+        "settings_saved": {"de": "Gespeichert. ", "en": "Saved. "},
+        "settings_bad_zone": {
+            "de": "„{value}“ ist keine Zeitzone. Beispiel: `Europe/Berlin`.",
+            "en": "\u201c{value}\u201d is not a time zone. Example: `Europe/Berlin`.",
+        },
+    }
+)
 
 # The argument names in usage lines (`<title>`, `[month]`), as each language calls them; keywords stay as they are.
-PLACEHOLDERS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "de": MappingProxyType({
-        "title": "Titel", "when": "wann", "where": "wo", "link": "Link", "month": "Monat", "year": "Jahr",
-        "field": "Feld", "value": "Wert", "words": "Suchwörter", "reason": "Grund", "https URL": "https-URL",
-        "city": "Stadt", "rule": "Regel", "time": "Uhrzeit", "name": "Name", "count": "Anzahl", "date": "Datum",
-        "new date and time": "neues Datum und Uhrzeit", "date or range": "Datum oder Zeitraum",
-        '"headline"': '"Überschrift"', "lead": "Vorlauf", "zone": "Zeitzone", "command": "Befehl",
-    }),
-    "en": MappingProxyType({}),
-})
+PLACEHOLDERS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "de": MappingProxyType(
+            {
+                "title": "Titel",
+                "when": "wann",
+                "where": "wo",
+                "link": "Link",
+                "month": "Monat",
+                "year": "Jahr",
+                "field": "Feld",
+                "value": "Wert",
+                "words": "Suchwörter",
+                "reason": "Grund",
+                "https URL": "https-URL",
+                "city": "Stadt",
+                "rule": "Regel",
+                "time": "Uhrzeit",
+                "name": "Name",
+                "count": "Anzahl",
+                "date": "Datum",
+                "new date and time": "neues Datum und Uhrzeit",
+                "date or range": "Datum oder Zeitraum",
+                '"headline"': '"Überschrift"',
+                "lead": "Vorlauf",
+                "zone": "Zeitzone",
+                "command": "Befehl",
+            }
+        ),
+        "en": MappingProxyType({}),
+    }
+)
 _PLACEHOLDER = re.compile(r"([<\[])([^<>\[\]|]+)([>\]])")
 
 

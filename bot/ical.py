@@ -172,8 +172,20 @@ def _entry(component: icalendar.Component, zone: tzinfo) -> CalendarEntry:
         uid = _text(component, "UID") or _derived_uid(title, start, None)
         label = clean_text(title)
         label = label[:60] + "…" if len(label) > MAX_TITLE else label
-        return CalendarEntry(uid=uid, title=label, start=start, end=None, all_day=start_is_date, place=None,
-                             online=False, link=None, geo=None, description=None, rrule=None, skip_reason=reason)
+        return CalendarEntry(
+            uid=uid,
+            title=label,
+            start=start,
+            end=None,
+            all_day=start_is_date,
+            place=None,
+            online=False,
+            link=None,
+            geo=None,
+            description=None,
+            rrule=None,
+            skip_reason=reason,
+        )
     end = None
     if component.get("DTEND") is not None:
         end, _ = _moment(_decoded(component, "DTEND"), zone)
@@ -194,10 +206,21 @@ def _entry(component: icalendar.Component, zone: tzinfo) -> CalendarEntry:
     rdates = tuple(_moment(value, zone)[0] for value in _date_list(component, "RDATE"))
     uid = _text(component, "UID") or _derived_uid(title, start, place)
     return CalendarEntry(
-        uid=uid, title=clean_text(title), start=start, end=end, all_day=all_day, place=place or None,
-        online=online, link=_link(component), geo=_geo(component), description=description,
-        rrule=rrule.to_ical().decode() if rrule is not None else None, exdates=exdates, rdates=rdates,
-        rule_text=_text(component, "X-EVENTBOT-RULE-TEXT"), city=_text(component, "X-EVENTBOT-CITY"),
+        uid=uid,
+        title=clean_text(title),
+        start=start,
+        end=end,
+        all_day=all_day,
+        place=place or None,
+        online=online,
+        link=_link(component),
+        geo=_geo(component),
+        description=description,
+        rrule=rrule.to_ical().decode() if rrule is not None else None,
+        exdates=exdates,
+        rdates=rdates,
+        rule_text=_text(component, "X-EVENTBOT-RULE-TEXT"),
+        city=_text(component, "X-EVENTBOT-CITY"),
     )
 
 
@@ -350,9 +373,22 @@ def parse_calendar(data: bytes, zone: ZoneInfo, *, max_entries: int = MAX_ENTRIE
 
 def event_from_entry(entry: CalendarEntry, *, room_id: str, submitter: str) -> Event:
     """A calendar entry as a new event of a room (the room's number is assigned when it is stored)."""
-    return Event(id=0, room_id=room_id, title=entry.title, start=entry.start, end=entry.end, all_day=entry.all_day,
-                 timezone=str(entry.start.tzinfo), place=entry.place, online=entry.online, link=entry.link,
-                 geo=entry.geo, description=entry.description, submitter=submitter, uid=entry.uid)
+    return Event(
+        id=0,
+        room_id=room_id,
+        title=entry.title,
+        start=entry.start,
+        end=entry.end,
+        all_day=entry.all_day,
+        timezone=str(entry.start.tzinfo),
+        place=entry.place,
+        online=entry.online,
+        link=entry.link,
+        geo=entry.geo,
+        description=entry.description,
+        submitter=submitter,
+        uid=entry.uid,
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -376,8 +412,14 @@ def _calendar_head(name: str | None) -> bytes:
 
 def _text_value(text: str) -> str:
     """An RFC 5545 TEXT value: backslash, semicolon, comma and line breaks escaped."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def _content_line(name: str, params: str, value: str) -> bytes:
@@ -444,8 +486,17 @@ def _calendar(components: list[_VEvent], name: str | None = None) -> bytes:
     return b"".join([_calendar_head(name), *zones, *(c.to_ical() for c in components), b"END:VCALENDAR\r\n"])
 
 
-def _common(vevent: _VEvent, uid: str, title: str, place: str | None, online: bool, link: str | None,
-            geo: tuple[float, float] | None, description: str | None, stamp: datetime) -> None:
+def _common(
+    vevent: _VEvent,
+    uid: str,
+    title: str,
+    place: str | None,
+    online: bool,
+    link: str | None,
+    geo: tuple[float, float] | None,
+    description: str | None,
+    stamp: datetime,
+) -> None:
     vevent.text("UID", uid)
     vevent.moments("DTSTAMP", [stamp.astimezone(UTC)])
     vevent.text("SUMMARY", title)
@@ -470,8 +521,17 @@ def event_ics(event: Event, stamp: datetime) -> bytes:
 def event_vevent(event: Event, stamp: datetime) -> _VEvent:
     """An event's VEVENT; DTSTAMP is when it was stored (stable across exports), else `stamp`."""
     vevent = _VEvent()
-    _common(vevent, event.uid, event.title, event.place, event.online, event.link, event.geo, event.description,
-            event.created_at or stamp)
+    _common(
+        vevent,
+        event.uid,
+        event.title,
+        event.place,
+        event.online,
+        event.link,
+        event.geo,
+        event.description,
+        event.created_at or stamp,
+    )
     if event.all_day:
         vevent.moments("DTSTART", [event.start.date()])
         vevent.moments("DTEND", [(event.end or event.start).date() + timedelta(days=1)])
@@ -510,8 +570,9 @@ def meetup_vevent(meetup: Meetup, stamp: datetime) -> _VEvent | None:
     else:
         return None
     vevent = _VEvent()
-    _common(vevent, meetup.uid, meetup.name, meetup.place, meetup.online, meetup.link, meetup.geo,
-            meetup.rule_text, stamp)
+    _common(
+        vevent, meetup.uid, meetup.name, meetup.place, meetup.online, meetup.link, meetup.geo, meetup.rule_text, stamp
+    )
     vevent.text("X-EVENTBOT-RULE-TEXT", meetup.rule_text)
     vevent.text("X-EVENTBOT-CITY", meetup.city)
     vevent.moments("DTSTART", [start], years_on=RECURRING_ZONE_YEARS if meetup.rrule else 0)

@@ -121,17 +121,34 @@ def _failure(returncode: int) -> str:
     return f"reader failed with status {returncode}"
 
 
-async def parse_calendar_boxed(data: bytes, zone: ZoneInfo, *, max_entries: int, timeout_s: float = TIMEOUT_S,
-                               memory_bytes: int = MEMORY_BYTES, cpu_s: int = CPU_S) -> list[CalendarEntry]:
+async def parse_calendar_boxed(
+    data: bytes,
+    zone: ZoneInfo,
+    *,
+    max_entries: int,
+    timeout_s: float = TIMEOUT_S,
+    memory_bytes: int = MEMORY_BYTES,
+    cpu_s: int = CPU_S,
+) -> list[CalendarEntry]:
     """parse_calendar(data, zone, max_entries=...) in a child process with memory, CPU and wall-time limits;
     CalendarError when the file is refused or the child fails (see the module's doc)."""
     if zone.key is None:
         raise ValueError("the zone needs an IANA key")
     async with _turn():
         child = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.icalbox", zone.key, str(max_entries), str(memory_bytes), str(cpu_s),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            cwd=_ROOT, env=_child_env())
+            sys.executable,
+            "-m",
+            "bot.icalbox",
+            zone.key,
+            str(max_entries),
+            str(memory_bytes),
+            str(cpu_s),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=_ROOT,
+            env=_child_env(),
+        )
         try:
             out, err = await asyncio.wait_for(child.communicate(data), timeout_s)
         except TimeoutError:
@@ -143,8 +160,12 @@ async def parse_calendar_boxed(data: bytes, zone: ZoneInfo, *, max_entries: int,
                 await child.wait()
     if child.returncode != 0:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-1:]
-        log.warning("calendar reader exited with status %s (%d bytes): %s", child.returncode, len(data),
-                    tail[0][:300] if tail else "")
+        log.warning(
+            "calendar reader exited with status %s (%d bytes): %s",
+            child.returncode,
+            len(data),
+            tail[0][:300] if tail else "",
+        )
         raise _too_complex(_failure(child.returncode if child.returncode is not None else -1))
     try:
         reply = json.loads(out)

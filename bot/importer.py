@@ -41,15 +41,31 @@ def meetup_from_entry(entry: CalendarEntry, *, room_id: str, submitter: str) -> 
     start = entry.start
     check_rule_yields(rrule, start.replace(tzinfo=None))  # a rule that yields no date soon is refused here
     extra = frozenset(moment for moment in entry.rdates)
-    return Meetup(id=0, room_id=room_id, city=entry.city or _city(entry), rule_text=entry.rule_text or f"RRULE:{rrule}",
-                  rrule=rrule, dtstart=start.date(), start_time=start.time(),
-                  end_time=entry.end.time() if entry.end else None, timezone=str(start.tzinfo), name=entry.title,
-                  place=entry.place, online=entry.online, link=entry.link, geo=entry.geo, submitter=submitter,
-                  uid=entry.uid, skipped=frozenset(moment.date() for moment in entry.exdates), extra=extra)
+    return Meetup(
+        id=0,
+        room_id=room_id,
+        city=entry.city or _city(entry),
+        rule_text=entry.rule_text or f"RRULE:{rrule}",
+        rrule=rrule,
+        dtstart=start.date(),
+        start_time=start.time(),
+        end_time=entry.end.time() if entry.end else None,
+        timezone=str(start.tzinfo),
+        name=entry.title,
+        place=entry.place,
+        online=entry.online,
+        link=entry.link,
+        geo=entry.geo,
+        submitter=submitter,
+        uid=entry.uid,
+        skipped=frozenset(moment.date() for moment in entry.exdates),
+        extra=extra,
+    )
 
 
-def _sort_entries(entries: list[CalendarEntry], room_id: str,
-                  submitter: str) -> tuple[list[Event], list[Meetup], list[tuple[str, str]]]:
+def _sort_entries(
+    entries: list[CalendarEntry], room_id: str, submitter: str
+) -> tuple[list[Event], list[Meetup], list[tuple[str, str]]]:
     """(events, meetups, skipped with reasons) of the entries read from a file."""
     events, meetups, skipped = [], [], []
     for entry in entries:
@@ -58,8 +74,10 @@ def _sort_entries(entries: list[CalendarEntry], room_id: str,
             skipped.append((title or "?", entry.skip_reason))
         elif not title:
             skipped.append(("?", "no title (SUMMARY)"))
-        elif any(not MIN_YEAR <= moment.year <= MAX_YEAR
-                 for moment in (entry.start, entry.end or entry.start, *entry.rdates, *entry.exdates)):
+        elif any(
+            not MIN_YEAR <= moment.year <= MAX_YEAR
+            for moment in (entry.start, entry.end or entry.start, *entry.rdates, *entry.exdates)
+        ):
             skipped.append((title, f"dated outside {MIN_YEAR}-{MAX_YEAR}"))
         elif entry.rrule:
             try:
@@ -71,9 +89,19 @@ def _sort_entries(entries: list[CalendarEntry], room_id: str,
     return events, meetups, skipped
 
 
-async def import_calendar(storage: Storage, room_id: str, data: bytes, *, zone: ZoneInfo, submitter: str,
-                          now: datetime, t: Translator, feed_id: int | None = None, max_entries: int = MAX_ENTRIES,
-                          content_type: str | None = None) -> ImportReport:
+async def import_calendar(
+    storage: Storage,
+    room_id: str,
+    data: bytes,
+    *,
+    zone: ZoneInfo,
+    submitter: str,
+    now: datetime,
+    t: Translator,
+    feed_id: int | None = None,
+    max_entries: int = MAX_ENTRIES,
+    content_type: str | None = None,
+) -> ImportReport:
     """Import an ICS file (read in a child process with limits), in one transaction with the notices to those who
     said yes to events a feed no longer lists.
 

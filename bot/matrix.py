@@ -98,8 +98,12 @@ def file_ref(content: dict[str, Any]) -> FileRef | None:
     encrypted = content.get("file")
     if isinstance(encrypted, dict):
         try:
-            return FileRef(url=encrypted["url"], key=encrypted["key"]["k"], iv=encrypted["iv"],
-                           sha256=encrypted["hashes"]["sha256"])
+            return FileRef(
+                url=encrypted["url"],
+                key=encrypted["key"]["k"],
+                iv=encrypted["iv"],
+                sha256=encrypted["hashes"]["sha256"],
+            )
         except (KeyError, TypeError):
             return None
     return FileRef(url=content["url"]) if isinstance(content.get("url"), str) else None
@@ -135,10 +139,16 @@ class MatrixGateway:
         encryption = crypto_dir is not None and ENCRYPTION_ENABLED
         if encryption:
             crypto_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # type: ignore[union-attr]
-        client_config = AsyncClientConfig(max_timeout_retry_wait_time=8, request_timeout=45,
-                                          store=CryptoStore, store_sync_tokens=False, encryption_enabled=encryption)
-        self.client = AsyncClient(config.homeserver, config.user_id, config=client_config,
-                                  store_path=str(crypto_dir) if encryption else "")
+        client_config = AsyncClientConfig(
+            max_timeout_retry_wait_time=8,
+            request_timeout=45,
+            store=CryptoStore,
+            store_sync_tokens=False,
+            encryption_enabled=encryption,
+        )
+        self.client = AsyncClient(
+            config.homeserver, config.user_id, config=client_config, store_path=str(crypto_dir) if encryption else ""
+        )
         self._creators: dict[str, frozenset[str]] = {}
 
     async def login(self) -> None:
@@ -146,8 +156,12 @@ class MatrixGateway:
         stored_token = await self.storage.get_value("session.access_token")
         stored_device = await self.storage.get_value("session.device_id")
         stored_user = await self.storage.get_value("session.user_id")
-        if stored_token and stored_device and stored_user == self.user_id and await self._try_token(
-                stored_token, stored_device):
+        if (
+            stored_token
+            and stored_device
+            and stored_user == self.user_id
+            and await self._try_token(stored_token, stored_device)
+        ):
             log.info("resumed session of %s on device %s", self.user_id, stored_device)
             await self.crypto_housekeeping()
             return
@@ -161,11 +175,13 @@ class MatrixGateway:
             log.info("logged in with password as %s on device %s", self.user_id, response.device_id)
         else:
             raise MatrixLoginError(f"the access token for {self.user_id} was refused and no password is set")
-        await self.storage.set_values({
-            "session.user_id": self.user_id,
-            "session.device_id": self.client.device_id,
-            "session.access_token": self.client.access_token,
-        })
+        await self.storage.set_values(
+            {
+                "session.user_id": self.user_id,
+                "session.device_id": self.client.device_id,
+                "session.access_token": self.client.access_token,
+            }
+        )
         await self.crypto_housekeeping()
 
     async def crypto_housekeeping(self) -> None:
@@ -188,8 +204,9 @@ class MatrixGateway:
 
         The first sync after a start asks for the full state, so power levels are known again after a restart.
         """
-        response = await self.client.sync(timeout=timeout_ms, sync_filter=SYNC_FILTER, since=since,
-                                          full_state=full_state or None)
+        response = await self.client.sync(
+            timeout=timeout_ms, sync_filter=SYNC_FILTER, since=since, full_state=full_state or None
+        )
         if isinstance(response, SyncError):
             log.warning("sync failed: %s %s", response.status_code, response.message)
             return None
@@ -206,18 +223,25 @@ class MatrixGateway:
             if own_join is not None:
                 items.append(own_join)
             items.extend(self._convert(room_id, sources))
-        invites = tuple(Invite(room_id, self._inviter(info.invite_state))
-                        for room_id, info in response.rooms.invite.items())
-        return SyncBatch(next_batch=response.next_batch, items=tuple(items), invites=invites,
-                         left=tuple(response.rooms.leave))
+        invites = tuple(
+            Invite(room_id, self._inviter(info.invite_state)) for room_id, info in response.rooms.invite.items()
+        )
+        return SyncBatch(
+            next_batch=response.next_batch, items=tuple(items), invites=invites, left=tuple(response.rooms.leave)
+        )
 
     async def _report_undecryptable(self, room_id: str, events: Iterable[Any]) -> None:
         """Log what could not be decrypted and ask the sender's devices for the key; never fails."""
         for event in events:
             if not isinstance(event, MegolmEvent):
                 continue
-            log.warning("cannot decrypt %s from %s in %s (session %s); requesting the room key", event.event_id,
-                        event.sender, room_id, event.session_id)
+            log.warning(
+                "cannot decrypt %s from %s in %s (session %s); requesting the room key",
+                event.event_id,
+                event.sender,
+                room_id,
+                event.session_id,
+            )
             try:
                 await self.client.request_room_key(event)
             except Exception as exc:  # an outstanding request for the same session, or the homeserver is down
@@ -228,8 +252,9 @@ class MatrixGateway:
         pages: list[list[dict[str, Any]]] = []
         token = prev_batch
         for _ in range(MAX_GAP_PAGES):
-            response = await self.client.room_messages(room_id, start=token, end=since,
-                                                       direction=MessageDirection.back, limit=TIMELINE_LIMIT)
+            response = await self.client.room_messages(
+                room_id, start=token, end=since, direction=MessageDirection.back, limit=TIMELINE_LIMIT
+            )
             if isinstance(response, RoomMessagesError):
                 log.warning("could not fill a timeline gap in %s: %s", room_id, response.message)
                 break
@@ -247,8 +272,11 @@ class MatrixGateway:
 
     def _own_join(self, room_id: str, sources: Iterable[dict[str, Any]]) -> Joined | None:
         for source in sources:
-            if (source.get("type") == "m.room.member" and source.get("state_key") == self.user_id
-                    and source.get("content", {}).get("membership") == "join"):
+            if (
+                source.get("type") == "m.room.member"
+                and source.get("state_key") == self.user_id
+                and source.get("content", {}).get("membership") == "join"
+            ):
                 return Joined(room_id, int(source.get("origin_server_ts", 0)))
         return None
 
@@ -270,8 +298,9 @@ class MatrixGateway:
             version = str(content.get("room_version", "1"))
             if (version.isdigit() and int(version) >= 12) or version.startswith("org.matrix.hydra"):
                 extra = content.get("additional_creators", [])
-                self._creators[room_id] = frozenset([source.get("sender", ""),
-                                                     *(c for c in extra if isinstance(c, str))])
+                self._creators[room_id] = frozenset(
+                    [source.get("sender", ""), *(c for c in extra if isinstance(c, str))]
+                )
 
     def may_notify_room(self, room_id: str) -> bool:
         """Whether the bot's power level allows @room in this room (notifications.room, default 50)."""
@@ -297,9 +326,13 @@ class MatrixGateway:
                 continue
             relation = content.get("m.relates_to")
             relates: dict[str, Any] = relation if isinstance(relation, dict) else {}
-            common = {"room_id": room_id, "event_id": source.get("event_id", ""), "sender": sender,
-                      "timestamp_ms": int(source.get("origin_server_ts", 0)),
-                      "sender_power": self.power_level(room_id, sender)}
+            common = {
+                "room_id": room_id,
+                "event_id": source.get("event_id", ""),
+                "sender": sender,
+                "timestamp_ms": int(source.get("origin_server_ts", 0)),
+                "sender_power": self.power_level(room_id, sender),
+            }
             kind = source.get("type")
             redacts = source.get("redacts") or content.get("redacts")
             if kind == "m.room.redaction" and isinstance(redacts, str):
@@ -307,10 +340,17 @@ class MatrixGateway:
             elif kind == "m.reaction" and relates.get("rel_type") == "m.annotation":
                 if isinstance(relates.get("key"), str) and isinstance(relates.get("event_id"), str):
                     items.append(Reaction(key=relates["key"], target_event_id=relates["event_id"], **common))
-            elif (kind == "m.room.message" and content.get("msgtype") in ("m.text", "m.file")
-                  and isinstance(content.get("body"), str) and relates.get("rel_type") != "m.replace"):
-                reply_to = relates.get("m.in_reply_to", {}).get("event_id") if isinstance(
-                    relates.get("m.in_reply_to"), dict) else None
+            elif (
+                kind == "m.room.message"
+                and content.get("msgtype") in ("m.text", "m.file")
+                and isinstance(content.get("body"), str)
+                and relates.get("rel_type") != "m.replace"
+            ):
+                reply_to = (
+                    relates.get("m.in_reply_to", {}).get("event_id")
+                    if isinstance(relates.get("m.in_reply_to"), dict)
+                    else None
+                )
                 body, attachment = strip_reply_fallback(content["body"]), file_ref(content)
                 if content.get("msgtype") == "m.file":
                     # a file's caption is its body when a separate filename is given (MSC2530)
@@ -362,16 +402,23 @@ class MatrixGateway:
         room = self.client.rooms.get(outgoing.room_id)
         encrypt = bool(room and room.encrypted and self.client.olm)
         try:
-            upload, keys = await self.client.upload(io.BytesIO(attachment.data), content_type=attachment.mimetype,
-                                                    filename=attachment.filename, filesize=len(attachment.data),
-                                                    encrypt=encrypt)
+            upload, keys = await self.client.upload(
+                io.BytesIO(attachment.data),
+                content_type=attachment.mimetype,
+                filename=attachment.filename,
+                filesize=len(attachment.data),
+                encrypt=encrypt,
+            )
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise SendError(f"upload failed: {type(exc).__name__}", retryable=True) from None
         if not isinstance(upload, UploadResponse):
             raise _send_error(upload)
         content: dict[str, Any] = {
-            "msgtype": "m.file", "body": attachment.filename, "filename": attachment.filename,
-            "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)}, "m.mentions": {},
+            "msgtype": "m.file",
+            "body": attachment.filename,
+            "filename": attachment.filename,
+            "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)},
+            "m.mentions": {},
         }
         if encrypt and keys:
             content["file"] = {"url": upload.content_uri, **keys}
@@ -404,8 +451,9 @@ class MatrixGateway:
 
     async def _send_content(self, outgoing: Outgoing, content: dict[str, Any]) -> str:
         try:
-            response = await self.client.room_send(outgoing.room_id, "m.room.message", content,
-                                                   tx_id=outgoing.txn_id, ignore_unverified_devices=True)
+            response = await self.client.room_send(
+                outgoing.room_id, "m.room.message", content, tx_id=outgoing.txn_id, ignore_unverified_devices=True
+            )
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise SendError(f"no answer from the homeserver: {type(exc).__name__}", retryable=True) from None
         if isinstance(response, RoomSendResponse) and response.event_id:

@@ -87,10 +87,19 @@ class Plan:
 
 
 def event_occurrence(event: Event) -> Occurrence:
-    return Occurrence(target=Target("event", event.id), room_id=event.room_id,
-                      key=f"event:{event.room_id}:{event.uid}:{event.start.isoformat()}", title=event.title,
-                      start=event.start, end=event.end, all_day=event.all_day, place=event.place,
-                      online=event.online, link=event.link, known_since=event.scheduled_at or event.created_at)
+    return Occurrence(
+        target=Target("event", event.id),
+        room_id=event.room_id,
+        key=f"event:{event.room_id}:{event.uid}:{event.start.isoformat()}",
+        title=event.title,
+        start=event.start,
+        end=event.end,
+        all_day=event.all_day,
+        place=event.place,
+        online=event.online,
+        link=event.link,
+        known_since=event.scheduled_at or event.created_at,
+    )
 
 
 def meetup_occurrences(meetup: Meetup, after: datetime, before: datetime) -> list[Occurrence]:
@@ -98,16 +107,27 @@ def meetup_occurrences(meetup: Meetup, after: datetime, before: datetime) -> lis
     for start in meetup_dates(meetup, after, before):
         end = datetime.combine(start.date(), meetup.end_time, start.tzinfo) if meetup.end_time else None
         local = start.strftime("%Y-%m-%dT%H:%M")
-        found.append(Occurrence(
-            target=Target("meetup", meetup.id, local), room_id=meetup.room_id,
-            key=f"meetup:{meetup.room_id}:{meetup.uid}:{start.isoformat()}", title=meetup.name, start=start,
-            end=end if end is None or end > start else end + timedelta(days=1), all_day=False, place=meetup.place,
-            online=meetup.online, link=meetup.link, known_since=meetup.scheduled_at))
+        found.append(
+            Occurrence(
+                target=Target("meetup", meetup.id, local),
+                room_id=meetup.room_id,
+                key=f"meetup:{meetup.room_id}:{meetup.uid}:{start.isoformat()}",
+                title=meetup.name,
+                start=start,
+                end=end if end is None or end > start else end + timedelta(days=1),
+                all_day=False,
+                place=meetup.place,
+                online=meetup.online,
+                link=meetup.link,
+                known_since=meetup.scheduled_at,
+            )
+        )
     return found
 
 
-def plan_reminders(occurrences: Iterable[Occurrence], leads: Callable[[Occurrence], tuple[int, ...]],
-                   done: set[str], now: datetime) -> Plan:
+def plan_reminders(
+    occurrences: Iterable[Occurrence], leads: Callable[[Occurrence], tuple[int, ...]], done: set[str], now: datetime
+) -> Plan:
     """Which reminders are due now (grouped per occurrence), which are not worth sending, and when the next is due.
 
     Not worth sending: the occurrence has begun, or the reminder fell due before the occurrence got its date (an
@@ -133,7 +153,8 @@ def plan_reminders(occurrences: Iterable[Occurrence], leads: Callable[[Occurrenc
                 due.setdefault(occurrence.key, (occurrence, []))[1].append((key, due_at))
     groups = tuple(
         DueGroup(occurrence, tuple(key for key, _ in items), late=now - max(at for _, at in items) > LATE_AFTER)
-        for occurrence, items in sorted(due.values(), key=lambda pair: (pair[0].start, pair[0].key)))
+        for occurrence, items in sorted(due.values(), key=lambda pair: (pair[0].start, pair[0].key))
+    )
     return Plan(groups, tuple(skipped), next_due)
 
 
@@ -148,13 +169,17 @@ def render_reminder(occurrence: Occurrence, rsvps: list[str], now: datetime, t: 
     relative = format_timedelta(occurrence.start - now, add_direction=True, threshold=1, locale=t.language)
     day = _relative_day(t, occurrence.start, now)
     when = f"{day}, " if day else ""
-    lines = [t("reminder_head", title=occurrence.title) + (Rich.plain(" ") + t("reminder_late") if late
-                                                            else Rich.plain("")),
-             Rich.plain(f"{when}{t.when(occurrence.start, occurrence.end, occurrence.all_day)} ({relative})")]
+    lines = [
+        t("reminder_head", title=occurrence.title) + (Rich.plain(" ") + t("reminder_late") if late else Rich.plain("")),
+        Rich.plain(f"{when}{t.when(occurrence.start, occurrence.end, occurrence.all_day)} ({relative})"),
+    ]
     lines += t.place_and_link(occurrence.place, occurrence.online, occurrence.link)
     if rsvps:
-        lines.append(t.count("reminder_rsvps", len(rsvps)) + Rich.plain(" ")
-                     + Rich.join((Rich.mention(user) for user in rsvps), ", "))
+        lines.append(
+            t.count("reminder_rsvps", len(rsvps))
+            + Rich.plain(" ")
+            + Rich.join((Rich.mention(user) for user in rsvps), ", ")
+        )
     else:
         lines.append(t("reminder_no_rsvps"))
     return Rich.join(lines)
@@ -166,11 +191,21 @@ async def notify_cancelled(storage: Storage, event: Event, t: Translator) -> Non
     users = await storage.rsvps(event.room_id, Target("event", event.id))
     if not users:
         return
-    body = t("cancelled_notice", title=event.title, when=t.when(event.start, event.end, event.all_day)) + Rich.plain(
-        " ") + Rich.join((Rich.mention(user) for user in users), ", ")
-    await storage.queue_messages([QueuedMessage(
-        txn_id=reminder_txn([f"cancelled:{event.room_id}:{event.uid}:{event.start.isoformat()}"]),
-        room_id=event.room_id, reply=body.to_reply(), mentions=tuple(users))])
+    body = (
+        t("cancelled_notice", title=event.title, when=t.when(event.start, event.end, event.all_day))
+        + Rich.plain(" ")
+        + Rich.join((Rich.mention(user) for user in users), ", ")
+    )
+    await storage.queue_messages(
+        [
+            QueuedMessage(
+                txn_id=reminder_txn([f"cancelled:{event.room_id}:{event.uid}:{event.start.isoformat()}"]),
+                room_id=event.room_id,
+                reply=body.to_reply(),
+                mentions=tuple(users),
+            )
+        ]
+    )
 
 
 def reminder_txn(keys: Iterable[str]) -> str:
@@ -180,8 +215,9 @@ def reminder_txn(keys: Iterable[str]) -> str:
 class ReminderScheduler:
     """One task: computes the next due reminder from the database, sleeps until then (or until woken), sends."""
 
-    def __init__(self, storage: Storage, config: Config, clock: Clock,
-                 send: Callable[[QueuedMessage], Awaitable[str]]) -> None:
+    def __init__(
+        self, storage: Storage, config: Config, clock: Clock, send: Callable[[QueuedMessage], Awaitable[str]]
+    ) -> None:
         self.storage = storage
         self.config = config
         self.clock = clock
@@ -226,11 +262,16 @@ class ReminderScheduler:
                     sent_id = await self.send(message)
                 except SendError as error:
                     if error.retryable:
-                        log.warning("reminder %s to %s not taken (%s); trying again later", message.txn_id,
-                                    message.room_id, error.reason)
+                        log.warning(
+                            "reminder %s to %s not taken (%s); trying again later",
+                            message.txn_id,
+                            message.room_id,
+                            error.reason,
+                        )
                         return False  # the rest of this room waits, so its messages stay in order
-                    log.warning("reminder %s to %s refused by the homeserver: %s", message.txn_id,
-                                message.room_id, error.reason)
+                    log.warning(
+                        "reminder %s to %s refused by the homeserver: %s", message.txn_id, message.room_id, error.reason
+                    )
                     await self.storage.mark_failed(message, error.reason)
                     continue
                 await self.storage.mark_sent(message, sent_id)
@@ -246,6 +287,7 @@ class ReminderScheduler:
                 return self._default_event_leads if chosen is None else chosen
             chosen = room.meetup_lead_times if room else None
             return self._default_meetup_leads if chosen is None else chosen
+
         return leads
 
     async def occurrences(self, now: datetime, horizon: timedelta) -> list[Occurrence]:
@@ -260,30 +302,44 @@ class ReminderScheduler:
         """Queue what is due; returns when to look again (None: look again at once)."""
         now = self.clock()
         settings = {s.room_id: s for s in await self.storage.all_room_settings()}
-        all_leads = [*self._default_event_leads, *self._default_meetup_leads,
-                     *(lead for s in settings.values() for lead in (s.event_lead_times or ()) + (s.meetup_lead_times
-                                                                                                 or ()))]
+        all_leads = [
+            *self._default_event_leads,
+            *self._default_meetup_leads,
+            *(lead for s in settings.values() for lead in (s.event_lead_times or ()) + (s.meetup_lead_times or ())),
+        ]
         horizon = timedelta(seconds=max(all_leads, default=0)) + MAX_SLEEP
         occurrences = await self.occurrences(now, horizon)
         leads = self._leads(settings)
         keys = [f"{o.key}:{lead}" for o in occurrences for lead in leads(o)]
         plan = plan_reminders(occurrences, leads, await self.storage.ledger_keys(keys), now)
         for occurrence, key in plan.skipped:
-            log.info("reminder %s of %s in %s skipped (begun, or due before it was announced)", key,
-                     occurrence.title, occurrence.room_id)
+            log.info(
+                "reminder %s of %s in %s skipped (begun, or due before it was announced)",
+                key,
+                occurrence.title,
+                occurrence.room_id,
+            )
         messages: list[QueuedMessage] = []
         ledger: list[tuple[str, str, str, str | None]] = [(key, o.room_id, "skipped", None) for o, key in plan.skipped]
-        said_yes = await self.storage.rsvps_of((group.occurrence.room_id, group.occurrence.target)
-                                               for group in plan.due)
+        said_yes = await self.storage.rsvps_of(
+            (group.occurrence.room_id, group.occurrence.target) for group in plan.due
+        )
         for group in plan.due:
             occurrence = group.occurrence
             rsvps = said_yes.get((occurrence.room_id, occurrence.target), [])
             txn = reminder_txn(group.keys)
             body = render_reminder(occurrence, rsvps, now, self.t, late=group.late)
             room = settings.get(occurrence.room_id)
-            messages.append(QueuedMessage(txn_id=txn, room_id=occurrence.room_id, reply=body.to_reply(),
-                                          mentions=tuple(rsvps), announces=occurrence.target,
-                                          room_mention=bool(room and room.room_mention)))
+            messages.append(
+                QueuedMessage(
+                    txn_id=txn,
+                    room_id=occurrence.room_id,
+                    reply=body.to_reply(),
+                    mentions=tuple(rsvps),
+                    announces=occurrence.target,
+                    room_mention=bool(room and room.room_mention),
+                )
+            )
             ledger += [(key, occurrence.room_id, "queued", txn) for key in group.keys]
         if ledger:
             await self.storage.queue_messages(messages, ledger)

@@ -65,18 +65,23 @@ def events_window(year: int, month: int, lookahead_days: int, zone: ZoneInfo) ->
     """The edition for month M lists events starting in month M+1, plus lookahead days after it."""
     first = date(year + month // 12, month % 12 + 1, 1)
     after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return (datetime.combine(first, time(), zone),
-            datetime.combine(after + timedelta(days=lookahead_days), time(), zone))
+    return (
+        datetime.combine(first, time(), zone),
+        datetime.combine(after + timedelta(days=lookahead_days), time(), zone),
+    )
 
 
-async def collect_roundup(storage: Storage, room_id: str, edition: Edition, config: RoundupConfig,
-                          zone: ZoneInfo) -> RoundupContent:
+async def collect_roundup(
+    storage: Storage, room_id: str, edition: Edition, config: RoundupConfig, zone: ZoneInfo
+) -> RoundupContent:
     """What goes into an edition: approved events starting in the window, all meetups, open deadlines."""
     start, end = events_window(edition.year, edition.month, config.lookahead_days, zone)
     candidates = await storage.list_events(room_id, start=start, end=end, statuses=tuple(EventStatus))
     starting = [event for event in candidates if event.start >= start]
     return RoundupContent(
-        edition=edition, window_start=start, window_end=end,
+        edition=edition,
+        window_start=start,
+        window_end=end,
         events=tuple(e for e in starting if e.status == EventStatus.APPROVED),
         meetups=tuple(sorted(await storage.list_meetups(room_id), key=city_sort_key)),
         deadlines=tuple(await storage.list_deadlines(room_id, ending_from=start.date())),
@@ -108,8 +113,10 @@ def calendar_link(title: str, ics: bytes | None) -> str:
     if ics is None:
         return ""
     payload = base64.b64encode(ics).decode("ascii")
-    return (f" <a title='Kalendereintrag {html.escape(title, quote=True)}' download='event.ics' "
-            f'href="data:text/calendar;base64,{payload}">&#x1F4C5;</a>')
+    return (
+        f" <a title='Kalendereintrag {html.escape(title, quote=True)}' download='event.ics' "
+        f'href="data:text/calendar;base64,{payload}">&#x1F4C5;</a>'
+    )
 
 
 def _place(place: str | None, online: bool) -> str | None:
@@ -119,8 +126,11 @@ def _place(place: str | None, online: bool) -> str | None:
 
 def event_line(event: Event, stamp: datetime) -> list[str]:
     """`* Dienstag, 02.12.2025, 10:00-11:30, online: **Title** <a ...>` and the link below it."""
-    head = ", ".join(part for part in (_GERMAN.when(event.start, event.end, event.all_day),
-                                       _place(event.place, event.online)) if part)
+    head = ", ".join(
+        part
+        for part in (_GERMAN.when(event.start, event.end, event.all_day), _place(event.place, event.online))
+        if part
+    )
     lines = [f"* {head}: **{markdown_text(event.title)}**{calendar_link(event.title, event_ics(event, stamp))}"]
     if event.link:
         lines.append(f"  * {markdown_url(event.link)}")
@@ -130,8 +140,11 @@ def event_line(event: Event, stamp: datetime) -> list[str]:
 def meetup_line(meetup: Meetup, stamp: datetime) -> list[str]:
     """`  * Leipzig: jeden Mittwoch, 19:00-22:00, place: **Name** <a ...>` and the link below it."""
     times = meetup.start_time.strftime("%H:%M") + (f"-{meetup.end_time:%H:%M}" if meetup.end_time else "")
-    parts = [f"{markdown_text(meetup.city, line_start=True)}: {markdown_text(meetup.rule_text)}", times,
-             _place(meetup.place, meetup.online)]
+    parts = [
+        f"{markdown_text(meetup.city, line_start=True)}: {markdown_text(meetup.rule_text)}",
+        times,
+        _place(meetup.place, meetup.online),
+    ]
     head = ", ".join(part for part in parts if part)
     lines = [f"  * {head}: **{markdown_text(meetup.name)}**{calendar_link(meetup.name, meetup_ics(meetup, stamp))}"]
     if meetup.link:
@@ -158,8 +171,13 @@ def render_roundup(content: RoundupContent, config: RoundupConfig) -> str:
     lines = ["---", f"title: {yaml_string(edition.title, quoted=True)}"]
     if config.author:
         lines.append(f"author: {yaml_string(config.author, quoted=True)}")
-    lines += [f"date: '{edition.published.isoformat(timespec='seconds')}'",
-              f"excerpt: {yaml_string(config.excerpt)}", "topic: community", "images:", f"- imgname: {image}"]
+    lines += [
+        f"date: '{edition.published.isoformat(timespec='seconds')}'",
+        f"excerpt: {yaml_string(config.excerpt)}",
+        "topic: community",
+        "images:",
+        f"- imgname: {image}",
+    ]
     if config.attribution:
         lines.append(f"  attribution: {yaml_string(config.attribution)}")
     lines += [f"og_image: {image}", "type: blog", "---", "", ""]
@@ -183,8 +201,9 @@ def publication_time(local_now: datetime, publish_time: str) -> datetime:
     return datetime.combine(local_now.date(), time(hour, minute), local_now.tzinfo)
 
 
-async def write_roundup(config: Config, month: str, *, room_id: str | None, headline: str | None,
-                        now: datetime | None = None) -> str:
+async def write_roundup(
+    config: Config, month: str, *, room_id: str | None, headline: str | None, now: datetime | None = None
+) -> str:
     """The post for `eventbot roundup`: the same Markdown `!roundup` uploads, read straight from the database."""
     if not config.bot.database_path.exists():
         raise RoundupUnavailable(f"no database at {config.bot.database_path}")
@@ -202,8 +221,9 @@ async def write_roundup(config: Config, month: str, *, room_id: str | None, head
             year, number = parse_month(month.split(), local_now.date(), prefer="past")
         except MonthError:
             raise RoundupUnavailable(f"not a month: {month!r} (examples: 2025-11, november, 11)") from None
-        edition = Edition(year, number, published=publication_time(local_now, config.roundup.publish_time),
-                          headline=headline)
+        edition = Edition(
+            year, number, published=publication_time(local_now, config.roundup.publish_time), headline=headline
+        )
         content = await collect_roundup(storage, room_id, edition, config.roundup, zone)
         return render_roundup(content, config.roundup)
     finally:

@@ -25,14 +25,31 @@ def meetup_dates(meetup: Meetup, after: datetime, before: datetime) -> list[date
     moved and explicit dates, so that one meetup cannot stop the reminders and lists of all the others.
     """
     try:
-        return occurrences(meetup.rrule, dtstart=meetup.dtstart, start_time=meetup.start_time,
-                           tz=meetup.zone, after=after, before=before, skipped=meetup.skipped,
-                           moved=meetup.moved, extra=meetup.extra)
+        return occurrences(
+            meetup.rrule,
+            dtstart=meetup.dtstart,
+            start_time=meetup.start_time,
+            tz=meetup.zone,
+            after=after,
+            before=before,
+            skipped=meetup.skipped,
+            moved=meetup.moved,
+            extra=meetup.extra,
+        )
     except RecurrenceError as error:
-        log.warning("meetup %s: its rule %r is refused (%s); only its explicit dates count", meetup.id,
-                    meetup.rrule, error)
-        return occurrences(None, dtstart=meetup.dtstart, start_time=meetup.start_time, tz=meetup.zone,
-                           after=after, before=before, moved=meetup.moved, extra=meetup.extra)
+        log.warning(
+            "meetup %s: its rule %r is refused (%s); only its explicit dates count", meetup.id, meetup.rrule, error
+        )
+        return occurrences(
+            None,
+            dtstart=meetup.dtstart,
+            start_time=meetup.start_time,
+            tz=meetup.zone,
+            after=after,
+            before=before,
+            moved=meetup.moved,
+            extra=meetup.extra,
+        )
 
 
 def next_dates(meetup: Meetup, now: datetime, count: int) -> list[datetime]:

@@ -42,8 +42,7 @@ class Supervisor:
     A task that returns while the bot is not stopping counts as a failure too: none of them is meant to end.
     """
 
-    def __init__(self, stopping: asyncio.Event,
-                 backoff: tuple[float, ...] = RESTART_BACKOFF_S) -> None:
+    def __init__(self, stopping: asyncio.Event, backoff: tuple[float, ...] = RESTART_BACKOFF_S) -> None:
         self.stopping = stopping
         self.backoff = backoff
         self.failures: dict[str, int] = {}

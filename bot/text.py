@@ -55,8 +55,9 @@ class Rich:
 
     def to_reply(self, *, notice: bool = True) -> Reply:
         """The Matrix reply; the HTML passes a sanitizer as a second line of defence."""
-        return Reply(text=self.text, html=nh3.clean(self.html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}}),
-                     notice=notice)
+        return Reply(
+            text=self.text, html=nh3.clean(self.html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}}), notice=notice
+        )
 
 
 def _markup(literal: str, open_markers: set[str]) -> tuple[str, str]:

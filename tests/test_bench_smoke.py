@@ -8,14 +8,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADINGS = "| Measure | eventbot | Floor | Ratio | Goal | Met |"
-SECTIONS = ("Commands: `!event add` latency", "in eventbot's shape", "Burst", "Reminders", "Roundup render",
-            "`!event list` latency", "handled in-process", "memory (VmRSS)", "start-up", "Peer")
+SECTIONS = (
+    "Commands: `!event add` latency",
+    "in eventbot's shape",
+    "Burst",
+    "Reminders",
+    "Roundup render",
+    "`!event list` latency",
+    "handled in-process",
+    "memory (VmRSS)",
+    "start-up",
+    "Peer",
+)
 
 
 def test_quick_benchmark_writes_its_table(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
-    result = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(out)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=240)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert result.returncode == 0, result.stderr[-5000:]
     text = out.read_text(encoding="utf-8")
     assert HEADINGS in text

@@ -111,18 +111,36 @@ class Command:
         return next((sub for sub in self.subcommands if word in sub.names), None)
 
 
-def subcommand(family: str, name: str, aliases: tuple[str, ...], usage: str, handler: Handler, de: str, en: str,
-               example: str | None = None) -> Command:
+def subcommand(
+    family: str,
+    name: str,
+    aliases: tuple[str, ...],
+    usage: str,
+    handler: Handler,
+    de: str,
+    en: str,
+    example: str | None = None,
+) -> Command:
     """A subcommand of a family (`event add ...`), declared in one line with its help in both languages."""
-    return Command(name=name, aliases=aliases, usage=f"{family} {usage}", handler=handler, help={"de": de, "en": en},
-                   example=example)
+    return Command(
+        name=name,
+        aliases=aliases,
+        usage=f"{family} {usage}",
+        handler=handler,
+        help={"de": de, "en": en},
+        example=example,
+    )
 
 
 class Registry:
     """All commands by name and alias."""
 
-    def __init__(self, commands: list[Command], reactions: Mapping[str, ReactionHandler] | None = None,
-                 on_redaction: RedactionHandler | None = None) -> None:
+    def __init__(
+        self,
+        commands: list[Command],
+        reactions: Mapping[str, ReactionHandler] | None = None,
+        on_redaction: RedactionHandler | None = None,
+    ) -> None:
         self.commands = tuple(commands)
         self.reactions: Mapping[str, ReactionHandler] = reactions or {}
         self.on_redaction = on_redaction

@@ -49,10 +49,20 @@ def _fetch_error(context: Context, error: FetchError) -> UserError:
 
 def report(context: Context, result: ImportReport) -> Rich:
     counts = result.counts
-    lines = [context.t("import_report", added=counts.added, updated=counts.updated, unchanged=counts.unchanged,
-                       duplicates=counts.duplicates, skipped=len(result.skipped), cancelled=counts.cancelled)]
-    lines += [context.t("import_skipped", title=title, reason=reason)
-              for title, reason in result.skipped[:MAX_SKIPPED_SHOWN]]
+    lines = [
+        context.t(
+            "import_report",
+            added=counts.added,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            duplicates=counts.duplicates,
+            skipped=len(result.skipped),
+            cancelled=counts.cancelled,
+        )
+    ]
+    lines += [
+        context.t("import_skipped", title=title, reason=reason) for title, reason in result.skipped[:MAX_SKIPPED_SHOWN]
+    ]
     return Rich.join(lines)
 
 
@@ -64,8 +74,9 @@ async def _source(context: Context, args: str) -> tuple[bytes, str | None]:
     limit = imports.max_bytes
     if url:
         try:
-            data, headers = await fetch_url(url, allowed_hosts=imports.allowed_hosts,
-                                            allowed_ports=imports.allowed_ports, max_bytes=limit)
+            data, headers = await fetch_url(
+                url, allowed_hosts=imports.allowed_hosts, allowed_ports=imports.allowed_ports, max_bytes=limit
+            )
         except FetchError as error:
             raise _fetch_error(context, error) from None
         return data, headers.get("Content-Type")
@@ -85,9 +96,17 @@ async def import_command(context: Context, args: str) -> Rich:
     context.require_moderator()
     data, content_type = await _source(context, args)
     try:
-        result = await import_calendar(context.storage, context.message.room_id, data, zone=context.tz,
-                                       submitter=context.message.sender, now=context.now, t=context.t,
-                                       max_entries=context.config.imports.max_entries, content_type=content_type)
+        result = await import_calendar(
+            context.storage,
+            context.message.room_id,
+            data,
+            zone=context.tz,
+            submitter=context.message.sender,
+            now=context.now,
+            t=context.t,
+            max_entries=context.config.imports.max_entries,
+            content_type=content_type,
+        )
     except CalendarError as error:
         raise UserError(context.t("import_bad_file", detail=str(error)[:200])) from None
     context.wake()
@@ -120,13 +139,13 @@ async def feed_add(context: Context, args: str) -> Rich:
     limit = context.config.imports.max_feeds_per_room
     if len(feeds) >= limit:
         raise UserError(context.t("feed_limit", limit=limit, prefix=context.prefix, number=feeds[0].id))
-    feed, created = await context.storage.add_feed(context.message.room_id, words[0], max(interval, 300),
-                                                   context.message.sender)
+    feed, created = await context.storage.add_feed(
+        context.message.room_id, words[0], max(interval, 300), context.message.sender
+    )
     if not created:
         return context.t("feed_exists", number=feed.id)
     context.wake()
-    return context.t("feed_added", number=feed.id, interval=format_lead(feed.interval_s),
-                     url=display_url(feed.url))
+    return context.t("feed_added", number=feed.id, interval=format_lead(feed.interval_s), url=display_url(feed.url))
 
 
 async def feed_list(context: Context, args: str) -> Rich:
@@ -142,10 +161,10 @@ async def feed_list(context: Context, args: str) -> Rich:
             state = context.t.raw("feed_never")
         else:
             when = datetime.fromtimestamp(feed.last_fetch_at, context.tz).strftime("%d.%m.%Y %H:%M")
-            state = when + (", " + context.t.raw("feed_error").format(error=feed.last_error)
-                            if feed.last_error else "")
-        lines.append(Rich.bold(f"#{feed.id}")
-                     + Rich.plain(f" {display_url(feed.url)} ({format_lead(feed.interval_s)}; {state})"))
+            state = when + (", " + context.t.raw("feed_error").format(error=feed.last_error) if feed.last_error else "")
+        lines.append(
+            Rich.bold(f"#{feed.id}") + Rich.plain(f" {display_url(feed.url)} ({format_lead(feed.interval_s)}; {state})")
+        )
     return Rich.join(lines)
 
 
@@ -180,8 +199,10 @@ async def feed_sync(context: Context, args: str) -> Rich:
 async def event_ics_command(context: Context, args: str) -> Answer:
     event = await find_event(context, args)
     data = event_ics(event, context.now)
-    return Answer(Rich.bold(f"#{event.id}") + Rich.plain(f" {event.title}"),
-                  attachment=Attachment(f"event-{event.id}.ics", "text/calendar", data))
+    return Answer(
+        Rich.bold(f"#{event.id}") + Rich.plain(f" {event.title}"),
+        attachment=Attachment(f"event-{event.id}.ics", "text/calendar", data),
+    )
 
 
 async def meetup_ics_command(context: Context, args: str) -> Answer:
@@ -189,8 +210,10 @@ async def meetup_ics_command(context: Context, args: str) -> Answer:
     data = meetup_ics(meetup, context.now)
     if data is None:
         raise UserError(context.t("meetup_no_dates_known", number=meetup.id))
-    return Answer(Rich.bold(f"#{meetup.id}") + Rich.plain(f" {meetup.name}"),
-                  attachment=Attachment(f"meetup-{meetup.id}.ics", "text/calendar", data))
+    return Answer(
+        Rich.bold(f"#{meetup.id}") + Rich.plain(f" {meetup.name}"),
+        attachment=Attachment(f"meetup-{meetup.id}.ics", "text/calendar", data),
+    )
 
 
 async def calendar_command(context: Context, args: str) -> Rich:
@@ -211,28 +234,84 @@ async def calendar_command(context: Context, args: str) -> Rich:
     return context.t("calendar_url", url=url, prefix=context.prefix)
 
 
-EVENT_IMPORT = subcommand("event", "import", ("importieren",), "import [<https URL>]", import_command,
-                    "importiert eine .ics-Datei oder URL (Moderation)", "imports an .ics file or URL (moderators)",
-                    "event import https://events.example.org/events.ics")
-EVENT_ICS = subcommand("event", "ics", ("kalender",), "ics #N", event_ics_command, "die Veranstaltung als .ics-Datei",
-                 "the event as an .ics file", "event ics #12")
-MEETUP_ICS = subcommand("meetup", "ics", ("kalender",), "ics #N", meetup_ics_command, "das Treffen als .ics-Datei",
-                  "the meetup as an .ics file", "meetup ics #3")
+EVENT_IMPORT = subcommand(
+    "event",
+    "import",
+    ("importieren",),
+    "import [<https URL>]",
+    import_command,
+    "importiert eine .ics-Datei oder URL (Moderation)",
+    "imports an .ics file or URL (moderators)",
+    "event import https://events.example.org/events.ics",
+)
+EVENT_ICS = subcommand(
+    "event",
+    "ics",
+    ("kalender",),
+    "ics #N",
+    event_ics_command,
+    "die Veranstaltung als .ics-Datei",
+    "the event as an .ics file",
+    "event ics #12",
+)
+MEETUP_ICS = subcommand(
+    "meetup",
+    "ics",
+    ("kalender",),
+    "ics #N",
+    meetup_ics_command,
+    "das Treffen als .ics-Datei",
+    "the meetup as an .ics file",
+    "meetup ics #3",
+)
 FEED = Command(
-    name="feed", aliases=("feeds", "abo"), usage="feed <add|list|remove|sync>",
+    name="feed",
+    aliases=("feeds", "abo"),
+    usage="feed <add|list|remove|sync>",
     help={"de": "abonnierte Kalender-Feeds (Moderation)", "en": "subscribed calendar feeds (moderators)"},
     example="feed add https://events.example.org/events.ics every 6h",
     subcommands=(
-        subcommand("feed", "add", ("neu", "abonnieren"), "add <URL> [every 6h]", feed_add, "abonniert einen Feed",
-             "subscribes to a feed", "feed add https://events.example.org/events.ics every 6h"),
+        subcommand(
+            "feed",
+            "add",
+            ("neu", "abonnieren"),
+            "add <URL> [every 6h]",
+            feed_add,
+            "abonniert einen Feed",
+            "subscribes to a feed",
+            "feed add https://events.example.org/events.ics every 6h",
+        ),
         subcommand("feed", "list", ("liste", "ls"), "list", feed_list, "zeigt die Feeds", "lists the feeds"),
-        subcommand("feed", "remove", ("löschen", "delete", "abbestellen"), "remove #N", feed_remove,
-             "bestellt einen Feed ab", "unsubscribes from a feed", "feed remove #1"),
-        subcommand("feed", "sync", ("abrufen", "jetzt"), "sync #N", feed_sync, "ruft einen Feed sofort ab",
-             "fetches a feed now", "feed sync #1"),
+        subcommand(
+            "feed",
+            "remove",
+            ("löschen", "delete", "abbestellen"),
+            "remove #N",
+            feed_remove,
+            "bestellt einen Feed ab",
+            "unsubscribes from a feed",
+            "feed remove #1",
+        ),
+        subcommand(
+            "feed",
+            "sync",
+            ("abrufen", "jetzt"),
+            "sync #N",
+            feed_sync,
+            "ruft einen Feed sofort ab",
+            "fetches a feed now",
+            "feed sync #1",
+        ),
     ),
 )
 CALENDAR = Command(
-    name="calendar", aliases=("kalender",), usage="calendar [rotate]", handler=calendar_command,
-    help={"de": "die Adresse zum Abonnieren der Termine dieses Raums", "en": "the address to subscribe to this room's "
-          "events"}, example="calendar")
+    name="calendar",
+    aliases=("kalender",),
+    usage="calendar [rotate]",
+    handler=calendar_command,
+    help={
+        "de": "die Adresse zum Abonnieren der Termine dieses Raums",
+        "en": "the address to subscribe to this room's events",
+    },
+    example="calendar",
+)

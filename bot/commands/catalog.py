@@ -12,10 +12,12 @@ from bot.commands.settings import SETTINGS
 
 
 def build_registry() -> Registry:
-    event = replace(events.EVENT, subcommands=(*events.EVENT.subcommands, rsvp.EVENT_WHO, calendar.EVENT_IMPORT,
-                                               calendar.EVENT_ICS))
+    event = replace(
+        events.EVENT, subcommands=(*events.EVENT.subcommands, rsvp.EVENT_WHO, calendar.EVENT_IMPORT, calendar.EVENT_ICS)
+    )
     meetup = replace(meetups.MEETUP, subcommands=(*meetups.MEETUP.subcommands, rsvp.MEETUP_WHO, calendar.MEETUP_ICS))
-    return Registry([event, meetup, DEADLINE, ROUNDUP, rsvp.REMINDERS, calendar.FEED, calendar.CALENDAR, SETTINGS,
-                     HELP],
-                    reactions={**events.REACTIONS, rsvp.RSVP_KEY: rsvp.rsvp_by_reaction},
-                    on_redaction=rsvp.withdraw_by_redaction)
+    return Registry(
+        [event, meetup, DEADLINE, ROUNDUP, rsvp.REMINDERS, calendar.FEED, calendar.CALENDAR, SETTINGS, HELP],
+        reactions={**events.REACTIONS, rsvp.RSVP_KEY: rsvp.rsvp_by_reaction},
+        on_redaction=rsvp.withdraw_by_redaction,
+    )

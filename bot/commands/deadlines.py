@@ -10,19 +10,33 @@ from bot.models import Deadline
 from bot.parsing.fields import FieldError, parse_link, split_fields
 from bot.text import Rich
 
-DEADLINE_FIELDS = {"name": "name", "titel": "name", "title": "name", "link": "link", "url": "link",
-                   "frist": "until", "bis": "until", "until": "until", "deadline": "until", "wann": "until",
-                   "when": "until"}
+DEADLINE_FIELDS = {
+    "name": "name",
+    "titel": "name",
+    "title": "name",
+    "link": "link",
+    "url": "link",
+    "frist": "until",
+    "bis": "until",
+    "until": "until",
+    "deadline": "until",
+    "wann": "until",
+    "when": "until",
+}
 _ADD_ORDER = ("name", "link", "until")
-EXAMPLE_ADD = ("frist add [Winterkongress] der Digitalen Gesellschaft Schweiz | https://www.digitale-gesellschaft.ch/"
-               " | 07.12.2026")
+EXAMPLE_ADD = (
+    "frist add [Winterkongress] der Digitalen Gesellschaft Schweiz | https://www.digitale-gesellschaft.ch/ | 07.12.2026"
+)
 
 
 def describe_deadline(context: Context, deadline: Deadline) -> Rich:
     t = context.t
     end = deadline.end.strftime("%d.%m.%Y")
-    when = (t.raw("deadline_range").format(start=deadline.start.strftime("%d.%m.%Y"), end=end) if deadline.start
-            else t.raw("deadline_until").format(end=end))
+    when = (
+        t.raw("deadline_range").format(start=deadline.start.strftime("%d.%m.%Y"), end=end)
+        if deadline.start
+        else t.raw("deadline_until").format(end=end)
+    )
     return Rich.plain(f"{deadline.name.replace('[', '').replace(']', '')}, {when}\n{deadline.link}")
 
 
@@ -38,9 +52,16 @@ async def add_deadline(context: Context, args: str) -> Rich:
         raise field_error(context, error, DEADLINE_FIELDS) from None
     when = read_when(context, values["until"])
     local_start, local_end = when.start.astimezone(context.tz), (when.end or when.start).astimezone(context.tz)
-    deadline = Deadline(id=0, room_id=message.room_id, name=read_title(context, values["name"]), link=link,
-                        end=local_end.date(), start=local_start.date() if when.end else None,
-                        submitter=message.sender, source_event_id=message.event_id)
+    deadline = Deadline(
+        id=0,
+        room_id=message.room_id,
+        name=read_title(context, values["name"]),
+        link=link,
+        end=local_end.date(),
+        start=local_start.date() if when.end else None,
+        submitter=message.sender,
+        source_event_id=message.event_id,
+    )
     stored, created = await context.storage.add_deadline(deadline)
     head = "deadline_added" if created or stored.source_event_id == message.event_id else "event_duplicate"
     return t(head, number=stored.id) + Rich.plain("\n") + describe_deadline(context, stored)
@@ -51,8 +72,12 @@ async def list_deadlines(context: Context, args: str) -> Rich:
     deadlines = await context.storage.list_deadlines(context.message.room_id, ending_from=today)
     if not deadlines:
         return context.t("deadlines_none")
-    return Rich.join([context.t("deadlines_header"),
-                      *(Rich.bold(f"#{d.id}") + Rich.plain(" ") + describe_deadline(context, d) for d in deadlines)])
+    return Rich.join(
+        [
+            context.t("deadlines_header"),
+            *(Rich.bold(f"#{d.id}") + Rich.plain(" ") + describe_deadline(context, d) for d in deadlines),
+        ]
+    )
 
 
 async def delete_deadline(context: Context, args: str) -> Rich:
@@ -69,16 +94,33 @@ _sub = partial(subcommand, "frist")
 
 
 DEADLINE = Command(
-    name="frist", aliases=("deadline", "fristen", "deadlines", "cfp"), usage="frist <add|list|delete>",
-    help={"de": "Fristen (Calls for Participation) für den Rundbrief", "en": "deadlines (calls for participation) "
-          "for the roundup"},
+    name="frist",
+    aliases=("deadline", "fristen", "deadlines", "cfp"),
+    usage="frist <add|list|delete>",
+    help={
+        "de": "Fristen (Calls for Participation) für den Rundbrief",
+        "en": "deadlines (calls for participation) for the roundup",
+    },
     example=EXAMPLE_ADD,
     subcommands=(
-        _sub("add", ("neu", "eintragen", "hinzufügen"), "add <name> | <link> | <date or range>", add_deadline,
-             "trägt eine Frist ein; [eckige Klammern] markieren den verlinkten Teil des Namens",
-             "adds a deadline; [brackets] mark the linked part of the name", EXAMPLE_ADD),
+        _sub(
+            "add",
+            ("neu", "eintragen", "hinzufügen"),
+            "add <name> | <link> | <date or range>",
+            add_deadline,
+            "trägt eine Frist ein; [eckige Klammern] markieren den verlinkten Teil des Namens",
+            "adds a deadline; [brackets] mark the linked part of the name",
+            EXAMPLE_ADD,
+        ),
         _sub("list", ("liste", "ls"), "list", list_deadlines, "zeigt offene Fristen", "lists open deadlines"),
-        _sub("delete", ("löschen", "loeschen", "remove"), "delete #N", delete_deadline, "löscht eine Frist",
-             "deletes a deadline", "frist delete #2"),
+        _sub(
+            "delete",
+            ("löschen", "loeschen", "remove"),
+            "delete #N",
+            delete_deadline,
+            "löscht eine Frist",
+            "deletes a deadline",
+            "frist delete #2",
+        ),
     ),
 )

@@ -25,8 +25,10 @@ from bot.text import Rich
 LIST_LIMIT = 30
 APPROVE_KEY = "✅"
 _ADD_ORDER = ("title", "when", "where", "link")
-EXAMPLE_ADD = ("event add Jugend editiert | 04.12.2026 18:00-21:00 | WikiBär, Köpenicker Straße 45, 10179 Berlin "
-               "| https://www.wikimedia.de/veranstaltungen/jugend-editiert/")
+EXAMPLE_ADD = (
+    "event add Jugend editiert | 04.12.2026 18:00-21:00 | WikiBär, Köpenicker Straße 45, 10179 Berlin "
+    "| https://www.wikimedia.de/veranstaltungen/jugend-editiert/"
+)
 
 
 async def find_event(context: Context, text: str) -> Event:
@@ -67,8 +69,7 @@ def describe(context: Context, event: Event, *, full: bool = False) -> Rich:
     """How the bot understood an event: weekday, date, time, place, link (and more when full)."""
     t = context.t
     status = "" if event.status == EventStatus.APPROVED else f" ({t.raw('status_' + event.status.value)})"
-    lines = [Rich.bold(event.title) + Rich.plain(status),
-             Rich.plain(t.when(event.start, event.end, event.all_day))]
+    lines = [Rich.bold(event.title) + Rich.plain(status), Rich.plain(t.when(event.start, event.end, event.all_day))]
     lines += t.place_and_link(event.place, event.online, event.link)
     if full:
         if event.online_url:
@@ -87,8 +88,12 @@ def list_line(context: Context, event: Event) -> Rich:
     place = t.place(event.place, event.online)
     status = "" if event.status == EventStatus.APPROVED else f" ({t.raw('status_' + event.status.value)})"
     tail = f" ({place})" if place else ""
-    return (Rich.bold(f"#{event.id}") + Rich.plain(f" {t.when(event.start, event.end, event.all_day)} — ")
-            + Rich.plain(event.title) + Rich.plain(tail + status))
+    return (
+        Rich.bold(f"#{event.id}")
+        + Rich.plain(f" {t.when(event.start, event.end, event.all_day)} — ")
+        + Rich.plain(event.title)
+        + Rich.plain(tail + status)
+    )
 
 
 async def add_event(context: Context, args: str) -> Answer:
@@ -101,10 +106,20 @@ async def add_event(context: Context, args: str) -> Answer:
     missing = [t.raw(f"field_{name}") for name in ("title", "when") if name not in values]
     if missing:
         raise UsageError(t("missing_fields", fields=", ".join(missing)))
-    draft = Event(id=0, room_id=message.room_id, title="", start=context.now, end=None, all_day=False,
-                  timezone=str(context.tz), submitter=message.sender, source_event_id=message.event_id,
-                  status=(EventStatus.PENDING if context.settings.approval and not context.is_moderator
-                          else EventStatus.APPROVED))
+    draft = Event(
+        id=0,
+        room_id=message.room_id,
+        title="",
+        start=context.now,
+        end=None,
+        all_day=False,
+        timezone=str(context.tz),
+        submitter=message.sender,
+        source_event_id=message.event_id,
+        status=(
+            EventStatus.PENDING if context.settings.approval and not context.is_moderator else EventStatus.APPROVED
+        ),
+    )
     event, created = await context.storage.add_event(_apply_fields(context, draft, values))
     replayed = not created and event.source_event_id == message.event_id
     if not created and not replayed:
@@ -223,45 +238,104 @@ async def reject_event(context: Context, args: str) -> Rich:
         return context.t("event_not_pending", number=event.id)
     await context.storage.set_event_status(event, EventStatus.REJECTED)
     reply = context.t("event_rejected", number=event.id, title=event.title)
-    return reply + Rich.plain("\n") + context.t("event_rejected_reason", reason=reason.strip()) if reason.strip() \
+    return (
+        reply + Rich.plain("\n") + context.t("event_rejected_reason", reason=reason.strip())
+        if reason.strip()
         else reply
+    )
 
 
 _sub = partial(subcommand, "event")
 
 
 EVENT = Command(
-    name="event", aliases=("termin", "veranstaltung", "events"), usage="event <add|list|show|edit|...>",
+    name="event",
+    aliases=("termin", "veranstaltung", "events"),
+    usage="event <add|list|show|edit|...>",
     help={"de": "Veranstaltungen des Raums eintragen und verwalten", "en": "submit and manage the room's events"},
     example=EXAMPLE_ADD,
     subcommands=(
-        _sub("add", ("neu", "eintragen", "hinzufügen"), "add <title> | <when> | <where> | <link>", add_event,
-             "trägt eine Veranstaltung ein (oder mehrzeilig: Titel:, Wann:, Wo:, Link:, Geo:, Beschreibung:, "
-             "Online:)",
-             "adds an event (or multi-line: title:, when:, where:, link:, geo:, description:, online:)",
-             EXAMPLE_ADD),
-        _sub("list", ("liste", "ls"), "list [month] [year]", list_events,
-             "zeigt anstehende Veranstaltungen oder die eines Monats", "lists upcoming events or a month's",
-             "event list dezember"),
-        _sub("show", ("zeige", "zeigen", "info"), "show #N", show_event,
-             "zeigt eine Veranstaltung", "shows one event", "event show #12"),
-        _sub("edit", ("ändern", "bearbeiten", "aendern"), "edit #N <field> <value>", edit_event,
-             "ändert ein Feld (Titel, Wann, Wo, Link, Geo, Beschreibung, Online)",
-             "changes one field (title, when, where, link, geo, description, online)",
-             "event edit #12 when 05.12.2026 18:00-21:00"),
-        _sub("cancel", ("absagen",), "cancel #N", cancel_event,
-             "sagt eine Veranstaltung ab (bleibt als abgesagt sichtbar)", "cancels an event (kept, marked cancelled)",
-             "event cancel #12"),
-        _sub("delete", ("löschen", "loeschen", "remove"), "delete #N", delete_event,
-             "löscht eine Veranstaltung", "deletes an event", "event delete #12"),
-        _sub("search", ("suche", "suchen", "find"), "search <words>", search_events,
-             "sucht in Titeln und Orten", "searches titles and places", "event search wikipedia"),
-        _sub("approve", ("freigeben",), "approve #N", approve_event,
-             "gibt eine wartende Veranstaltung frei (Moderation)", "approves a pending event (moderators)",
-             "event approve #12"),
-        _sub("reject", ("ablehnen",), "reject #N [reason]", reject_event,
-             "lehnt eine wartende Veranstaltung ab (Moderation)", "rejects a pending event (moderators)",
-             "event reject #12 kein Bezug zu Open Data"),
+        _sub(
+            "add",
+            ("neu", "eintragen", "hinzufügen"),
+            "add <title> | <when> | <where> | <link>",
+            add_event,
+            "trägt eine Veranstaltung ein (oder mehrzeilig: Titel:, Wann:, Wo:, Link:, Geo:, Beschreibung:, Online:)",
+            "adds an event (or multi-line: title:, when:, where:, link:, geo:, description:, online:)",
+            EXAMPLE_ADD,
+        ),
+        _sub(
+            "list",
+            ("liste", "ls"),
+            "list [month] [year]",
+            list_events,
+            "zeigt anstehende Veranstaltungen oder die eines Monats",
+            "lists upcoming events or a month's",
+            "event list dezember",
+        ),
+        _sub(
+            "show",
+            ("zeige", "zeigen", "info"),
+            "show #N",
+            show_event,
+            "zeigt eine Veranstaltung",
+            "shows one event",
+            "event show #12",
+        ),
+        _sub(
+            "edit",
+            ("ändern", "bearbeiten", "aendern"),
+            "edit #N <field> <value>",
+            edit_event,
+            "ändert ein Feld (Titel, Wann, Wo, Link, Geo, Beschreibung, Online)",
+            "changes one field (title, when, where, link, geo, description, online)",
+            "event edit #12 when 05.12.2026 18:00-21:00",
+        ),
+        _sub(
+            "cancel",
+            ("absagen",),
+            "cancel #N",
+            cancel_event,
+            "sagt eine Veranstaltung ab (bleibt als abgesagt sichtbar)",
+            "cancels an event (kept, marked cancelled)",
+            "event cancel #12",
+        ),
+        _sub(
+            "delete",
+            ("löschen", "loeschen", "remove"),
+            "delete #N",
+            delete_event,
+            "löscht eine Veranstaltung",
+            "deletes an event",
+            "event delete #12",
+        ),
+        _sub(
+            "search",
+            ("suche", "suchen", "find"),
+            "search <words>",
+            search_events,
+            "sucht in Titeln und Orten",
+            "searches titles and places",
+            "event search wikipedia",
+        ),
+        _sub(
+            "approve",
+            ("freigeben",),
+            "approve #N",
+            approve_event,
+            "gibt eine wartende Veranstaltung frei (Moderation)",
+            "approves a pending event (moderators)",
+            "event approve #12",
+        ),
+        _sub(
+            "reject",
+            ("ablehnen",),
+            "reject #N [reason]",
+            reject_event,
+            "lehnt eine wartende Veranstaltung ab (Moderation)",
+            "rejects a pending event (moderators)",
+            "event reject #12 kein Bezug zu Open Data",
+        ),
     ),
 )
 

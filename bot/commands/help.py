@@ -9,8 +9,7 @@ from bot.text import Rich
 def _summary(context: Context, command: Command) -> list[Rich]:
     prefix, language = context.prefix, context.t.language
     commands = command.subcommands or (command,)
-    return [Rich.code(prefix + context.t.usage(sub.usage)) + Rich.plain(" — " + sub.help[language])
-            for sub in commands]
+    return [Rich.code(prefix + context.t.usage(sub.usage)) + Rich.plain(" — " + sub.help[language]) for sub in commands]
 
 
 async def help_command(context: Context, args: str) -> Rich:
@@ -30,8 +29,9 @@ async def help_command(context: Context, args: str) -> Rich:
     if len(words) > 1 and (sub := command.find_sub(words[1])) is not None:
         command = sub
     lines = [Rich.bold(context.prefix + command.name) + Rich.plain(" — " + command.help[t.language])]
-    lines.extend(_summary(context, command) if command.subcommands
-                 else [Rich.code(context.prefix + t.usage(command.usage))])
+    lines.extend(
+        _summary(context, command) if command.subcommands else [Rich.code(context.prefix + t.usage(command.usage))]
+    )
     aliases = [a for a in command.aliases] + [f"{command.name} {a}" for s in command.subcommands for a in s.aliases]
     if aliases:
         lines.append(t("help_aliases", aliases=", ".join(aliases)))
@@ -41,6 +41,9 @@ async def help_command(context: Context, args: str) -> Rich:
 
 
 HELP = Command(
-    name="help", aliases=("hilfe",), usage="help [command]", handler=help_command,
+    name="help",
+    aliases=("hilfe",),
+    usage="help [command]",
+    handler=help_command,
     help={"de": "zeigt alle Befehle oder die Hilfe zu einem", "en": "lists all commands or explains one"},
 )

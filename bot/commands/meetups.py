@@ -29,8 +29,10 @@ NEXT_DEFAULT = 5
 _COUNT = re.compile(r"[1-9][0-9]{0,2}")
 MAX_EXPLICIT_DATES = 100
 _ADD_ORDER = ("city", "rule", "time", "where", "name", "link")
-EXAMPLE_ADD = ("meetup add Leipzig | jeden Mittwoch | 19:00-22:00 | Basislager Coworking Leipzig, Peterssteinweg 14, "
-               "04107 Leipzig | OKLab Leipzig | https://www.meetup.com/de-DE/oklab-leipzig/")
+EXAMPLE_ADD = (
+    "meetup add Leipzig | jeden Mittwoch | 19:00-22:00 | Basislager Coworking Leipzig, Peterssteinweg 14, "
+    "04107 Leipzig | OKLab Leipzig | https://www.meetup.com/de-DE/oklab-leipzig/"
+)
 
 
 def _read_rule(context: Context, text: str) -> str | None:
@@ -52,8 +54,12 @@ def _apply_fields(context: Context, meetup: Meetup, values: dict[str, str]) -> M
             rule_text = read_title(context, values["rule"])
             rrule = _read_rule(context, rule_text)
             today = context.now.astimezone(context.tz).date()
-            changes.update(rule_text=rule_text, rrule=rrule, timezone=str(context.tz),
-                           dtstart=first_occurrence(rrule, on_or_after=today) if rrule else today)
+            changes.update(
+                rule_text=rule_text,
+                rrule=rrule,
+                timezone=str(context.tz),
+                dtstart=first_occurrence(rrule, on_or_after=today) if rrule else today,
+            )
         if "time" in values:
             changes["start_time"], changes["end_time"] = parse_time_range(values["time"])
         if "where" in values:
@@ -102,9 +108,20 @@ async def add_meetup(context: Context, args: str) -> Answer:
     missing = [t.raw(f"field_{name}") for name in ("city", "rule", "time", "name") if name not in values]
     if missing:
         raise UsageError(t("missing_fields", fields=", ".join(missing)))
-    draft = Meetup(id=0, room_id=message.room_id, city="", rule_text="", rrule=None, dtstart=context.now.date(),
-                   start_time=context.now.time(), end_time=None, timezone=str(context.tz), name="",
-                   submitter=message.sender, source_event_id=message.event_id)
+    draft = Meetup(
+        id=0,
+        room_id=message.room_id,
+        city="",
+        rule_text="",
+        rrule=None,
+        dtstart=context.now.date(),
+        start_time=context.now.time(),
+        end_time=None,
+        timezone=str(context.tz),
+        name="",
+        submitter=message.sender,
+        source_event_id=message.event_id,
+    )
     meetup, created = await context.storage.add_meetup(_apply_fields(context, draft, values))
     if not created and meetup.source_event_id != message.event_id:
         return Answer(t("event_duplicate", number=meetup.id) + Rich.plain("\n") + describe_meetup(context, meetup))
@@ -120,8 +137,12 @@ async def list_meetups(context: Context, args: str) -> Rich:
     meetups = sorted(await context.storage.list_meetups(context.message.room_id), key=city_sort_key)
     if not meetups:
         return context.t("meetups_none")
-    return Rich.join([context.t("meetups_header"),
-                      *(Rich.bold(f"#{m.id}") + Rich.plain(" ") + describe_meetup(context, m) for m in meetups)])
+    return Rich.join(
+        [
+            context.t("meetups_header"),
+            *(Rich.bold(f"#{m.id}") + Rich.plain(" ") + describe_meetup(context, m) for m in meetups),
+        ]
+    )
 
 
 async def show_meetup(context: Context, args: str) -> Rich:
@@ -139,8 +160,13 @@ async def next_meetups(context: Context, args: str) -> Rich:
     if words:
         meetup = await find_meetup(context, words[0])
         count = min(int(words[1]), 50) if len(words) > 1 and _COUNT.fullmatch(words[1]) else NEXT_DEFAULT
-        return Rich.join([describe_meetup(context, meetup), context.t("meetup_next_header"),
-                          _format_dates(context, next_dates(meetup, context.now, count))])
+        return Rich.join(
+            [
+                describe_meetup(context, meetup),
+                context.t("meetup_next_header"),
+                _format_dates(context, next_dates(meetup, context.now, count)),
+            ]
+        )
     meetups = sorted(await context.storage.list_meetups(context.message.room_id), key=city_sort_key)
     if not meetups:
         return context.t("meetups_none")
@@ -159,8 +185,7 @@ async def edit_meetup(context: Context, args: str) -> Rich:
     updated = await context.storage.update_meetup(_apply_fields(context, meetup, {field: value}))
     lines = [context.t("event_updated", number=updated.id), describe_meetup(context, updated)]
     if field == "rule" and updated.rrule is None and not updated.extra:
-        lines.append(context.t("rule_not_computable", rule=updated.rule_text, prefix=context.prefix,
-                               number=updated.id))
+        lines.append(context.t("rule_not_computable", rule=updated.rule_text, prefix=context.prefix, number=updated.id))
     return Rich.join(lines)
 
 
@@ -193,8 +218,9 @@ async def skip_date(context: Context, args: str) -> Rich:
         raise UserError(context.t("meetup_not_a_date", date=shown, number=meetup.id))
     moved = {k: v for k, v in meetup.moved.items() if k != day}
     extra = frozenset(d for d in meetup.extra if d.date() != day)
-    await context.storage.update_meetup(replace(meetup, skipped=meetup.skipped | {day},
-                                                moved=MappingProxyType(moved), extra=extra))
+    await context.storage.update_meetup(
+        replace(meetup, skipped=meetup.skipped | {day}, moved=MappingProxyType(moved), extra=extra)
+    )
     return context.t("meetup_skipped", number=meetup.id, name=meetup.name, date=shown)
 
 
@@ -210,11 +236,15 @@ async def move_date(context: Context, args: str) -> Rich:
     if not _is_date_of(meetup, day):
         raise UserError(context.t("meetup_not_a_date", date=shown, number=meetup.id))
     when = read_when(context, parts[2])
-    new_start = when.start if not when.all_day else datetime.combine(when.start.date(), meetup.start_time,
-                                                                     context.tz)
+    new_start = when.start if not when.all_day else datetime.combine(when.start.date(), meetup.start_time, context.tz)
     await context.storage.update_meetup(replace(meetup, moved=MappingProxyType({**meetup.moved, day: new_start})))
-    return context.t("meetup_moved", number=meetup.id, name=meetup.name, date=shown,
-                     when=f"{context.t.date(new_start)}, {new_start:%H:%M}")
+    return context.t(
+        "meetup_moved",
+        number=meetup.id,
+        name=meetup.name,
+        date=shown,
+        when=f"{context.t.date(new_start)}, {new_start:%H:%M}",
+    )
 
 
 async def set_dates(context: Context, args: str) -> Rich:
@@ -230,10 +260,11 @@ async def set_dates(context: Context, args: str) -> Rich:
     while index < len(words):
         # a date may be followed by its own time: `12.01.2027 19:30`
         with_time = index + 1 < len(words) and words[index + 1][:1].isdigit() and ":" in words[index + 1]
-        text = " ".join(words[index:index + (2 if with_time else 1)])
+        text = " ".join(words[index : index + (2 if with_time else 1)])
         when = read_when(context, text)
-        dates.add(when.start if not when.all_day else datetime.combine(when.start.date(), meetup.start_time,
-                                                                       context.tz))
+        dates.add(
+            when.start if not when.all_day else datetime.combine(when.start.date(), meetup.start_time, context.tz)
+        )
         index += 2 if with_time else 1
     if len(dates) > MAX_EXPLICIT_DATES:
         raise UserError(context.t("too_long", length=len(dates), limit=MAX_EXPLICIT_DATES))
@@ -245,32 +276,87 @@ _sub = partial(subcommand, "meetup")
 
 
 MEETUP = Command(
-    name="meetup", aliases=("treffen", "meetups"), usage="meetup <add|list|next|...>",
-    help={"de": "regelmäßige Treffen (z. B. OKLab-Treffen) eintragen und verwalten",
-          "en": "register and manage regular meetups (e.g. OK Lab meetups)"},
+    name="meetup",
+    aliases=("treffen", "meetups"),
+    usage="meetup <add|list|next|...>",
+    help={
+        "de": "regelmäßige Treffen (z. B. OKLab-Treffen) eintragen und verwalten",
+        "en": "register and manage regular meetups (e.g. OK Lab meetups)",
+    },
     example=EXAMPLE_ADD,
     subcommands=(
-        _sub("add", ("neu", "eintragen", "hinzufügen"), "add <city> | <rule> | <time> | <where> | <name> | <link>",
-             add_meetup, "trägt ein regelmäßiges Treffen ein (oder mehrzeilig: Stadt:, Regel:, Zeit:, Wo:, Name:, "
-             "Link:)", "registers a regular meetup (or multi-line: city:, rule:, time:, where:, name:, link:)",
-             EXAMPLE_ADD),
+        _sub(
+            "add",
+            ("neu", "eintragen", "hinzufügen"),
+            "add <city> | <rule> | <time> | <where> | <name> | <link>",
+            add_meetup,
+            "trägt ein regelmäßiges Treffen ein (oder mehrzeilig: Stadt:, Regel:, Zeit:, Wo:, Name:, Link:)",
+            "registers a regular meetup (or multi-line: city:, rule:, time:, where:, name:, link:)",
+            EXAMPLE_ADD,
+        ),
         _sub("list", ("liste", "ls"), "list", list_meetups, "zeigt alle Treffen des Raums", "lists the meetups"),
-        _sub("show", ("zeige", "info"), "show #N", show_meetup, "zeigt ein Treffen und seine nächsten Termine",
-             "shows a meetup and its next dates", "meetup show #3"),
-        _sub("next", ("nächste", "naechste", "termine"), "next [#N] [count]", next_meetups,
-             "die nächsten Termine eines oder aller Treffen", "the next dates of one or all meetups",
-             "meetup next #3"),
-        _sub("edit", ("ändern", "bearbeiten"), "edit #N <field> <value>", edit_meetup,
-             "ändert ein Feld (Stadt, Regel, Zeit, Wo, Name, Link, Geo)",
-             "changes one field (city, rule, time, where, name, link, geo)", "meetup edit #3 time 18:30-21:00"),
-        _sub("delete", ("löschen", "loeschen", "remove"), "delete #N", delete_meetup,
-             "löscht ein Treffen", "deletes a meetup", "meetup delete #3"),
-        _sub("skip", ("ausfallen", "fällt-aus", "entfällt"), "skip #N <date>", skip_date,
-             "ein Termin fällt aus", "one date does not take place", "meetup skip #3 06.01.2027"),
-        _sub("move", ("verschieben",), "move #N <date> <new date and time>", move_date,
-             "verschiebt einen Termin", "moves one date", "meetup move #3 06.01.2027 07.01.2027 19:00"),
-        _sub("dates", ("daten",), "dates #N <date> [<date> ...]", set_dates,
-             "nennt die Termine, wenn die Regel nicht berechenbar ist",
-             "gives the dates when the rule cannot be computed", "meetup dates #3 12.01.2027 09.02.2027"),
+        _sub(
+            "show",
+            ("zeige", "info"),
+            "show #N",
+            show_meetup,
+            "zeigt ein Treffen und seine nächsten Termine",
+            "shows a meetup and its next dates",
+            "meetup show #3",
+        ),
+        _sub(
+            "next",
+            ("nächste", "naechste", "termine"),
+            "next [#N] [count]",
+            next_meetups,
+            "die nächsten Termine eines oder aller Treffen",
+            "the next dates of one or all meetups",
+            "meetup next #3",
+        ),
+        _sub(
+            "edit",
+            ("ändern", "bearbeiten"),
+            "edit #N <field> <value>",
+            edit_meetup,
+            "ändert ein Feld (Stadt, Regel, Zeit, Wo, Name, Link, Geo)",
+            "changes one field (city, rule, time, where, name, link, geo)",
+            "meetup edit #3 time 18:30-21:00",
+        ),
+        _sub(
+            "delete",
+            ("löschen", "loeschen", "remove"),
+            "delete #N",
+            delete_meetup,
+            "löscht ein Treffen",
+            "deletes a meetup",
+            "meetup delete #3",
+        ),
+        _sub(
+            "skip",
+            ("ausfallen", "fällt-aus", "entfällt"),
+            "skip #N <date>",
+            skip_date,
+            "ein Termin fällt aus",
+            "one date does not take place",
+            "meetup skip #3 06.01.2027",
+        ),
+        _sub(
+            "move",
+            ("verschieben",),
+            "move #N <date> <new date and time>",
+            move_date,
+            "verschiebt einen Termin",
+            "moves one date",
+            "meetup move #3 06.01.2027 07.01.2027 19:00",
+        ),
+        _sub(
+            "dates",
+            ("daten",),
+            "dates #N <date> [<date> ...]",
+            set_dates,
+            "nennt die Termine, wenn die Regel nicht berechenbar ist",
+            "gives the dates when the rule cannot be computed",
+            "meetup dates #3 12.01.2027 09.02.2027",
+        ),
     ),
 )

@@ -18,16 +18,24 @@ def parse_roundup_args(text: str) -> tuple[list[str], str | None]:
     """The month words and the optional quoted headline."""
     match = _HEADLINE.search(text)
     headline = " ".join(match.group(1).split()) if match else None
-    words = (text[:match.start()] if match else text).split()
+    words = (text[: match.start()] if match else text).split()
     return words, headline
 
 
 def summary(context: Context, content: RoundupContent) -> Rich:
     t = context.t
     last_day = content.window_end - timedelta(days=1)
-    lines = [t("roundup_summary", title=content.edition.title, start=content.window_start.strftime("%d.%m.%Y"),
-               end=last_day.strftime("%d.%m.%Y"), events=len(content.events), meetups=len(content.meetups),
-               deadlines=len(content.deadlines))]
+    lines = [
+        t(
+            "roundup_summary",
+            title=content.edition.title,
+            start=content.window_start.strftime("%d.%m.%Y"),
+            end=last_day.strftime("%d.%m.%Y"),
+            events=len(content.events),
+            meetups=len(content.meetups),
+            deadlines=len(content.deadlines),
+        )
+    ]
     # pending events are the moderators' business: others learn only how many there are
     shown = [e for e in content.left_out if context.is_moderator or e.status != EventStatus.PENDING]
     hidden = len(content.left_out) - len(shown)
@@ -47,8 +55,9 @@ async def roundup_command(context: Context, args: str) -> Answer:
     except MonthError:
         raise UserError(context.t("roundup_bad_args", prefix=context.prefix)) from None
     config = context.config.roundup
-    edition = Edition(year=year, month=month, headline=headline,
-                      published=publication_time(local_now, config.publish_time))
+    edition = Edition(
+        year=year, month=month, headline=headline, published=publication_time(local_now, config.publish_time)
+    )
     content = await collect_roundup(context.storage, context.message.room_id, edition, config, context.tz)
     markdown = render_roundup(content, config)
     attachment = Attachment(f"out-in-the-open-{edition.slug}.md", "text/markdown", markdown.encode("utf-8"))
@@ -56,8 +65,13 @@ async def roundup_command(context: Context, args: str) -> Answer:
 
 
 ROUNDUP = Command(
-    name="roundup", aliases=("rundbrief", "rückblick"), usage='roundup <month> [year] ["headline"]',
-    handler=roundup_command, example='roundup november 2025 "Allostatische Last"',
-    help={"de": "schreibt den Monatsrückblick „Out in the Open“ als Markdown-Datei",
-          "en": "writes the monthly \u201cOut in the Open\u201d post as a Markdown file"},
+    name="roundup",
+    aliases=("rundbrief", "rückblick"),
+    usage='roundup <month> [year] ["headline"]',
+    handler=roundup_command,
+    example='roundup november 2025 "Allostatische Last"',
+    help={
+        "de": "schreibt den Monatsrückblick „Out in the Open“ als Markdown-Datei",
+        "en": "writes the monthly \u201cOut in the Open\u201d post as a Markdown file",
+    },
 )

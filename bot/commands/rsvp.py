@@ -31,8 +31,11 @@ async def withdraw_by_redaction(context: Context, redaction: Redaction) -> None:
 def _who(context: Context, number: int, users: list[str]) -> Rich:
     if not users:
         return context.t("who_none", number=number)
-    return context.t("who_list", number=number, count=len(users)) + Rich.plain(" ") + Rich.join(
-        (Rich.mention(user) for user in users), ", ")
+    return (
+        context.t("who_list", number=number, count=len(users))
+        + Rich.plain(" ")
+        + Rich.join((Rich.mention(user) for user in users), ", ")
+    )
 
 
 async def event_who(context: Context, args: str) -> Rich:
@@ -80,29 +83,51 @@ async def reminders_command(context: Context, args: str) -> Rich:
                 leads = tuple(sorted({parse_lead(word) for word in words}, reverse=True))
             except LeadTimeError as error:
                 raise UserError(context.t("reminders_bad_lead", value=str(error))) from None
-        settings = (replace(settings, event_lead_times=leads) if kind == "events"
-                    else replace(settings, meetup_lead_times=leads))
+        settings = (
+            replace(settings, event_lead_times=leads)
+            if kind == "events"
+            else replace(settings, meetup_lead_times=leads)
+        )
         await context.storage.save_room_settings(settings)
     events = settings.event_lead_times
     meetups = settings.meetup_lead_times
-    shown = context.t("reminders_show",
-                      events=_describe(context, tuple(parse_lead(x) for x in config.lead_times)
-                                       if events is None else events),
-                      meetups=_describe(context, tuple(parse_lead(x) for x in config.meetup_lead_times)
-                                        if meetups is None else meetups))
+    shown = context.t(
+        "reminders_show",
+        events=_describe(context, tuple(parse_lead(x) for x in config.lead_times) if events is None else events),
+        meetups=_describe(
+            context, tuple(parse_lead(x) for x in config.meetup_lead_times) if meetups is None else meetups
+        ),
+    )
     return context.t("settings_saved") + shown if words else shown
 
 
 REMINDERS = Command(
-    name="reminders", aliases=("erinnerungen", "erinnerung"), usage="reminders [meetups] [<lead> ... | off]",
-    handler=reminders_command, example="reminders 1d 1h",
-    help={"de": "zeigt oder setzt, wie lange vorher erinnert wird (Moderation); Einheiten s m h d w",
-          "en": "shows or sets how long before reminders come (moderators); units s m h d w"},
+    name="reminders",
+    aliases=("erinnerungen", "erinnerung"),
+    usage="reminders [meetups] [<lead> ... | off]",
+    handler=reminders_command,
+    example="reminders 1d 1h",
+    help={
+        "de": "zeigt oder setzt, wie lange vorher erinnert wird (Moderation); Einheiten s m h d w",
+        "en": "shows or sets how long before reminders come (moderators); units s m h d w",
+    },
 )
-EVENT_WHO = Command(name="who", aliases=("wer", "zusagen"), usage="event who #N", handler=event_who,
-                    help={"de": "wer kommt (👍 auf die Ankündigung)", "en": "who is coming (👍 on the announcement)"},
-                    example="event who #12")
-MEETUP_WHO = Command(name="who", aliases=("wer", "zusagen"), usage="meetup who #N [date]", handler=meetup_who,
-                     help={"de": "wer zum nächsten Termin kommt (👍 auf die Erinnerung)",
-                           "en": "who comes to the next date (👍 on the reminder)"},
-                     example="meetup who #3")
+EVENT_WHO = Command(
+    name="who",
+    aliases=("wer", "zusagen"),
+    usage="event who #N",
+    handler=event_who,
+    help={"de": "wer kommt (👍 auf die Ankündigung)", "en": "who is coming (👍 on the announcement)"},
+    example="event who #12",
+)
+MEETUP_WHO = Command(
+    name="who",
+    aliases=("wer", "zusagen"),
+    usage="meetup who #N [date]",
+    handler=meetup_who,
+    help={
+        "de": "wer zum nächsten Termin kommt (👍 auf die Erinnerung)",
+        "en": "who comes to the next date (👍 on the reminder)",
+    },
+    example="meetup who #3",
+)

@@ -14,8 +14,12 @@ _OFF = ("off", "aus", "nein", "no", "false")
 
 def _show(context: Context) -> Rich:
     t, settings = context.t, context.settings
-    return t("settings_show", approval=t.raw("on" if settings.approval else "off"), timezone=str(context.tz),
-             room_mention=t.raw("on" if settings.room_mention else "off"))
+    return t(
+        "settings_show",
+        approval=t.raw("on" if settings.approval else "off"),
+        timezone=str(context.tz),
+        room_mention=t.raw("on" if settings.room_mention else "off"),
+    )
 
 
 async def settings_command(context: Context, args: str) -> Rich:
@@ -47,9 +51,13 @@ async def settings_command(context: Context, args: str) -> Rich:
 
 
 SETTINGS = Command(
-    name="settings", aliases=("einstellungen",),
+    name="settings",
+    aliases=("einstellungen",),
     usage="settings [approval on|off | timezone <zone> | roommention on|off]",
-    handler=settings_command, example="settings approval on",
-    help={"de": "zeigt oder ändert die Einstellungen des Raums (Moderation)",
-          "en": "shows or changes the room's settings (moderators)"},
+    handler=settings_command,
+    example="settings approval on",
+    help={
+        "de": "zeigt oder ändert die Einstellungen des Raums (Moderation)",
+        "en": "shows or changes the room's settings (moderators)",
+    },
 )

@@ -22,15 +22,30 @@ class FieldError(ValueError):
         self.value = value
 
 
-EVENT_FIELDS: Mapping[str, str] = MappingProxyType({
-    "title": "title", "titel": "title", "name": "title",
-    "when": "when", "wann": "when", "datum": "when", "date": "when", "zeit": "when",
-    "where": "where", "wo": "where", "ort": "where", "place": "where", "location": "where",
-    "link": "link", "url": "link",
-    "geo": "geo",
-    "description": "description", "beschreibung": "description",
-    "online": "online", "stream": "online",
-})
+EVENT_FIELDS: Mapping[str, str] = MappingProxyType(
+    {
+        "title": "title",
+        "titel": "title",
+        "name": "title",
+        "when": "when",
+        "wann": "when",
+        "datum": "when",
+        "date": "when",
+        "zeit": "when",
+        "where": "where",
+        "wo": "where",
+        "ort": "where",
+        "place": "where",
+        "location": "where",
+        "link": "link",
+        "url": "link",
+        "geo": "geo",
+        "description": "description",
+        "beschreibung": "description",
+        "online": "online",
+        "stream": "online",
+    }
+)
 _KEY_LINE = re.compile(r"^\s*([\w\-äöüÄÖÜß]+)\s*:\s?(.*)$")
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _GEO = re.compile(r"^\s*(-?\d{1,3}(?:[.,]\d+)?)\s*[,;]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$")
@@ -55,7 +70,7 @@ def split_fields(text: str, names: Sequence[str], aliases: Mapping[str, str]) ->
     if "\n" not in text and _key_of(text, aliases) is None:
         parts = [part.strip() for part in text.split("|")]
         if len(parts) > len(names):
-            raise FieldError("too_many_parts", " | ".join(parts[len(names):]))
+            raise FieldError("too_many_parts", " | ".join(parts[len(names) :]))
         return {name: value for name, value in zip(names, parts, strict=False) if value}
     values: dict[str, str] = {}
     for line in filter(str.strip, text.splitlines()):
@@ -138,15 +153,33 @@ def _online_suffix_start(value: str) -> int | None:
     return start
 
 
-MEETUP_FIELDS: Mapping[str, str] = MappingProxyType({
-    "city": "city", "stadt": "city", "ort": "city", "lab": "city",
-    "rule": "rule", "regel": "rule", "wann": "rule", "when": "rule", "rhythmus": "rule",
-    "time": "time", "zeit": "time", "uhrzeit": "time",
-    "where": "where", "wo": "where", "place": "where", "location": "where", "treffpunkt": "where",
-    "name": "name", "titel": "name", "title": "name",
-    "link": "link", "url": "link",
-    "geo": "geo",
-})
+MEETUP_FIELDS: Mapping[str, str] = MappingProxyType(
+    {
+        "city": "city",
+        "stadt": "city",
+        "ort": "city",
+        "lab": "city",
+        "rule": "rule",
+        "regel": "rule",
+        "wann": "rule",
+        "when": "rule",
+        "rhythmus": "rule",
+        "time": "time",
+        "zeit": "time",
+        "uhrzeit": "time",
+        "where": "where",
+        "wo": "where",
+        "place": "where",
+        "location": "where",
+        "treffpunkt": "where",
+        "name": "name",
+        "titel": "name",
+        "title": "name",
+        "link": "link",
+        "url": "link",
+        "geo": "geo",
+    }
+)
 _CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?"
 # Not `\s*(?:uhr|h)?\s*`: two blank runs around an optional word can split a long run of blanks in n ways (quadratic).
 _TIME_RANGE = re.compile(rf"^{_CLOCK}\s*(?:(?:uhr|h)\s*)?(?:(?:-|–|bis|to)\s*{_CLOCK}\s*(?:uhr|h)?)?$", re.IGNORECASE)

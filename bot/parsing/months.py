@@ -41,8 +41,11 @@ def parse_month(words: list[str], today: date, *, prefer: str) -> tuple[int, int
         raise MonthError(" ".join(words))
     first = words[0].casefold().rstrip(".")
     if len(words) == 1 and (match := _ISO.match(first) or _MONTH_YEAR.match(first)):
-        year, month = (int(match.group(1)), int(match.group(2))) if match.re is _ISO else (
-            int(match.group(2)), int(match.group(1)))
+        year, month = (
+            (int(match.group(1)), int(match.group(2)))
+            if match.re is _ISO
+            else (int(match.group(2)), int(match.group(1)))
+        )
         if not 1 <= month <= 12:
             raise MonthError(words[0])
         return year, month

@@ -647,9 +647,7 @@ def first_occurrence(rrule: str, *, on_or_after: date) -> date:
     items.pop("INTERVAL", None)
     found = _first_within(_anchored(_join(items), datetime.combine(on_or_after, time()), UTC), _YIELD_YEARS)
     if found is None:
-        raise RecurrenceError(
-            f"RRULE {rrule!r} has no date within {_YIELD_YEARS} years from {on_or_after.isoformat()}"
-        )
+        raise RecurrenceError(f"RRULE {rrule!r} has no date within {_YIELD_YEARS} years from {on_or_after.isoformat()}")
     return found.date()
 
 

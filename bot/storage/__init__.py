@@ -21,5 +21,15 @@ class Storage(KvStore, RoomsStore, EventsStore, FeedsStore, DeadlinesStore, Remi
     """The bot's database: every store on one writing and one reading connection, one writer at a time."""
 
 
-__all__ = ["SCHEMA_VERSION", "Feed", "ImportCounts", "RoomSettings", "Storage", "StorageError", "StorageUnavailable",
-           "Transaction", "Written", "event_over_at"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Feed",
+    "ImportCounts",
+    "RoomSettings",
+    "Storage",
+    "StorageError",
+    "StorageUnavailable",
+    "Transaction",
+    "Written",
+    "event_over_at",
+]

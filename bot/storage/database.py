@@ -62,7 +62,7 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """The items in lists of at most `size` (SQLite caps the parameters of one statement)."""
     listed = list(items)
     for start in range(0, len(listed), size):
-        yield listed[start:start + size]
+        yield listed[start : start + size]
 
 
 def _casefold(value: str | None) -> str | None:
@@ -134,8 +134,9 @@ async def _connect(path: Path | str, busy_timeout_ms: int) -> aiosqlite.Connecti
 class Database:
     """Connections, transactions, reads and migrations; the stores of each domain build on it."""
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None = None,
-                 clock: Clock = system_clock) -> None:
+    def __init__(
+        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None = None, clock: Clock = system_clock
+    ) -> None:
         self._writer = writer
         self.clock = clock
         self._lock = asyncio.Lock()
@@ -144,8 +145,9 @@ class Database:
         self._read_lock = asyncio.Lock() if reader is not None else self._lock
 
     @classmethod
-    async def open(cls, path: Path | str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
-                   clock: Clock = system_clock) -> Self:
+    async def open(
+        cls, path: Path | str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, clock: Clock = system_clock
+    ) -> Self:
         """Open (and create or migrate) the database at path; a locked or unreadable one is StorageUnavailable."""
         writer = await _connect(path, busy_timeout_ms)
         reader: aiosqlite.Connection | None = None
@@ -251,6 +253,7 @@ class Database:
 
     async def _quietly(self, sql: str) -> None:
         """Run an undo statement; shielded, so that a cancellation cannot leave the connection mid-transaction."""
+
         async def run() -> None:
             try:
                 await self._writer.execute(sql)

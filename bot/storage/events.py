@@ -19,8 +19,19 @@ EVENT_COLUMNS = (
     "geo_lat, geo_lon, description, submitter, source_event_id, status, uid, created_at, scheduled_at"
 )
 # what an imported event is compared on: a change of any of them is an update
-COMPARED_EVENT_FIELDS = ("title", "start_local", "end_local", "all_day", "timezone", "place", "online", "link",
-                         "geo_lat", "geo_lon", "description")
+COMPARED_EVENT_FIELDS = (
+    "title",
+    "start_local",
+    "end_local",
+    "all_day",
+    "timezone",
+    "place",
+    "online",
+    "link",
+    "geo_lat",
+    "geo_lon",
+    "description",
+)
 # a change of any of them moves the event in time: scheduled_at is set anew
 SCHEDULE_FIELDS = ("start_local", "end_local", "all_day", "timezone")
 # SQL: whether the row's schedule differs from the named parameters (in an UPDATE: the row before it)
@@ -57,31 +68,54 @@ def event_from_row(row: aiosqlite.Row) -> Event:
     start = _from_local(row["start_local"], zone)
     assert start is not None
     return Event(
-        id=row["id"], room_id=row["room_id"], title=row["title"], start=start,
-        end=_from_local(row["end_local"], zone), all_day=bool(row["all_day"]), timezone=row["timezone"],
-        place=row["place"], online=bool(row["online"]), online_url=row["online_url"], link=row["link"],
-        geo=geo, description=row["description"], submitter=row["submitter"],
-        source_event_id=row["source_event_id"], status=EventStatus(row["status"]),
-        uid=row["uid"], created_at=_timestamp(row["created_at"]), scheduled_at=_timestamp(row["scheduled_at"]),
+        id=row["id"],
+        room_id=row["room_id"],
+        title=row["title"],
+        start=start,
+        end=_from_local(row["end_local"], zone),
+        all_day=bool(row["all_day"]),
+        timezone=row["timezone"],
+        place=row["place"],
+        online=bool(row["online"]),
+        online_url=row["online_url"],
+        link=row["link"],
+        geo=geo,
+        description=row["description"],
+        submitter=row["submitter"],
+        source_event_id=row["source_event_id"],
+        status=EventStatus(row["status"]),
+        uid=row["uid"],
+        created_at=_timestamp(row["created_at"]),
+        scheduled_at=_timestamp(row["scheduled_at"]),
     )
 
 
 def event_values(event: Event) -> dict[str, Any]:
     return {
-        "room_id": event.room_id, "title": event.title,
+        "room_id": event.room_id,
+        "title": event.title,
         "start_local": _local_text(event.start, event.all_day),
-        "end_local": _local_text(event.end, event.all_day), "all_day": int(event.all_day),
-        "timezone": event.timezone, "start_utc": int(event.start.timestamp()),
-        "end_utc": int(event_over_at(event).timestamp()), "place": event.place,
-        "online": int(event.online), "online_url": event.online_url, "link": event.link,
-        "geo_lat": event.geo[0] if event.geo else None, "geo_lon": event.geo[1] if event.geo else None,
-        "description": event.description, "submitter": event.submitter,
-        "source_event_id": event.source_event_id, "status": event.status.value,
+        "end_local": _local_text(event.end, event.all_day),
+        "all_day": int(event.all_day),
+        "timezone": event.timezone,
+        "start_utc": int(event.start.timestamp()),
+        "end_utc": int(event_over_at(event).timestamp()),
+        "place": event.place,
+        "online": int(event.online),
+        "online_url": event.online_url,
+        "link": event.link,
+        "geo_lat": event.geo[0] if event.geo else None,
+        "geo_lon": event.geo[1] if event.geo else None,
+        "description": event.description,
+        "submitter": event.submitter,
+        "source_event_id": event.source_event_id,
+        "status": event.status.value,
     }
 
 
-def _event_window(room_id: str, start: datetime | None, end: datetime | None,
-                  statuses: Iterable[EventStatus]) -> tuple[str, list[Any]]:
+def _event_window(
+    room_id: str, start: datetime | None, end: datetime | None, statuses: Iterable[EventStatus]
+) -> tuple[str, list[Any]]:
     """WHERE clause: the room's events in these states, not over before start, starting before end."""
     wanted = [status.value for status in statuses]
     where = f"room_id = ? AND status IN ({', '.join('?' * len(wanted))})"
@@ -106,37 +140,49 @@ class EventsStore(Database):
             existing = None
             if event.source_event_id:
                 existing = await self._fetchone(
-                    f"SELECT {EVENT_COLUMNS} FROM events WHERE source_event_id = ?", (event.source_event_id,))
+                    f"SELECT {EVENT_COLUMNS} FROM events WHERE source_event_id = ?", (event.source_event_id,)
+                )
             if existing is None:
                 existing = await self._fetchone(
                     f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id = ? AND start_utc = ? "
                     "AND casefold(title) = casefold(?) AND status NOT IN ('cancelled', 'rejected')",
-                    (event.room_id, values["start_utc"], event.title))
+                    (event.room_id, values["start_utc"], event.title),
+                )
             if existing is not None:
                 return event_from_row(existing), False
             values["uid"] = event.uid or f"{uuid.uuid4()}@eventbot"
             values["created_at"] = values["scheduled_at"] = self._now()
             written = await db.execute(
-                f"INSERT INTO events({', '.join(values)}) VALUES ({', '.join(':' + c for c in values)})", values)
+                f"INSERT INTO events({', '.join(values)}) VALUES ({', '.join(':' + c for c in values)})", values
+            )
             row = await self._fetchone(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (written.lastrowid,))
         assert row is not None
         return event_from_row(row), True
 
     async def get_event(self, room_id: str, event_id: int) -> Event | None:
-        row = await self._fetchone(f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id = ? AND id = ?",
-                                   (room_id, event_id))
+        row = await self._fetchone(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id = ? AND id = ?", (room_id, event_id)
+        )
         return event_from_row(row) if row else None
 
     async def event_by_announcement(self, room_id: str, message_event_id: str) -> Event | None:
         """The event a bot message announced (reactions to it are RSVPs)."""
         row = await self._fetchone(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id = ? AND id = (SELECT item_id FROM announcements "
-            "WHERE room_id = ? AND message_event_id = ? AND kind = 'event')", (room_id, room_id, message_event_id))
+            "WHERE room_id = ? AND message_event_id = ? AND kind = 'event')",
+            (room_id, room_id, message_event_id),
+        )
         return event_from_row(row) if row else None
 
-    async def list_events(self, room_id: str, *, start: datetime | None = None, end: datetime | None = None,
-                          statuses: Iterable[EventStatus] = (EventStatus.APPROVED,),
-                          limit: int | None = None) -> list[Event]:
+    async def list_events(
+        self,
+        room_id: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        statuses: Iterable[EventStatus] = (EventStatus.APPROVED,),
+        limit: int | None = None,
+    ) -> list[Event]:
         """Events of a room not over before start and starting before end, by start, ties in added order."""
         where, params = _event_window(room_id, start, end, statuses)
         sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE {where} ORDER BY start_utc, id"
@@ -144,8 +190,14 @@ class EventsStore(Database):
             sql += f" LIMIT {int(limit)}"
         return [event_from_row(row) for row in await self._fetchall(sql, params)]
 
-    async def count_events(self, room_id: str, *, start: datetime | None = None, end: datetime | None = None,
-                           statuses: Iterable[EventStatus] = (EventStatus.APPROVED,)) -> int:
+    async def count_events(
+        self,
+        room_id: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        statuses: Iterable[EventStatus] = (EventStatus.APPROVED,),
+    ) -> int:
         """How many events list_events would return without a limit."""
         where, params = _event_window(room_id, start, end, statuses)
         row = await self._fetchone(f"SELECT count(*) AS n FROM events WHERE {where}", params)
@@ -157,19 +209,20 @@ class EventsStore(Database):
         params: list[Any] = [room_id]
         for word in words:
             escaped = word.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            sql += (" AND (casefold(title) LIKE ? ESCAPE '\\' OR casefold(coalesce(place, '')) LIKE ? "
-                    "ESCAPE '\\')")
+            sql += " AND (casefold(title) LIKE ? ESCAPE '\\' OR casefold(coalesce(place, '')) LIKE ? ESCAPE '\\')"
             params += [f"%{escaped}%", f"%{escaped}%"]
         return [event_from_row(row) for row in await self._fetchall(sql + " ORDER BY start_utc, id", params)]
 
-    async def upcoming_events(self, start: datetime, end: datetime,
-                              statuses: Iterable[EventStatus] = (EventStatus.APPROVED,)) -> list[Event]:
+    async def upcoming_events(
+        self, start: datetime, end: datetime, statuses: Iterable[EventStatus] = (EventStatus.APPROVED,)
+    ) -> list[Event]:
         """Events of every room starting in [start, end)."""
         wanted = [status.value for status in statuses]
         rows = await self._fetchall(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE start_utc >= ? AND start_utc < ? "
             f"AND status IN ({', '.join('?' * len(wanted))}) ORDER BY start_utc, id",
-            (int(start.timestamp()), int(end.timestamp()), *wanted))
+            (int(start.timestamp()), int(end.timestamp()), *wanted),
+        )
         return [event_from_row(row) for row in rows]
 
     async def update_event(self, event: Event) -> Event:
@@ -180,7 +233,8 @@ class EventsStore(Database):
             await db.execute(
                 f"UPDATE events SET {assignments}, scheduled_at = CASE WHEN {SCHEDULE_CHANGED} THEN :now "
                 "ELSE scheduled_at END WHERE id = :id AND room_id = :room_id",
-                {**values, "id": event.id, "now": self._now()})
+                {**values, "id": event.id, "now": self._now()},
+            )
             stored = await self.get_event(event.room_id, event.id)
         assert stored is not None
         return stored
@@ -191,6 +245,7 @@ class EventsStore(Database):
     async def delete_event(self, room_id: str, event_id: int) -> bool:
         async with self.transaction() as db:
             deleted = await db.execute("DELETE FROM events WHERE room_id = ? AND id = ?", (room_id, event_id))
-            await db.execute("DELETE FROM rsvps WHERE kind = 'event' AND item_id = ? AND room_id = ?",
-                             (event_id, room_id))
+            await db.execute(
+                "DELETE FROM rsvps WHERE kind = 'event' AND item_id = ? AND room_id = ?", (event_id, room_id)
+            )
             return deleted.rowcount > 0

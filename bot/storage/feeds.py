@@ -18,15 +18,23 @@ from bot.storage.meetups import (
 
 
 def feed_from_row(row: aiosqlite.Row) -> Feed:
-    return Feed(id=row["id"], room_id=row["room_id"], url=row["url"], interval_s=row["interval_s"],
-                added_by=row["added_by"], last_fetch_at=row["last_fetch_at"], last_error=row["last_error"])
+    return Feed(
+        id=row["id"],
+        room_id=row["room_id"],
+        url=row["url"],
+        interval_s=row["interval_s"],
+        added_by=row["added_by"],
+        last_fetch_at=row["last_fetch_at"],
+        last_error=row["last_error"],
+    )
 
 
 class FeedsStore(MeetupsStore):
     """Feeds, and importing what they (or an uploaded file) hold."""
 
-    async def import_items(self, room_id: str, events: list[Event], meetups: list[Meetup], *, feed_id: int | None,
-                           now: datetime) -> ImportCounts:
+    async def import_items(
+        self, room_id: str, events: list[Event], meetups: list[Meetup], *, feed_id: int | None, now: datetime
+    ) -> ImportCounts:
         """Add or update by UID, all in one transaction; a feed's vanished future events are cancelled.
 
         `now` is the import's time: the cut-off for vanished events, and created_at / scheduled_at of what it
@@ -45,13 +53,16 @@ class FeedsStore(MeetupsStore):
                 if row is None:
                     twin = await self._fetchone(
                         "SELECT id FROM events WHERE room_id = ? AND start_utc = ? AND casefold(title) = casefold(?) "
-                        "AND status NOT IN ('cancelled', 'rejected')", (room_id, values["start_utc"], event.title))
+                        "AND status NOT IN ('cancelled', 'rejected')",
+                        (room_id, values["start_utc"], event.title),
+                    )
                     if twin is not None:
                         unchanged += 1
                         continue
                     values.update(uid=event.uid, created_at=stamp, scheduled_at=stamp)
-                    await db.execute(f"INSERT INTO events({', '.join(values)}) "
-                                     f"VALUES ({', '.join(':' + c for c in values)})", values)
+                    await db.execute(
+                        f"INSERT INTO events({', '.join(values)}) VALUES ({', '.join(':' + c for c in values)})", values
+                    )
                     added += 1
                 elif any(row[f] != values[f] for f in COMPARED_EVENT_FIELDS) or row["status"] == "cancelled":
                     values["status"] = "approved"
@@ -69,20 +80,23 @@ class FeedsStore(MeetupsStore):
                     continue
                 seen.add(meetup.uid)
                 values = {**meetup_values(meetup), "feed_id": feed_id, "room_id": room_id}
-                row = await self._fetchone("SELECT * FROM meetups WHERE room_id = ? AND uid = ?",
-                                           (room_id, meetup.uid))
+                row = await self._fetchone("SELECT * FROM meetups WHERE room_id = ? AND uid = ?", (room_id, meetup.uid))
                 if row is None:
                     values.update(uid=meetup.uid, created_at=stamp, scheduled_at=stamp)
-                    written = await db.execute(f"INSERT INTO meetups({', '.join(values)}) "
-                                               f"VALUES ({', '.join(':' + c for c in values)})", values)
+                    written = await db.execute(
+                        f"INSERT INTO meetups({', '.join(values)}) VALUES ({', '.join(':' + c for c in values)})",
+                        values,
+                    )
                     assert written.lastrowid is not None
                     await write_meetup_dates(db, written.lastrowid, meetup)
                     added += 1
                     continue
                 stored = (await self._meetups("id = ?", (row["id"],)))[0]
                 # moved dates are set in the room, never by a calendar: they do not count as a difference
-                if any(row[f] != values[f] for f in COMPARED_MEETUP_FIELDS) or (
-                        stored.skipped, stored.extra) != (meetup.skipped, meetup.extra):
+                if any(row[f] != values[f] for f in COMPARED_MEETUP_FIELDS) or (stored.skipped, stored.extra) != (
+                    meetup.skipped,
+                    meetup.extra,
+                ):
                     if schedule_changed(stored, values, meetup):
                         values["scheduled_at"] = stamp
                     assignments = ", ".join(f"{c} = :{c}" for c in values if c not in ("submitter", "source_event_id"))
@@ -93,8 +107,11 @@ class FeedsStore(MeetupsStore):
                     unchanged += 1
             vanished: list[int] = []
             if feed_id is not None:
-                rows = await self._fetchall("SELECT id, uid FROM events WHERE feed_id = ? AND room_id = ? AND "
-                                            "status = 'approved' AND start_utc >= ?", (feed_id, room_id, stamp))
+                rows = await self._fetchall(
+                    "SELECT id, uid FROM events WHERE feed_id = ? AND room_id = ? AND "
+                    "status = 'approved' AND start_utc >= ?",
+                    (feed_id, room_id, stamp),
+                )
                 vanished = [row["id"] for row in rows if row["uid"] not in seen]
                 await db.executemany("UPDATE events SET status = 'cancelled' WHERE id = ?", [(i,) for i in vanished])
         return ImportCounts(added, updated, unchanged, len(vanished), duplicates, tuple(vanished))
@@ -104,8 +121,10 @@ class FeedsStore(MeetupsStore):
             existing = await self._fetchone("SELECT * FROM feeds WHERE room_id = ? AND url = ?", (room_id, url))
             if existing is not None:
                 return feed_from_row(existing), False
-            written = await db.execute("INSERT INTO feeds(room_id, url, interval_s, added_by) VALUES (?, ?, ?, ?)",
-                                       (room_id, url, interval_s, added_by))
+            written = await db.execute(
+                "INSERT INTO feeds(room_id, url, interval_s, added_by) VALUES (?, ?, ?, ?)",
+                (room_id, url, interval_s, added_by),
+            )
             row = await self._fetchone("SELECT * FROM feeds WHERE id = ?", (written.lastrowid,))
         assert row is not None
         return feed_from_row(row), True
@@ -128,5 +147,4 @@ class FeedsStore(MeetupsStore):
     async def record_fetch(self, feed: Feed, *, at: int, error: str | None) -> None:
         """Note a fetch of the feed: when, and why it failed (None: it worked)."""
         async with self.transaction() as db:
-            await db.execute("UPDATE feeds SET last_fetch_at = ?, last_error = ? WHERE id = ?",
-                             (at, error, feed.id))
+            await db.execute("UPDATE feeds SET last_fetch_at = ?, last_error = ? WHERE id = ?", (at, error, feed.id))

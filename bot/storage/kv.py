@@ -14,5 +14,7 @@ class KvStore(Database):
 
     async def set_values(self, values: dict[str, str]) -> None:
         async with self.transaction() as db:
-            await db.executemany("INSERT INTO kv(key, value) VALUES (?, ?) "
-                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", values.items())
+            await db.executemany(
+                "INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                values.items(),
+            )

@@ -15,10 +15,14 @@ def _seconds_list(text: str | None) -> tuple[int, ...] | None:
 
 
 def settings_from_row(row: aiosqlite.Row) -> RoomSettings:
-    return RoomSettings(row["room_id"], approval=bool(row["approval"]), timezone=row["timezone"],
-                        event_lead_times=_seconds_list(row["event_lead_times"]),
-                        meetup_lead_times=_seconds_list(row["meetup_lead_times"]),
-                        room_mention=bool(row["room_mention"]))
+    return RoomSettings(
+        row["room_id"],
+        approval=bool(row["approval"]),
+        timezone=row["timezone"],
+        event_lead_times=_seconds_list(row["event_lead_times"]),
+        meetup_lead_times=_seconds_list(row["meetup_lead_times"]),
+        room_mention=bool(row["room_mention"]),
+    )
 
 
 class RoomsStore(Database):
@@ -31,8 +35,10 @@ class RoomsStore(Database):
 
     async def mark_handled(self, event_id: str, room_id: str) -> None:
         async with self.transaction() as db:
-            await db.execute("INSERT OR IGNORE INTO handled_events(event_id, room_id, handled_at) VALUES (?, ?, ?)",
-                             (event_id, room_id, self._now()))
+            await db.execute(
+                "INSERT OR IGNORE INTO handled_events(event_id, room_id, handled_at) VALUES (?, ?, ?)",
+                (event_id, room_id, self._now()),
+            )
 
     async def prune_handled(self, older_than_s: int) -> int:
         """Forget handled event ids older than the given age (the homeserver never replays them)."""
@@ -45,8 +51,10 @@ class RoomsStore(Database):
     async def record_join(self, room_id: str, joined_at_ms: int) -> None:
         """Remember when the bot joined a room (the first join counts; events before it are ignored)."""
         async with self.transaction() as db:
-            await db.execute("INSERT INTO rooms(room_id, joined_at_ms) VALUES (?, ?) "
-                             "ON CONFLICT(room_id) DO NOTHING", (room_id, joined_at_ms))
+            await db.execute(
+                "INSERT INTO rooms(room_id, joined_at_ms) VALUES (?, ?) ON CONFLICT(room_id) DO NOTHING",
+                (room_id, joined_at_ms),
+            )
 
     async def joined_at(self, room_id: str) -> int | None:
         row = await self._fetchone("SELECT joined_at_ms FROM rooms WHERE room_id = ?", (room_id,))
@@ -60,8 +68,10 @@ class RoomsStore(Database):
         return [settings_from_row(row) for row in await self._fetchall("SELECT * FROM rooms")]
 
     async def save_room_settings(self, settings: RoomSettings) -> None:
-        leads = [None if value is None else json.dumps(list(value))
-                 for value in (settings.event_lead_times, settings.meetup_lead_times)]
+        leads = [
+            None if value is None else json.dumps(list(value))
+            for value in (settings.event_lead_times, settings.meetup_lead_times)
+        ]
         async with self.transaction() as db:
             await db.execute(
                 "INSERT INTO rooms(room_id, joined_at_ms, approval, timezone, event_lead_times, meetup_lead_times, "
@@ -74,8 +84,10 @@ class RoomsStore(Database):
 
     async def rooms_with_content(self) -> list[str]:
         """Rooms that hold events, meetups or deadlines."""
-        rows = await self._fetchall("SELECT room_id FROM events UNION SELECT room_id FROM meetups "
-                                    "UNION SELECT room_id FROM deadlines ORDER BY room_id")
+        rows = await self._fetchall(
+            "SELECT room_id FROM events UNION SELECT room_id FROM meetups "
+            "UNION SELECT room_id FROM deadlines ORDER BY room_id"
+        )
         return [row["room_id"] for row in rows]
 
     # -- the token in a room's public feed URL --
@@ -86,8 +98,11 @@ class RoomsStore(Database):
 
     async def set_feed_token(self, room_id: str, token: str) -> None:
         async with self.transaction() as db:
-            await db.execute("INSERT INTO rooms(room_id, joined_at_ms, feed_token) VALUES (?, 0, ?) "
-                             "ON CONFLICT(room_id) DO UPDATE SET feed_token = excluded.feed_token", (room_id, token))
+            await db.execute(
+                "INSERT INTO rooms(room_id, joined_at_ms, feed_token) VALUES (?, 0, ?) "
+                "ON CONFLICT(room_id) DO UPDATE SET feed_token = excluded.feed_token",
+                (room_id, token),
+            )
 
     async def room_by_feed_token(self, token: str) -> str | None:
         row = await self._fetchone("SELECT room_id FROM rooms WHERE feed_token = ?", (token,))

@@ -42,32 +42,47 @@ async def internal_server(unused_tcp_port_factory) -> AsyncIterator[int]:
 
 @pytest.fixture
 async def dispatcher(tmp_path: Path) -> AsyncIterator[Dispatcher]:
-    config = parse_config({"matrix": {"homeserver": "https://matrix.example.org", "user_id": "@bot:example.org",
-                                      "password": "pw"},
-                           "bot": {"data_dir": str(tmp_path), "language": "en"},
-                           "import": {"allowed_hosts": ["127.0.0.1"]}}, base_dir=tmp_path, env={})
+    config = parse_config(
+        {
+            "matrix": {"homeserver": "https://matrix.example.org", "user_id": "@bot:example.org", "password": "pw"},
+            "bot": {"data_dir": str(tmp_path), "language": "en"},
+            "import": {"allowed_hosts": ["127.0.0.1"]},
+        },
+        base_dir=tmp_path,
+        env={},
+    )
     storage = await Storage.open(tmp_path / "eventbot.db")
     yield Dispatcher(build_registry(), storage, config, clock=lambda: NOW)
     await storage.close()
 
 
 async def say(dispatcher: Dispatcher, body: str) -> str:
-    answer = await dispatcher.dispatch(Message(room_id=ROOM, event_id=f"$blind{next(_numbers)}", sender="@mod:x",
-                                               body=body, timestamp_ms=next(_numbers), sender_power=100))
+    answer = await dispatcher.dispatch(
+        Message(
+            room_id=ROOM,
+            event_id=f"$blind{next(_numbers)}",
+            sender="@mod:x",
+            body=body,
+            timestamp_ms=next(_numbers),
+            sender_power=100,
+        )
+    )
     assert answer is not None
     return answer.body.text + "\n" + answer.body.html
 
 
-async def test_an_import_of_something_else_is_described_not_quoted(dispatcher: Dispatcher,
-                                                                   internal_server: int) -> None:
+async def test_an_import_of_something_else_is_described_not_quoted(
+    dispatcher: Dispatcher, internal_server: int
+) -> None:
     reply = await say(dispatcher, f"!event import http://127.0.0.1:{internal_server}/secret")
 
     assert "not an iCalendar file" in reply and "text/html" in reply and "nothing was changed" in reply
     assert "INTERNAL-SECRET" not in reply and "root:" not in reply
 
 
-async def test_a_feed_of_something_else_shows_no_content_in_the_list(dispatcher: Dispatcher,
-                                                                     internal_server: int) -> None:
+async def test_a_feed_of_something_else_shows_no_content_in_the_list(
+    dispatcher: Dispatcher, internal_server: int
+) -> None:
     url = f"http://127.0.0.1:{internal_server}/secret"
     assert "#1" in await say(dispatcher, f"!feed add {url}")
 

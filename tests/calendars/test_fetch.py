@@ -33,10 +33,21 @@ def loopback_only(monkeypatch):
     monkeypatch.setattr(asyncio.selector_events.BaseSelectorEventLoop, "sock_connect", sock_connect)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1/x.ics", "http://10.1.2.3/", "http://172.16.0.1/",
-                                 "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data",
-                                 "http://[::1]/", "http://[fe80::1]/", "http://[::ffff:127.0.0.1]/",
-                                 "http://0.0.0.0/", "http://224.0.0.1/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/x.ics",
+        "http://10.1.2.3/",
+        "http://172.16.0.1/",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/",
+        "http://[fe80::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+    ],
+)
 async def test_private_addresses_are_refused(url):
     with pytest.raises(FetchError) as caught:
         await fetch_url(url, timeout_s=3)
@@ -49,8 +60,17 @@ async def test_a_name_resolving_to_loopback_is_refused():
     assert caught.value.code == "blocked_address"
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/x.ics", "file:///etc/passwd", "javascript:alert(1)", "https://",
-                                 "http://example.org\t/x.ics", "http://[::1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.org/x.ics",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "https://",
+        "http://example.org\t/x.ics",
+        "http://[::1",
+    ],
+)
 def test_only_http_urls(url):
     with pytest.raises(FetchError) as caught:
         check_url(url, ())
@@ -61,20 +81,63 @@ def test_public_addresses_pass():
     assert not blocked_address("93.184.216.34") and not blocked_address("2606:4700::1111")
     # IPv6 forms that carry a public IPv4 address stay fetchable (NAT64 networks, 6to4)
     assert not blocked_address("64:ff9b::5db8:d822") and not blocked_address("2002:5db8:d822::1")
-    for url in ("https://example.org/x.ics", "HTTPS://Example.ORG:443/x.ics", "http://xn--bcher-kva.de/k.ics",
-                "https://user:secret@example.org/x.ics", "https://example.org./x.ics", "http://93.184.216.34:8080/",
-                "http://example.cafe/", "https://example.org/my calendar.ics"):
+    for url in (
+        "https://example.org/x.ics",
+        "HTTPS://Example.ORG:443/x.ics",
+        "http://xn--bcher-kva.de/k.ics",
+        "https://user:secret@example.org/x.ics",
+        "https://example.org./x.ics",
+        "http://93.184.216.34:8080/",
+        "http://example.cafe/",
+        "https://example.org/my calendar.ics",
+    ):
         check_url(url, ())
 
 
-@pytest.mark.parametrize("address", [
-    "127.0.0.1", "10.0.0.1", "100.64.0.1", "192.0.0.8", "192.0.2.1", "192.88.99.1", "198.18.0.1", "198.51.100.1",
-    "203.0.113.1", "224.0.0.1", "239.255.255.250", "240.0.0.1", "255.255.255.255", "0.1.2.3",
-    "::", "::1", "::127.0.0.1", "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:0:7f00:1", "::ffff:10.0.0.1",
-    "2002:7f00:1::", "2002:a00:1::1", "2002:c0a8:101::", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::1",
-    "2001::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:db8::1", "3fff::1", "fec0::1", "fc00::1", "fd12::1",
-    "fe80::1", "fe80::1%eth0", "ff02::1", "100::1", "5f00::1",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.0.0.1",
+        "100.64.0.1",
+        "192.0.0.8",
+        "192.0.2.1",
+        "192.88.99.1",
+        "198.18.0.1",
+        "198.51.100.1",
+        "203.0.113.1",
+        "224.0.0.1",
+        "239.255.255.250",
+        "240.0.0.1",
+        "255.255.255.255",
+        "0.1.2.3",
+        "::",
+        "::1",
+        "::127.0.0.1",
+        "::ffff:127.0.0.1",
+        "::ffff:7f00:1",
+        "::ffff:0:7f00:1",
+        "::ffff:10.0.0.1",
+        "2002:7f00:1::",
+        "2002:a00:1::1",
+        "2002:c0a8:101::",
+        "64:ff9b::7f00:1",
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b:1::1",
+        "2001::1",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        "2001:db8::1",
+        "3fff::1",
+        "fec0::1",
+        "fc00::1",
+        "fd12::1",
+        "fe80::1",
+        "fe80::1%eth0",
+        "ff02::1",
+        "100::1",
+        "5f00::1",
+    ],
+)
 def test_block_list(address):
     assert blocked_address(address)
 
@@ -204,16 +267,21 @@ async def test_disguised_loopback_reaches_nothing(server, url, code):
 async def test_disguised_loopback_as_redirect_target_reaches_nothing(server, url, code):
     target = url.format(port=server.port)
     with pytest.raises(FetchError) as caught:
-        await fetch_url(f"{server.base}/redirect?to={quote(target, safe='')}", allowed_hosts=["127.0.0.1"],
-                        timeout_s=3)
+        await fetch_url(f"{server.base}/redirect?to={quote(target, safe='')}", allowed_hosts=["127.0.0.1"], timeout_s=3)
     assert caught.value.code == code
     assert len(server.hits) == 1 and server.hits[0].startswith("/redirect")  # the allowed hop, nothing after it
 
 
 def test_the_raw_text_is_checked_not_the_normalised_host():
-    for url in ("http://１２７.０.０.１/x.ics", "http://bücher.de/k.ics", "http://exa\u200bmple.org/",
-                "http://example.org\u202e/", "http://user＠example.org@93.184.216.34/", "http://evil.org\\@example.org/",
-                "http://example .org/"):
+    for url in (
+        "http://１２７.０.０.１/x.ics",
+        "http://bücher.de/k.ics",
+        "http://exa\u200bmple.org/",
+        "http://example.org\u202e/",
+        "http://user＠example.org@93.184.216.34/",
+        "http://evil.org\\@example.org/",
+        "http://example .org/",
+    ):
         with pytest.raises(FetchError) as caught:
             check_url(url, ())
         assert caught.value.code == "bad_host", url
@@ -226,14 +294,25 @@ def test_the_raw_text_is_checked_not_the_normalised_host():
 def fake_dns(monkeypatch):
     """Names resolved in-process: `evil.test` to loopback, `rebind.test` to a public and a loopback address."""
     real = socket.getaddrinfo
-    answers = {"evil.test": ["127.0.0.1"], "rebind.test": ["93.184.216.34", "127.0.0.1"],
-               "mapped.test": ["::ffff:127.0.0.1"]}
+    answers = {
+        "evil.test": ["127.0.0.1"],
+        "rebind.test": ["93.184.216.34", "127.0.0.1"],
+        "mapped.test": ["::ffff:127.0.0.1"],
+    }
 
     def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
         if host not in answers:
             return real(host, port, family, type, proto, flags)
-        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "",
-                 (a, port, 0, 0) if ":" in a else (a, port)) for a in answers[host]]
+        return [
+            (
+                socket.AF_INET6 if ":" in a else socket.AF_INET,
+                socket.SOCK_STREAM,
+                socket.IPPROTO_TCP,
+                "",
+                (a, port, 0, 0) if ":" in a else (a, port),
+            )
+            for a in answers[host]
+        ]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
@@ -258,8 +337,11 @@ async def test_the_connector_refuses_literals_without_check_url(server):
     """check_url bypassed: the session is called directly; the connector alone refuses the loopback literal."""
     connector = GuardedConnector(allowed_ports=[server.port])
     async with aiohttp.ClientSession(connector=connector) as session:
-        for url in (f"{server.base}/target", f"http://[::ffff:127.0.0.1]:{server.port}/target",
-                    f"http://[::ffff:7f00:1]:{server.port}/target"):
+        for url in (
+            f"{server.base}/target",
+            f"http://[::ffff:127.0.0.1]:{server.port}/target",
+            f"http://[::ffff:7f00:1]:{server.port}/target",
+        ):
             with pytest.raises(FetchError) as caught:
                 async with session.get(url):
                     pass

@@ -30,8 +30,17 @@ LOOPBACK = HttpConfig(enabled=True, host="127.0.0.1", port=0)
 
 def event(title: str, day: int) -> Event:
     start = datetime(2026, 12, day, 19, tzinfo=BERLIN)
-    return Event(id=0, room_id=ROOM, title=title, start=start, end=start + timedelta(hours=2), all_day=False,
-                 timezone="Europe/Berlin", online=True, submitter="@alice:example.org")
+    return Event(
+        id=0,
+        room_id=ROOM,
+        title=title,
+        start=start,
+        end=start + timedelta(hours=2),
+        all_day=False,
+        timezone="Europe/Berlin",
+        online=True,
+        submitter="@alice:example.org",
+    )
 
 
 class Clock:
@@ -107,16 +116,23 @@ async def test_feed_has_etag_and_last_modified_and_answers_304(storage, serve):
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     assert modified == "Sat, 28 Nov 2026 10:00:00 GMT"
 
-    for header in ({"If-None-Match": etag}, {"If-None-Match": f'"other", W/{etag}'}, {"If-None-Match": "*"},
-                   {"If-Modified-Since": modified},
-                   {"If-Modified-Since": "Sun, 29 Nov 2026 08:00:00 GMT"}):
+    for header in (
+        {"If-None-Match": etag},
+        {"If-None-Match": f'"other", W/{etag}'},
+        {"If-None-Match": "*"},
+        {"If-Modified-Since": modified},
+        {"If-Modified-Since": "Sun, 29 Nov 2026 08:00:00 GMT"},
+    ):
         response = await client.get(URL, headers=header)
         assert response.status == 304, header
         assert await response.read() == b""
         assert (response.headers["ETag"], response.headers["Last-Modified"]) == (etag, modified)
-    for header in ({"If-None-Match": '"other"'}, {"If-Modified-Since": "Sat, 28 Nov 2026 09:59:59 GMT"},
-                   {"If-Modified-Since": "gestern"},
-                   {"If-None-Match": '"other"', "If-Modified-Since": modified}):  # If-None-Match decides
+    for header in (
+        {"If-None-Match": '"other"'},
+        {"If-Modified-Since": "Sat, 28 Nov 2026 09:59:59 GMT"},
+        {"If-Modified-Since": "gestern"},
+        {"If-None-Match": '"other"', "If-Modified-Since": modified},
+    ):  # If-None-Match decides
         response = await client.get(URL, headers=header)
         assert response.status == 200, header
         assert "SUMMARY:Datenabend" in await response.text()
@@ -128,8 +144,9 @@ async def test_a_change_gives_a_new_etag_and_last_modified_and_a_restart_keeps_t
     clock.now += timedelta(hours=3)
 
     await storage.add_event(event("Hackday", 5))
-    changed = await (await serve(storage, clock)).get(URL, headers={"If-Modified-Since": first.headers[
-        "Last-Modified"], "If-None-Match": first.headers["ETag"]})
+    changed = await (await serve(storage, clock)).get(
+        URL, headers={"If-Modified-Since": first.headers["Last-Modified"], "If-None-Match": first.headers["ETag"]}
+    )
     assert changed.status == 200
     assert "SUMMARY:Hackday" in await changed.text()
     assert changed.headers["ETag"] != first.headers["ETag"]
@@ -137,8 +154,10 @@ async def test_a_change_gives_a_new_etag_and_last_modified_and_a_restart_keeps_t
 
     clock.now += timedelta(days=1)  # a restart later: same calendar, same validators
     again = await (await serve(storage, clock)).get(URL)
-    assert (again.headers["ETag"], again.headers["Last-Modified"]) == (changed.headers["ETag"],
-                                                                       changed.headers["Last-Modified"])
+    assert (again.headers["ETag"], again.headers["Last-Modified"]) == (
+        changed.headers["ETag"],
+        changed.headers["Last-Modified"],
+    )
 
 
 async def test_unknown_token_is_not_found(storage, serve):
@@ -205,8 +224,11 @@ async def test_malformed_requests_get_a_hardened_answer_that_does_not_quote_them
 # -- read timeouts --
 
 
-@pytest.mark.parametrize("data", [b"", b"GET /x HTTP/1.1\r\nHost: a\r\n", b"GET /x HTTP/1.1\r\nHo"],
-                         ids=["nothing", "headers-unfinished", "line-unfinished"])
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"GET /x HTTP/1.1\r\nHost: a\r\n", b"GET /x HTTP/1.1\r\nHo"],
+    ids=["nothing", "headers-unfinished", "line-unfinished"],
+)
 async def test_a_half_sent_request_is_closed_after_the_header_timeout(storage, serve, data):
     # aiohttp's own keep-alive timer is long here: the header deadline alone closes the connection
     client = await serve(storage, Clock(), header_timeout=0.5, keepalive_timeout=60)

@@ -31,13 +31,17 @@ def evil_calendar(tzid: str) -> bytes:
         "BEGIN:DAYLIGHT\r\nDTSTART:16010101T000001\r\nRRULE:FREQ=MINUTELY\r\n"
         "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
         f"BEGIN:VEVENT\r\nUID:evil@example.org\r\nDTSTAMP:20250101T000000Z\r\n"
-        f"DTSTART;TZID={tzid}:20250701T180000\r\nSUMMARY:Evil\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+        f"DTSTART;TZID={tzid}:20250701T180000\r\nSUMMARY:Evil\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
 
 
 def many_events(count: int) -> bytes:
     """`count` minimal VEVENTs: 100,000 are 4.9 MB, which icalendar reads for seconds."""
-    return (b"BEGIN:VCALENDAR\r\n" + b"BEGIN:VEVENT\r\nDTSTART:20260101T000000\r\nEND:VEVENT\r\n" * count
-            + b"END:VCALENDAR\r\n")
+    return (
+        b"BEGIN:VCALENDAR\r\n"
+        + b"BEGIN:VEVENT\r\nDTSTART:20260101T000000\r\nEND:VEVENT\r\n" * count
+        + b"END:VCALENDAR\r\n"
+    )
 
 
 def max_rss_mb() -> float:
@@ -75,10 +79,24 @@ async def test_boxed_result_is_the_pure_result():
 
 def test_json_keeps_every_field():
     fold = datetime(2026, 10, 25, 2, 30, tzinfo=BERLIN, fold=1)  # the second 02:30 of that night
-    entry = CalendarEntry(uid="u", title="T", start=fold, end=datetime(2026, 10, 25, 4, tzinfo=BERLIN),
-                          all_day=False, place="P", online=True, link="https://example.org", geo=(52.5, 13.4),
-                          description="D", rrule="FREQ=WEEKLY", exdates=(fold,), rdates=(fold, fold),
-                          rule_text="R", city="C", skip_reason="S")
+    entry = CalendarEntry(
+        uid="u",
+        title="T",
+        start=fold,
+        end=datetime(2026, 10, 25, 4, tzinfo=BERLIN),
+        all_day=False,
+        place="P",
+        online=True,
+        link="https://example.org",
+        geo=(52.5, 13.4),
+        description="D",
+        rrule="FREQ=WEEKLY",
+        exdates=(fold,),
+        rdates=(fold, fold),
+        rule_text="R",
+        city="C",
+        skip_reason="S",
+    )
     again = entry_from_json(entry_to_json(entry))
     assert again == entry and again.start.fold == 1 and again.start.utcoffset() == timedelta(hours=1)
     assert again.exdates[0].fold == 1
@@ -93,8 +111,7 @@ async def test_entry_cap_is_enforced_by_the_child():
 async def test_a_child_out_of_memory_is_a_calendar_error():
     before = max_rss_mb()
     with pytest.raises(CalendarError, match=TOO_COMPLEX + r" \(memory limit\)"):
-        await parse_calendar_boxed(many_events(100_000), BERLIN, max_entries=200_000,
-                                   memory_bytes=100 * 1024 * 1024)
+        await parse_calendar_boxed(many_events(100_000), BERLIN, max_entries=200_000, memory_bytes=100 * 1024 * 1024)
     assert max_rss_mb() - before < 50
 
 

@@ -38,8 +38,14 @@ def unique(name: str) -> str:
 class BotProcess:
     """`python -m bot run` as a child process with its own config and data directory."""
 
-    def __init__(self, homeserver: Homeserver, directory: Path, user: RegisteredUser, extra: str = "",
-                 rate_limit: int | None = 1000) -> None:
+    def __init__(
+        self,
+        homeserver: Homeserver,
+        directory: Path,
+        user: RegisteredUser,
+        extra: str = "",
+        rate_limit: int | None = 1000,
+    ) -> None:
         self.directory = directory
         self.user = user
         self.config_path = directory / "config.toml"
@@ -47,8 +53,11 @@ class BotProcess:
         self.config_path.write_text(
             f'[matrix]\nhomeserver = "{homeserver.url}"\nuser_id = "{user.user_id}"\n'
             f'password = "{user.password}"\n\n[bot]\ndata_dir = "data"\n'
-            + (f"rate_limit_per_minute = {rate_limit}\nrate_limit_burst = {rate_limit}\n"
-               if rate_limit is not None else "")
+            + (
+                f"rate_limit_per_minute = {rate_limit}\nrate_limit_burst = {rate_limit}\n"
+                if rate_limit is not None
+                else ""
+            )
             + f'log_level = "INFO"\n{extra}'
         )
         self.process: subprocess.Popen[bytes] | None = None
@@ -56,8 +65,12 @@ class BotProcess:
     def start(self, wait_ready: bool = True, timeout: float = 30) -> None:
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--config", str(self.config_path)],
-                                            stdout=log, stderr=subprocess.STDOUT, cwd=self.directory)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run", "--config", str(self.config_path)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.directory,
+            )
         if wait_ready:
             self.wait_for_log(READY_LINE, timeout, offset)
 
@@ -90,10 +103,12 @@ class ChatUser:
 
     def __init__(self, homeserver: Homeserver, user: RegisteredUser, store_path: Path | None = None) -> None:
         self.user = user
-        config = AsyncClientConfig(encryption_enabled=store_path is not None, store_sync_tokens=False,
-                                   max_timeout_retry_wait_time=2)
-        self.client = AsyncClient(homeserver.url, user.user_id, config=config,
-                                  store_path=str(store_path) if store_path else "")
+        config = AsyncClientConfig(
+            encryption_enabled=store_path is not None, store_sync_tokens=False, max_timeout_retry_wait_time=2
+        )
+        self.client = AsyncClient(
+            homeserver.url, user.user_id, config=config, store_path=str(store_path) if store_path else ""
+        )
         self.client.restore_login(user.user_id, user.device_id, user.access_token)
         self.events: list[dict[str, Any]] = []
         self._changed = asyncio.Condition()
@@ -149,8 +164,11 @@ class ChatUser:
         return response.event_id
 
     def replies_to(self, event_id: str) -> list[dict[str, Any]]:
-        return [e for e in self.events if e.get("content", {}).get("m.relates_to", {})
-                .get("m.in_reply_to", {}).get("event_id") == event_id]
+        return [
+            e
+            for e in self.events
+            if e.get("content", {}).get("m.relates_to", {}).get("m.in_reply_to", {}).get("event_id") == event_id
+        ]
 
     async def wait_for(self, predicate: Any, timeout: float = 10) -> list[dict[str, Any]]:
         """Wait until predicate(events) is truthy; returns the matching events."""
@@ -222,10 +240,16 @@ async def make_user(server: Homeserver) -> AsyncIterator[Any]:
 async def wait_joined(chat: ChatUser, room_id: str, bot_user_id: str, timeout: float = 5) -> float:
     """Seconds until the bot's join shows up in the room."""
     started = time.monotonic()
-    await chat.wait_for(lambda events: any(
-        e.get("type") == "m.room.member" and e.get("state_key") == bot_user_id
-        and e.get("content", {}).get("membership") == "join" and e.get("room_id") == room_id for e in events),
-        timeout)
+    await chat.wait_for(
+        lambda events: any(
+            e.get("type") == "m.room.member"
+            and e.get("state_key") == bot_user_id
+            and e.get("content", {}).get("membership") == "join"
+            and e.get("room_id") == room_id
+            for e in events
+        ),
+        timeout,
+    )
     return time.monotonic() - started
 
 

@@ -19,11 +19,18 @@ YEAR = date.today().year + 1
 
 
 async def upload_file(chat, room: str, data: bytes, filename: str, caption: str) -> str:
-    upload, _ = await chat.client.upload(io.BytesIO(data), content_type="text/calendar", filename=filename,
-                                         filesize=len(data))
+    upload, _ = await chat.client.upload(
+        io.BytesIO(data), content_type="text/calendar", filename=filename, filesize=len(data)
+    )
     assert isinstance(upload, UploadResponse)
-    return await chat.send(room, caption, msgtype="m.file", filename=filename, url=upload.content_uri,
-                           info={"mimetype": "text/calendar", "size": len(data)})
+    return await chat.send(
+        room,
+        caption,
+        msgtype="m.file",
+        filename=filename,
+        url=upload.content_uri,
+        info={"mimetype": "text/calendar", "size": len(data)},
+    )
 
 
 async def test_import_reference_feed_as_upload_and_export(make_bot, make_user, joined):
@@ -31,8 +38,9 @@ async def test_import_reference_feed_as_upload_and_export(make_bot, make_user, j
     alice = await make_user("alice")
     room = await alice.create_room(invite=[bot.user.user_id])
     await joined(alice, room, bot.user.user_id)
-    command = await upload_file(alice, room, (DATA / "events-feed-2025-12-12.ics").read_bytes(), "events.ics",
-                                "!event import")
+    command = await upload_file(
+        alice, room, (DATA / "events-feed-2025-12-12.ics").read_bytes(), "events.ics", "!event import"
+    )
     report = (await alice.reply_to(command, timeout=30))["content"]["body"]
     assert "359 neu" not in report  # events and meetups are counted together:
     assert report.startswith("Import: 368 neu, 0 aktualisiert, 0 unverändert, 7 doppelt in der Datei")
@@ -40,8 +48,9 @@ async def test_import_reference_feed_as_upload_and_export(make_bot, make_user, j
     assert "Donnerstag, 04.12.2025, 18:00-21:00" in found
     number = next(line for line in found.splitlines() if "04.12.2025" in line).split()[0]
 
-    again = await upload_file(alice, room, (DATA / "events-feed-2025-12-12.ics").read_bytes(), "events.ics",
-                              "!event import")
+    again = await upload_file(
+        alice, room, (DATA / "events-feed-2025-12-12.ics").read_bytes(), "events.ics", "!event import"
+    )
     assert "0 neu, 0 aktualisiert, 368 unverändert" in (await alice.reply_to(again, timeout=30))["content"]["body"]
 
     export = await alice.send(room, f"!event ics {number}")
@@ -62,9 +71,12 @@ async def test_import_by_reply_and_refused_private_url(make_bot, make_user, join
     alice = await make_user("alice")
     room = await alice.create_room(invite=[bot.user.user_id])
     await joined(alice, room, bot.user.user_id)
-    feed = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:x@t\r\n"
-            b"DTSTAMP:20250101T000000Z\r\nDTSTART:" + f"{YEAR}0301T190000".encode() +
-            b"\r\nSUMMARY:Per Antwort\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    feed = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:x@t\r\n"
+        b"DTSTAMP:20250101T000000Z\r\nDTSTART:"
+        + f"{YEAR}0301T190000".encode()
+        + b"\r\nSUMMARY:Per Antwort\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     file_event = await upload_file(alice, room, feed, "termin.ics", "termin.ics")
     reply = await alice.send(room, "!event import", **{"m.relates_to": {"m.in_reply_to": {"event_id": file_event}}})
     assert "1 neu" in (await alice.reply_to(reply))["content"]["body"]
@@ -88,14 +100,18 @@ async def test_feed_subscription_and_http_calendar(make_bot, make_user, joined):
     await web.TCPSite(runner, "127.0.0.1", feed_port).start()
 
     def calendar(*events: tuple[str, str]) -> bytes:
-        body = "".join(f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:{YEAR}0401T190000\r\n"
-                       f"SUMMARY:{title}\r\nEND:VEVENT\r\n" for uid, title in events)
+        body = "".join(
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:{YEAR}0401T190000\r\n"
+            f"SUMMARY:{title}\r\nEND:VEVENT\r\n"
+            for uid, title in events
+        )
         return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{body}END:VCALENDAR\r\n".encode()
 
     served["body"] = calendar(("a@t", "Bleibt"), ("b@t", "Geht"))
     try:
-        bot = make_bot(extra=f'\n[import]\nallowed_hosts = ["127.0.0.1"]\n\n[http]\nenabled = true\n'
-                             f'port = {http_port}\n')
+        bot = make_bot(
+            extra=f'\n[import]\nallowed_hosts = ["127.0.0.1"]\n\n[http]\nenabled = true\nport = {http_port}\n'
+        )
         alice = await make_user("alice")
         room = await alice.create_room(invite=[bot.user.user_id])
         await joined(alice, room, bot.user.user_id)

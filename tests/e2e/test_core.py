@@ -24,7 +24,9 @@ SLOW_S = 8.0
 def calendar(count: int) -> bytes:
     events = "".join(
         f"BEGIN:VEVENT\r\nUID:slow-{n}@example.org\r\nSUMMARY:Langsamer Abend {n}\r\n"
-        f"DTSTART;TZID=Europe/Berlin:{YEAR}0{n % 9 + 1}10T190000\r\nEND:VEVENT\r\n" for n in range(count))
+        f"DTSTART;TZID=Europe/Berlin:{YEAR}0{n % 9 + 1}10T190000\r\nEND:VEVENT\r\n"
+        for n in range(count)
+    )
     return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{events}END:VCALENDAR\r\n".encode()
 
 
@@ -121,9 +123,14 @@ async def test_a_moderator_setting_up_is_never_limited_and_a_member_is_told(make
     await bob.join(room)
     await joined(alice, room, bot.user.user_id)
 
-    meetups = [await alice.send(room, f"!meetup add Leipzig {n} | jeden ersten Montag im Monat | 19:00 | "
-                                      f"Basislager | OKLab {n} | https://codefor.de/leipzig/")
-               for n in range(12)]
+    meetups = [
+        await alice.send(
+            room,
+            f"!meetup add Leipzig {n} | jeden ersten Montag im Monat | 19:00 | "
+            f"Basislager | OKLab {n} | https://codefor.de/leipzig/",
+        )
+        for n in range(12)
+    ]
     for command in meetups:
         assert "#" in (await alice.reply_to(command, timeout=20))["content"]["body"]
 
@@ -156,8 +163,11 @@ async def test_an_event_added_inside_its_lead_time_gets_no_instant_late_reminder
     await alice.reply_to(command)
 
     def reminders() -> list[str]:
-        return [e["content"]["body"] for e in alice.events
-                if e.get("room_id") == room and e.get("content", {}).get("body", "").startswith("⏰")]
+        return [
+            e["content"]["body"]
+            for e in alice.events
+            if e.get("room_id") == room and e.get("content", {}).get("body", "").startswith("⏰")
+        ]
 
     await alice.wait_for(lambda events: reminders(), timeout=30)
     await asyncio.sleep(1.5)

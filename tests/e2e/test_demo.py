@@ -8,8 +8,9 @@ import sys
 
 def test_demo_answers_help_typed_in_the_terminal():
     typed = "!help\n!event add Demo | morgen 19 Uhr | online\n"
-    result = subprocess.run([sys.executable, "-m", "bot", "demo"], input=typed, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"], input=typed, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "eventbot: Befehle von eventbot" in result.stdout
     assert "Eingetragen als #1" in result.stdout

@@ -19,8 +19,10 @@ ENCRYPTED_ROOM = [{"type": "m.room.encryption", "state_key": "", "content": {"al
 
 def raw_event_type(homeserver, chat, room: str, event_id: str) -> str:
     """The event as the homeserver stores it, not as the client decrypted it."""
-    request = urllib.request.Request(f"{homeserver.url}/_matrix/client/v3/rooms/{quote(room)}/event/{quote(event_id)}",
-                                     headers={"Authorization": f"Bearer {chat.user.access_token}"})
+    request = urllib.request.Request(
+        f"{homeserver.url}/_matrix/client/v3/rooms/{quote(room)}/event/{quote(event_id)}",
+        headers={"Authorization": f"Bearer {chat.user.access_token}"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())["type"]
 
@@ -68,13 +70,23 @@ async def test_import_of_an_encrypted_attachment(make_bot, make_user, joined, tm
     room = await bob.create_room(invite=[bot.user.user_id], initial_state=ENCRYPTED_ROOM)
     await joined(bob, room, bot.user.user_id)
     await asyncio.sleep(0.5)
-    feed = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:enc@t\r\n"
-            b"DTSTAMP:20250101T000000Z\r\nDTSTART:" + f"{YEAR}0707T190000".encode() +
-            b"\r\nSUMMARY:Geheimes Treffen\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
-    upload, keys = await bob.client.upload(io.BytesIO(feed), content_type="text/calendar", filename="geheim.ics",
-                                           filesize=len(feed), encrypt=True)
+    feed = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:enc@t\r\n"
+        b"DTSTAMP:20250101T000000Z\r\nDTSTART:"
+        + f"{YEAR}0707T190000".encode()
+        + b"\r\nSUMMARY:Geheimes Treffen\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    upload, keys = await bob.client.upload(
+        io.BytesIO(feed), content_type="text/calendar", filename="geheim.ics", filesize=len(feed), encrypt=True
+    )
     assert isinstance(upload, UploadResponse) and keys
-    command = await bob.send(room, "!event import", msgtype="m.file", filename="geheim.ics",
-                             file={"url": upload.content_uri, **keys}, info={"mimetype": "text/calendar"})
+    command = await bob.send(
+        room,
+        "!event import",
+        msgtype="m.file",
+        filename="geheim.ics",
+        file={"url": upload.content_uri, **keys},
+        info={"mimetype": "text/calendar"},
+    )
     assert "1 neu" in (await bob.reply_to(command, timeout=15))["content"]["body"]
     assert "Geheimes Treffen" in await bob.ask(room, f"!event list juli {YEAR}")

@@ -17,17 +17,23 @@ def stored_events(bot) -> list[sqlite3.Row]:
 
 async def test_add_echoes_understanding_and_lists(room):
     bot, alice, bob, room_id = room
-    reply = await alice.ask(room_id, f"!event add Jugend editiert | 04.12.{YEAR} 18:00-21:00 | "
-                                     "WikiBär, Köpenicker Straße 45, 10179 Berlin | https://example.org/je")
+    reply = await alice.ask(
+        room_id,
+        f"!event add Jugend editiert | 04.12.{YEAR} 18:00-21:00 | "
+        "WikiBär, Köpenicker Straße 45, 10179 Berlin | https://example.org/je",
+    )
     number = int(reply.split("#", 1)[1].split(":", 1)[0])
     assert f"#{number}" in reply
-    weekday = {0: "Montag", 1: "Dienstag", 2: "Mittwoch", 3: "Donnerstag", 4: "Freitag", 5: "Samstag",
-               6: "Sonntag"}[date(YEAR, 12, 4).weekday()]
+    weekday = {0: "Montag", 1: "Dienstag", 2: "Mittwoch", 3: "Donnerstag", 4: "Freitag", 5: "Samstag", 6: "Sonntag"}[
+        date(YEAR, 12, 4).weekday()
+    ]
     assert f"{weekday}, 04.12.{YEAR}, 18:00-21:00" in reply
     assert "WikiBär, Köpenicker Straße 45" in reply and "https://example.org/je" in reply
 
-    multi = await bob.ask(room_id, f"!event add\nTitel: Datenspaziergang\nWann: 2.12.{YEAR} 10:00\nWo: online\n"
-                                   "Link: https://example.org/ds")
+    multi = await bob.ask(
+        room_id,
+        f"!event add\nTitel: Datenspaziergang\nWann: 2.12.{YEAR} 10:00\nWo: online\nLink: https://example.org/ds",
+    )
     assert "online" in multi
     listing = await bob.ask(room_id, f"!event list dezember {YEAR}")
     assert listing.index("Datenspaziergang") < listing.index("Jugend editiert")
@@ -75,7 +81,8 @@ async def test_edit_cancel_delete_and_permissions(room):
     assert "Gelöscht" in deleted
     rows = stored_events(bot)
     assert [(row["title"], row["status"], row["start_local"]) for row in rows] == [
-        ("Bobs Treffen", "cancelled", f"{YEAR}-12-12T18:00")]
+        ("Bobs Treffen", "cancelled", f"{YEAR}-12-12T18:00")
+    ]
     missing = await alice.ask(room_id, f"!event show #{alices}")
     assert f"#{alices}" in missing and "keine" in missing
 
@@ -111,8 +118,11 @@ async def test_rooms_do_not_see_each_other(room, make_user):
     bot, alice, _, room_id = room
     carol = await make_user("carol")
     other = await carol.create_room(invite=[bot.user.user_id])
-    await carol.wait_for(lambda events: any(e.get("state_key") == bot.user.user_id and
-                                            e.get("content", {}).get("membership") == "join" for e in events))
+    await carol.wait_for(
+        lambda events: any(
+            e.get("state_key") == bot.user.user_id and e.get("content", {}).get("membership") == "join" for e in events
+        )
+    )
     await alice.ask(room_id, f"!event add Geheim | 15.12.{YEAR} 19:00 | online")
     secret = stored_events(bot)[0]["id"]
     assert "Keine anstehenden" in await carol.ask(other, "!event list")

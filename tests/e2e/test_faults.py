@@ -58,8 +58,10 @@ async def test_homeserver_down_for_30_seconds(own_homeserver, make_bot, make_use
 
 async def test_sigkill_in_the_middle_of_a_burst(make_bot, make_user, joined):
     bot, alice, room = await setup_room(make_bot, make_user, joined)
-    commands = [await alice.send(room, f"!event add Burst {n:02d} | {1 + n % 28:02d}.07.{YEAR} {8 + n % 12}:00 "
-                                       "| online") for n in range(50)]
+    commands = [
+        await alice.send(room, f"!event add Burst {n:02d} | {1 + n % 28:02d}.07.{YEAR} {8 + n % 12}:00 | online")
+        for n in range(50)
+    ]
     await alice.wait_for(lambda events: sum(1 for c in commands if alice.replies_to(c)) >= 5, timeout=60)
     bot.stop(signal.SIGKILL)
     bot.start()

@@ -75,9 +75,15 @@ async def test_invite_allowlist_refuses_strangers(make_bot, make_user):
     bot = make_bot(extra='invite_allowlist = ["@nobody:elsewhere.org"]\n')
     alice = await make_user("alice")
     room = await alice.create_room(invite=[bot.user.user_id])
-    await alice.wait_for(lambda events: any(
-        e.get("type") == "m.room.member" and e.get("state_key") == bot.user.user_id
-        and e.get("content", {}).get("membership") == "leave" and e.get("room_id") == room for e in events))
+    await alice.wait_for(
+        lambda events: any(
+            e.get("type") == "m.room.member"
+            and e.get("state_key") == bot.user.user_id
+            and e.get("content", {}).get("membership") == "leave"
+            and e.get("room_id") == room
+            for e in events
+        )
+    )
     assert "refusing invite" in bot.log()
 
 

@@ -23,8 +23,17 @@ async def test_reference_meetups_round_trip(make_bot, make_user, joined):
 
     listing = await alice.ask(room, "!meetup list")
     cities = [line.split(" ", 1)[1].split(":", 1)[0] for line in listing.splitlines() if line.startswith("#")]
-    assert cities == ["Berlin", "Bielefeld", "Flensburg", "Karlsruhe", "Köln", "Leipzig", "Münster", "Niederrhein",
-                      "temporärhaus (Neu-Ulm)"]
+    assert cities == [
+        "Berlin",
+        "Bielefeld",
+        "Flensburg",
+        "Karlsruhe",
+        "Köln",
+        "Leipzig",
+        "Münster",
+        "Niederrhein",
+        "temporärhaus (Neu-Ulm)",
+    ]
     for line in lines:
         city, rule, times, place, name, link = (part.strip() for part in line.split("|"))
         expected_place = "online" if place == "online" else place
@@ -51,8 +60,9 @@ async def test_skip_move_and_explicit_dates(room):
     assert f"{first_jan:%d.%m.%Y}" not in shown
     assert f"{day_after:%d.%m.%Y}, 18:00" in shown
 
-    await alice.ask(room, "!meetup add Berlin | jeden zweiten oder dritten Montag im Monat | 19:00 | WikiBär "
-                          "| Code for Berlin")
+    await alice.ask(
+        room, "!meetup add Berlin | jeden zweiten oder dritten Montag im Monat | 19:00 | WikiBär | Code for Berlin"
+    )
     assert "keine Termine bekannt" in await alice.ask(room, "!meetup next #2")
     saved = await alice.ask(room, f"!meetup dates #2 12.01.{YEAR} 16.02.{YEAR} 19:30")
     assert "2 Termine" in saved

@@ -12,8 +12,11 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def reminders_seen(chat, room_id: str) -> list[dict]:
-    return [e for e in chat.events if e.get("room_id") == room_id
-            and e.get("content", {}).get("body", "").removeprefix("@room ").startswith("⏰")]
+    return [
+        e
+        for e in chat.events
+        if e.get("room_id") == room_id and e.get("content", {}).get("body", "").removeprefix("@room ").startswith("⏰")
+    ]
 
 
 async def event_soon(alice, room: str, title: str, due_in: float) -> tuple[str, datetime]:
@@ -87,8 +90,7 @@ async def test_reminder_due_while_stopped_arrives_late_once(make_bot, make_user,
     await asyncio.sleep(1)
     with sqlite3.connect(bot.directory / "data" / "eventbot.db") as db:
         (lead,) = db.execute("SELECT event_lead_times FROM rooms WHERE room_id = ?", (room,)).fetchone()
-        db.execute("UPDATE rooms SET event_lead_times = ? WHERE room_id = ?",
-                   (f"[{int(lead.strip('[]')) + 90}]", room))
+        db.execute("UPDATE rooms SET event_lead_times = ? WHERE room_id = ?", (f"[{int(lead.strip('[]')) + 90}]", room))
     bot.start()
     await alice.wait_for(lambda events: reminders_seen(alice, room), timeout=30)
     await asyncio.sleep(2)
@@ -109,8 +111,9 @@ async def test_withdrawn_rsvp_and_cancelled_event_notice(room):
     await bob.react(room, announcement["event_id"], "👍")
     await alice.ask(room, "!event who #1")
     assert "Abgesagt" in await alice.ask(room, "!event cancel #1")
-    notices = await alice.wait_for(lambda events: any("Bescheid an alle" in e.get("content", {}).get("body", "")
-                                                      for e in events))
+    notices = await alice.wait_for(
+        lambda events: any("Bescheid an alle" in e.get("content", {}).get("body", "") for e in events)
+    )
     assert notices[0]["content"]["m.mentions"] == {"user_ids": [bob.user.user_id]}
 
 

@@ -35,12 +35,23 @@ async def test_roundup_file_equals_offline_output(make_bot, make_user, joined):
     downloaded = await alice.client.download(upload["content"]["url"])
     assert isinstance(downloaded, DownloadResponse)
     posted = downloaded.body.decode("utf-8")
-    assert "title: \"Testlauf – Out in the Open" in posted and "**Datenspaziergang**" in posted
+    assert 'title: "Testlauf – Out in the Open' in posted and "**Datenspaziergang**" in posted
     assert "Abgesagtes" not in posted
 
     offline = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "roundup", f"{TODAY:%Y-%m}", "--config", str(bot.config_path), "--room", room,
-        "--headline", "Testlauf", stdout=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "roundup",
+        f"{TODAY:%Y-%m}",
+        "--config",
+        str(bot.config_path),
+        "--room",
+        room,
+        "--headline",
+        "Testlauf",
+        stdout=asyncio.subprocess.PIPE,
+    )
     stdout, _ = await offline.communicate()
     assert offline.returncode == 0
     assert stdout.decode("utf-8") == posted

@@ -644,17 +644,23 @@ def test_raw_looking_text_returns_a_rule_or_raises_recurrence_error(prefix: str,
 
 def _fresh(rrule: str, dtstart: date, after: datetime, before: datetime) -> list[datetime]:
     rule = rrulestr("RRULE:" + rrule, dtstart=datetime.combine(dtstart, SEVEN_PM))
-    found = rule.between(after.replace(tzinfo=None) - timedelta(days=1), before.replace(tzinfo=None)
-                         + timedelta(days=1), inc=True)
-    return sorted(moment.replace(tzinfo=BERLIN) for moment in found
-                  if after <= moment.replace(tzinfo=BERLIN) < before)
+    found = rule.between(
+        after.replace(tzinfo=None) - timedelta(days=1), before.replace(tzinfo=None) + timedelta(days=1), inc=True
+    )
+    return sorted(moment.replace(tzinfo=BERLIN) for moment in found if after <= moment.replace(tzinfo=BERLIN) < before)
 
 
 @settings(max_examples=150, deadline=None)
-@given(rrule=st.sampled_from(sorted({rule for _, rule in PHRASES} | {"FREQ=WEEKLY;COUNT=10;BYDAY=FR",
-                                                                    "FREQ=MONTHLY;UNTIL=20270301T000000;BYDAY=1MO"})),
-       dtstart=st.dates(date(2024, 1, 1), date(2026, 6, 30)),
-       windows=st.lists(st.tuples(st.integers(0, 3 * 365), st.integers(1, 120)), min_size=1, max_size=6))
+@given(
+    rrule=st.sampled_from(
+        sorted(
+            {rule for _, rule in PHRASES}
+            | {"FREQ=WEEKLY;COUNT=10;BYDAY=FR", "FREQ=MONTHLY;UNTIL=20270301T000000;BYDAY=1MO"}
+        )
+    ),
+    dtstart=st.dates(date(2024, 1, 1), date(2026, 6, 30)),
+    windows=st.lists(st.tuples(st.integers(0, 3 * 365), st.integers(1, 120)), min_size=1, max_size=6),
+)
 def test_cached_expansion_matches_a_fresh_rule_in_any_order(rrule, dtstart, windows):
     for offset, days in windows:
         after = datetime(2024, 1, 1, tzinfo=BERLIN) + timedelta(days=offset)
@@ -744,8 +750,11 @@ def test_a_meetup_since_1900_costs_only_its_window(rule: str, per_week: int | No
     after, before = datetime(2030, 3, 4, tzinfo=BERLIN), datetime(2030, 3, 11, tzinfo=BERLIN)
     tracemalloc.start()
     try:
-        found, seconds = timed(lambda: occurrences(rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN,
-                                                   after=after, before=before))
+        found, seconds = timed(
+            lambda: occurrences(
+                rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN, after=after, before=before
+            )
+        )
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -785,16 +794,54 @@ MONTHLY_SHAPES = [";BYDAY=1MO,-1FR", ";BYDAY=2WE", ";BYDAY=-1SA;BYMONTH=1,7"]
     day_of_year=st.integers(0, 364),
     days=st.sampled_from([1, 7, 31, 92, 366]),
 )
-@example(freq="MONTHLY", interval=1, shape="", dtstart=date(1990, 1, 31), start_time=SEVEN_PM, years_later=36,
-         day_of_year=0, days=366)  # the 31st: only months that have one
-@example(freq="YEARLY", interval=1, shape="", dtstart=date(1904, 2, 29), start_time=SEVEN_PM, years_later=24,
-         day_of_year=0, days=366)  # 29 February: leap years only
-@example(freq="WEEKLY", interval=2, shape=";BYDAY=SU,MO;WKST=SU", dtstart=date(1997, 8, 5), start_time=SEVEN_PM,
-         years_later=29, day_of_year=200, days=92)  # RFC 5545's example of WKST changing the dates
-@example(freq="YEARLY", interval=3, shape=";BYDAY=-1SA;BYMONTH=1,7", dtstart=date(1901, 7, 20),
-         start_time=time(23, 45), years_later=40, day_of_year=0, days=366)
+@example(
+    freq="MONTHLY",
+    interval=1,
+    shape="",
+    dtstart=date(1990, 1, 31),
+    start_time=SEVEN_PM,
+    years_later=36,
+    day_of_year=0,
+    days=366,
+)  # the 31st: only months that have one
+@example(
+    freq="YEARLY",
+    interval=1,
+    shape="",
+    dtstart=date(1904, 2, 29),
+    start_time=SEVEN_PM,
+    years_later=24,
+    day_of_year=0,
+    days=366,
+)  # 29 February: leap years only
+@example(
+    freq="WEEKLY",
+    interval=2,
+    shape=";BYDAY=SU,MO;WKST=SU",
+    dtstart=date(1997, 8, 5),
+    start_time=SEVEN_PM,
+    years_later=29,
+    day_of_year=200,
+    days=92,
+)  # RFC 5545's example of WKST changing the dates
+@example(
+    freq="YEARLY",
+    interval=3,
+    shape=";BYDAY=-1SA;BYMONTH=1,7",
+    dtstart=date(1901, 7, 20),
+    start_time=time(23, 45),
+    years_later=40,
+    day_of_year=0,
+    days=366,
+)
 def test_expansion_from_the_window_matches_expansion_from_dtstart(
-    freq: str, interval: int, shape: str, dtstart: date, start_time: time, years_later: int, day_of_year: int,
+    freq: str,
+    interval: int,
+    shape: str,
+    dtstart: date,
+    start_time: time,
+    years_later: int,
+    day_of_year: int,
     days: int,
 ) -> None:
     if shape in MONTHLY_SHAPES and freq not in ("MONTHLY", "YEARLY"):
@@ -809,12 +856,15 @@ def test_expansion_from_the_window_matches_expansion_from_dtstart(
 def test_count_still_counts_from_dtstart_in_1900() -> None:
     rule = "FREQ=WEEKLY;COUNT=1000;BYDAY=MO"  # 1 January 1900 is a Monday; 999 weeks later, 24 February 1919
     window = datetime(1919, 1, 1, tzinfo=BERLIN), datetime(1920, 1, 1, tzinfo=BERLIN)
-    dates = occurrences(rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN, after=window[0],
-                        before=window[1])
+    dates = occurrences(
+        rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN, after=window[0], before=window[1]
+    )
     assert dates == brute(rule, date(1900, 1, 1), SEVEN_PM, *window)
     assert dates[-1].date() == date(1919, 2, 24)
-    assert occurrences(rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN, after=YEAR_START,
-                       before=YEAR_END) == []
+    assert (
+        occurrences(rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN, after=YEAR_START, before=YEAR_END)
+        == []
+    )
 
 
 def test_at_most_500_dates_per_window() -> None:
@@ -866,9 +916,16 @@ def test_a_file_of_never_matching_rules_is_refused_quickly() -> None:
 
 @pytest.mark.parametrize("rule", [*NEVER, "FREQ=WEEKLY;UNTIL=19991231;BYDAY=WE", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29"])
 def test_a_stored_rule_without_dates_in_the_window_is_quick(rule: str) -> None:
-    found, seconds = timed(lambda: occurrences(rule, dtstart=date(1900, 1, 1), start_time=SEVEN_PM, tz=BERLIN,
-                                               after=datetime(2029, 3, 1, tzinfo=BERLIN),
-                                               before=datetime(2032, 2, 1, tzinfo=BERLIN)))
+    found, seconds = timed(
+        lambda: occurrences(
+            rule,
+            dtstart=date(1900, 1, 1),
+            start_time=SEVEN_PM,
+            tz=BERLIN,
+            after=datetime(2029, 3, 1, tzinfo=BERLIN),
+            before=datetime(2032, 2, 1, tzinfo=BERLIN),
+        )
+    )
     assert found == []
     assert seconds < QUICK
 
@@ -906,7 +963,10 @@ def test_leap_day_rule_gives_the_next_leap_day(on_or_after: date, expected: date
 def test_stored_leap_day_rule_from_1904() -> None:
     rule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"
     window = datetime(2030, 1, 1, tzinfo=BERLIN), datetime(2034, 1, 1, tzinfo=BERLIN)
-    found, seconds = timed(lambda: occurrences(rule, dtstart=date(1904, 2, 29), start_time=SEVEN_PM, tz=BERLIN,
-                                               after=window[0], before=window[1]))
+    found, seconds = timed(
+        lambda: occurrences(
+            rule, dtstart=date(1904, 2, 29), start_time=SEVEN_PM, tz=BERLIN, after=window[0], before=window[1]
+        )
+    )
     assert found == [datetime(2032, 2, 29, 19, tzinfo=BERLIN)]
     assert seconds < QUICK

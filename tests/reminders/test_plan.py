@@ -25,16 +25,35 @@ HOUR, DAY = 3600, 86400
 
 
 def event(start: datetime, **changes) -> Event:
-    values = dict(id=7, room_id="!r", title="Datenabend", start=start, end=start + timedelta(hours=2),
-                  all_day=False, timezone="Europe/Berlin", place="Basislager", uid="e7")
+    values = dict(
+        id=7,
+        room_id="!r",
+        title="Datenabend",
+        start=start,
+        end=start + timedelta(hours=2),
+        all_day=False,
+        timezone="Europe/Berlin",
+        place="Basislager",
+        uid="e7",
+    )
     values.update(changes)
     return Event(**values)
 
 
 def weekly_meetup(**changes) -> Meetup:
-    values = dict(id=3, room_id="!r", city="Leipzig", rule_text="jeden Mittwoch", rrule="FREQ=WEEKLY;BYDAY=WE",
-                  dtstart=date(2026, 1, 7), start_time=time(19), end_time=time(22), timezone="Europe/Berlin",
-                  name="OKLab Leipzig", uid="m3")
+    values = dict(
+        id=3,
+        room_id="!r",
+        city="Leipzig",
+        rule_text="jeden Mittwoch",
+        rrule="FREQ=WEEKLY;BYDAY=WE",
+        dtstart=date(2026, 1, 7),
+        start_time=time(19),
+        end_time=time(22),
+        timezone="Europe/Berlin",
+        name="OKLab Leipzig",
+        uid="m3",
+    )
     values.update(changes)
     return Meetup(**values)
 
@@ -43,8 +62,9 @@ def leads(*seconds: int):
     return lambda occurrence: seconds
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("15m", 900), ("1h", HOUR), ("1d", DAY),
-                                                ("2w", 14 * DAY), (" 3H ", 3 * HOUR)])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("30s", 30), ("15m", 900), ("1h", HOUR), ("1d", DAY), ("2w", 14 * DAY), (" 3H ", 3 * HOUR)]
+)
 def test_parse_lead(text, seconds):
     assert parse_lead(text) == seconds
 
@@ -55,8 +75,7 @@ def test_parse_lead_refuses(text):
         parse_lead(text)
 
 
-@pytest.mark.parametrize(("seconds", "text"), [(DAY, "1d"), (HOUR, "1h"), (5400, "90m"), (45, "45s"),
-                                               (14 * DAY, "2w")])
+@pytest.mark.parametrize(("seconds", "text"), [(DAY, "1d"), (HOUR, "1h"), (5400, "90m"), (45, "45s"), (14 * DAY, "2w")])
 def test_format_lead(seconds, text):
     assert format_lead(seconds) == text
 
@@ -114,24 +133,34 @@ def test_changed_lead_times_take_effect():
     assert plan_reminders([occurrence], leads(), set(), now) == plan_reminders([], leads(), set(), now)
 
 
-@pytest.mark.parametrize("day", [date(2026, 1, 14), date(2026, 3, 25), date(2026, 4, 1), date(2026, 7, 15),
-                                 date(2026, 10, 21), date(2026, 10, 28)])
+@pytest.mark.parametrize(
+    "day",
+    [date(2026, 1, 14), date(2026, 3, 25), date(2026, 4, 1), date(2026, 7, 15), date(2026, 10, 21), date(2026, 10, 28)],
+)
 def test_meetup_reminder_one_hour_before_is_at_18_local_summer_and_winter(day):
-    occurrences = meetup_occurrences(weekly_meetup(), datetime.combine(day, time(), BERLIN),
-                                     datetime.combine(day + timedelta(days=1), time(), BERLIN))
+    occurrences = meetup_occurrences(
+        weekly_meetup(),
+        datetime.combine(day, time(), BERLIN),
+        datetime.combine(day + timedelta(days=1), time(), BERLIN),
+    )
     assert len(occurrences) == 1
     plan = plan_reminders(occurrences, leads(HOUR), set(), datetime.combine(day, time(12), BERLIN))
     due_at = plan.next_due.astimezone(BERLIN)
     assert (due_at.hour, due_at.minute) == (18, 0)
-    assert due_at.utcoffset() == (timedelta(hours=2) if date(2026, 3, 29) < day < date(2026, 10, 25)
-                                  else timedelta(hours=1))
+    assert due_at.utcoffset() == (
+        timedelta(hours=2) if date(2026, 3, 29) < day < date(2026, 10, 25) else timedelta(hours=1)
+    )
 
 
 def test_skipped_and_moved_meetup_dates():
-    meetup = weekly_meetup(skipped=frozenset({date(2026, 1, 14)}),
-                           moved=MappingProxyType({date(2026, 1, 21): datetime(2026, 1, 22, 18, tzinfo=BERLIN)}))
-    starts = [o.start for o in meetup_occurrences(meetup, datetime(2026, 1, 12, tzinfo=BERLIN),
-                                                  datetime(2026, 1, 29, tzinfo=BERLIN))]
+    meetup = weekly_meetup(
+        skipped=frozenset({date(2026, 1, 14)}),
+        moved=MappingProxyType({date(2026, 1, 21): datetime(2026, 1, 22, 18, tzinfo=BERLIN)}),
+    )
+    starts = [
+        o.start
+        for o in meetup_occurrences(meetup, datetime(2026, 1, 12, tzinfo=BERLIN), datetime(2026, 1, 29, tzinfo=BERLIN))
+    ]
     assert starts == [datetime(2026, 1, 22, 18, tzinfo=BERLIN), datetime(2026, 1, 28, 19, tzinfo=BERLIN)]
     first = meetup_occurrences(meetup, datetime(2026, 1, 22, tzinfo=BERLIN), datetime(2026, 1, 23, tzinfo=BERLIN))
     assert first[0].target.occurrence == "2026-01-22T18:00"
@@ -141,8 +170,10 @@ def test_render_reminder_relative_day_place_and_rsvps():
     start = datetime(2026, 12, 4, 18, tzinfo=BERLIN)
     occurrence = event_occurrence(event(start))
     text = render_reminder(occurrence, ["@a:x", "@b:x"], start - timedelta(days=1), Translator("de"), late=False)
-    assert text.text.splitlines()[:2] == ["⏰ Erinnerung: Datenabend",
-                                          "morgen, Freitag, 04.12.2026, 18:00-20:00 (in 1 Tag)"]
+    assert text.text.splitlines()[:2] == [
+        "⏰ Erinnerung: Datenabend",
+        "morgen, Freitag, 04.12.2026, 18:00-20:00 (in 1 Tag)",
+    ]
     assert "2 Zusagen: @a:x, @b:x" in text.text
     assert 'href="https://matrix.to/#/@a:x"' in text.html
     english = render_reminder(occurrence, [], start - timedelta(hours=1), Translator("en"), late=True)

@@ -34,16 +34,22 @@ DEADLINES = [
 REFERENCE_CONFIG = RoundupConfig(
     author="Jörg Reichert (Code for Leipzig)",
     attribution='<a href="https://pixabay.com/photos/open-open-sign-sushi-leipzig-9799996/">Foto</a> von '
-                '<a href="https://pixabay.com/users/sannsie-40193152/">sannsie</a> auf <a href="https://pixabay.com/">'
-                'Pixabay</a>',
+    '<a href="https://pixabay.com/users/sannsie-40193152/">sannsie</a> auf <a href="https://pixabay.com/">'
+    "Pixabay</a>",
     calendar_url="https://events.codeforleipzig.de",
     lookahead_days=15,
 )
 
 
 async def _command(dispatcher: Dispatcher, text: str, number: int) -> str:
-    message = Message(room_id=ROOM, event_id=f"$cmd{number}", sender="@curator:localhost", body=text,
-                      timestamp_ms=number, sender_power=100)
+    message = Message(
+        room_id=ROOM,
+        event_id=f"$cmd{number}",
+        sender="@curator:localhost",
+        body=text,
+        timestamp_ms=number,
+        sender_power=100,
+    )
     answer = await dispatcher.dispatch(message)
     assert answer is not None
     return answer.body.text
@@ -53,9 +59,14 @@ async def _command(dispatcher: Dispatcher, text: str, number: int) -> str:
 async def reference_room(tmp_path):
     """A room holding the feed's events (in feed order), the nine meetups and the four deadlines."""
     storage = await Storage.open(tmp_path / "eventbot.db")
-    config = parse_config({"matrix": {"homeserver": "http://localhost", "user_id": "@bot:localhost",
-                                      "password": "x"}, "bot": {"rate_limit_per_minute": 1000}},
-                          base_dir=tmp_path, env={})
+    config = parse_config(
+        {
+            "matrix": {"homeserver": "http://localhost", "user_id": "@bot:localhost", "password": "x"},
+            "bot": {"rate_limit_per_minute": 1000},
+        },
+        base_dir=tmp_path,
+        env={},
+    )
     lab_geo = {}
     for entry in parse_calendar((DATA / "events-feed-2025-12-12.ics").read_bytes(), BERLIN):
         if entry.rrule is None:
@@ -90,17 +101,22 @@ async def test_post_matches_the_reference_line_by_line(reference_room):
     ours = (await _render(reference_room)).splitlines()
     reference = (DATA / "out-in-the-open-2025-11.md").read_text(encoding="utf-8").splitlines()
     assert len(ours) == len(reference)
-    differences = [(_visible(theirs), _visible(mine)) for theirs, mine in zip(reference, ours, strict=True)
-                   if _visible(theirs) != _visible(mine)]
+    differences = [
+        (_visible(theirs), _visible(mine))
+        for theirs, mine in zip(reference, ours, strict=True)
+        if _visible(theirs) != _visible(mine)
+    ]
     # the only two differences are errors in the published post:
     assert differences == [
         # December is winter time in Berlin: +01:00, not +02:00
         ("date: '2025-12-08T08:00:00+02:00'", "date: '2025-12-08T08:00:00+01:00'"),
         # every other lab line has a colon after the city
-        ("  * Karlsruhe, jeden dritten Montag im Monat, 19:00-21:00, Impact Hub, Kaiserstr 97, 76131 Karlsruhe: "
-         "**Code for Karlsruhe**",
-         "  * Karlsruhe: jeden dritten Montag im Monat, 19:00-21:00, Impact Hub, Kaiserstr 97, 76131 Karlsruhe: "
-         "**Code for Karlsruhe**"),
+        (
+            "  * Karlsruhe, jeden dritten Montag im Monat, 19:00-21:00, Impact Hub, Kaiserstr 97, 76131 Karlsruhe: "
+            "**Code for Karlsruhe**",
+            "  * Karlsruhe: jeden dritten Montag im Monat, 19:00-21:00, Impact Hub, Kaiserstr 97, 76131 Karlsruhe: "
+            "**Code for Karlsruhe**",
+        ),
     ]
 
 
@@ -152,8 +168,12 @@ async def test_meetup_payloads_have_ordinal_rules(reference_room):
         if match and line.startswith("  * "):
             rules[line[4:].split(":", 1)[0].split(",", 1)[0]] = _calendar_fields(match.group(2)).get("RRULE")
     assert rules == {
-        "Bielefeld": "FREQ=WEEKLY;BYDAY=TH", "Flensburg": "FREQ=WEEKLY;BYDAY=WE",
-        "Karlsruhe": "FREQ=MONTHLY;BYDAY=3MO", "Köln": "FREQ=MONTHLY;BYDAY=1MO", "Leipzig": "FREQ=WEEKLY;BYDAY=WE",
-        "Münster": "FREQ=WEEKLY;BYDAY=TU", "Niederrhein": "FREQ=WEEKLY;BYDAY=TU",
+        "Bielefeld": "FREQ=WEEKLY;BYDAY=TH",
+        "Flensburg": "FREQ=WEEKLY;BYDAY=WE",
+        "Karlsruhe": "FREQ=MONTHLY;BYDAY=3MO",
+        "Köln": "FREQ=MONTHLY;BYDAY=1MO",
+        "Leipzig": "FREQ=WEEKLY;BYDAY=WE",
+        "Münster": "FREQ=WEEKLY;BYDAY=TU",
+        "Niederrhein": "FREQ=WEEKLY;BYDAY=TU",
         "temporärhaus (Neu-Ulm)": "FREQ=MONTHLY;BYDAY=2WE,4WE",
     }

@@ -54,8 +54,12 @@ _numbers = itertools.count(1)
 def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, read through a second connection (what is committed)."""
     with sqlite3.connect(db_path) as db:
-        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                               "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         return {table: sorted(db.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in tables}
 
 
@@ -77,17 +81,32 @@ class Bot:
 
     async def say(self, body: str, sender: str, room: str = ROOM_A, power: int | None = None) -> Answer:
         number = next(_numbers)
-        answer = await self.dispatcher.dispatch(Message(
-            room_id=room, event_id=f"$perm{number}", sender=sender, body=body, timestamp_ms=1_700_000_000_000 + number,
-            sender_power=POWER[sender] if power is None else power))
+        answer = await self.dispatcher.dispatch(
+            Message(
+                room_id=room,
+                event_id=f"$perm{number}",
+                sender=sender,
+                body=body,
+                timestamp_ms=1_700_000_000_000 + number,
+                sender_power=POWER[sender] if power is None else power,
+            )
+        )
         assert answer is not None, body
         return answer
 
     async def react(self, key: str, target: str, sender: str, room: str = ROOM_A) -> Answer | None:
         number = next(_numbers)
-        return await self.dispatcher.dispatch_reaction(Reaction(
-            room_id=room, event_id=f"$reaction{number}", sender=sender, key=key, target_event_id=target,
-            timestamp_ms=1_700_000_000_000 + number, sender_power=POWER[sender]))
+        return await self.dispatcher.dispatch_reaction(
+            Reaction(
+                room_id=room,
+                event_id=f"$reaction{number}",
+                sender=sender,
+                key=key,
+                target_event_id=target,
+                timestamp_ms=1_700_000_000_000 + number,
+                sender_power=POWER[sender],
+            )
+        )
 
     def snapshot(self) -> dict[str, list[tuple[object, ...]]]:
         return snapshot(self.db_path)
@@ -102,12 +121,15 @@ async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
         raise socket.gaierror(socket.EAI_NONAME, "name resolution is off in these tests")
 
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
-    config = parse_config({"matrix": {"homeserver": "https://matrix.example.org", "user_id": "@bot:example.org",
-                                      "password": "pw"},
-                           "bot": {"data_dir": str(tmp_path), "language": "de", "rate_limit_per_minute": 10_000,
-                                   "admins": [ADMIN]},
-                           "http": {"enabled": True, "public_url": "https://cal.example.org"}},
-                          base_dir=tmp_path, env={})
+    config = parse_config(
+        {
+            "matrix": {"homeserver": "https://matrix.example.org", "user_id": "@bot:example.org", "password": "pw"},
+            "bot": {"data_dir": str(tmp_path), "language": "de", "rate_limit_per_minute": 10_000, "admins": [ADMIN]},
+            "http": {"enabled": True, "public_url": "https://cal.example.org"},
+        },
+        base_dir=tmp_path,
+        env={},
+    )
     storage = await Storage.open(tmp_path / "eventbot.db")
     bot = Bot(Dispatcher(build_registry(), storage, config, clock=lambda: NOW), storage, tmp_path / "eventbot.db")
     await _seed(bot)
@@ -118,18 +140,29 @@ async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
 
 async def _seed(bot: Bot) -> None:
     ids, b_ids = bot.ids, bot.b_ids
-    ids["event"] = number_in(await bot.say(
-        "!event add Alphaabend | 04.12.2026 18:00-21:00 | Alphaort, Berlin | https://example.org/alpha", OWNER))
-    ids["meetup"] = number_in(await bot.say(
-        "!meetup add Alphastadt | jeden Mittwoch | 19:00-22:00 | Alphaort | Alphatreffen | https://example.org/m",
-        OWNER))
+    ids["event"] = number_in(
+        await bot.say(
+            "!event add Alphaabend | 04.12.2026 18:00-21:00 | Alphaort, Berlin | https://example.org/alpha", OWNER
+        )
+    )
+    ids["meetup"] = number_in(
+        await bot.say(
+            "!meetup add Alphastadt | jeden Mittwoch | 19:00-22:00 | Alphaort | Alphatreffen | https://example.org/m",
+            OWNER,
+        )
+    )
     ids["deadline"] = number_in(await bot.say("!frist add Alphafrist | https://example.org/cfp | 07.12.2026", OWNER))
-    b_ids["event"] = number_in(await bot.say(
-        "!event add Betaabend | 04.12.2026 18:00-21:00 | Betaort | https://example.org/beta", B_USER, ROOM_B))
-    b_ids["meetup"] = number_in(await bot.say(
-        "!meetup add Betastadt | jeden Mittwoch | 19:00 | Betaort | Betatreffen", B_USER, ROOM_B))
-    b_ids["deadline"] = number_in(await bot.say("!frist add Betafrist | https://example.org/b | 08.12.2026",
-                                                B_USER, ROOM_B))
+    b_ids["event"] = number_in(
+        await bot.say(
+            "!event add Betaabend | 04.12.2026 18:00-21:00 | Betaort | https://example.org/beta", B_USER, ROOM_B
+        )
+    )
+    b_ids["meetup"] = number_in(
+        await bot.say("!meetup add Betastadt | jeden Mittwoch | 19:00 | Betaort | Betatreffen", B_USER, ROOM_B)
+    )
+    b_ids["deadline"] = number_in(
+        await bot.say("!frist add Betafrist | https://example.org/b | 08.12.2026", B_USER, ROOM_B)
+    )
     assert "Freigabe an" in (await bot.say("!settings approval on", MODERATOR)).body.text
     pending = await bot.say("!event add Alphawartend | 05.12.2026 18:00 | Alphaort | https://example.org/p", OWNER)
     assert "wartet auf Freigabe" in pending.body.text and pending.on_sent is not None
@@ -206,8 +239,11 @@ def allowed(row: Row, actor: str) -> bool:
     return actor == OWNER and row.who == OWNER_OR_MODERATOR
 
 
-CASES = [pytest.param(row, actor, id=f"{row.command.split('#')[0].strip()}-{actor[1:].split(':')[0]}")
-         for row in ROWS for actor in ACTORS]
+CASES = [
+    pytest.param(row, actor, id=f"{row.command.split('#')[0].strip()}-{actor[1:].split(':')[0]}")
+    for row in ROWS
+    for actor in ACTORS
+]
 
 
 @pytest.mark.parametrize(("row", "actor"), CASES)
@@ -228,31 +264,54 @@ async def test_who_may_change_what(bot: Bot, row: Row, actor: str) -> None:
 
 def test_the_table_covers_every_guarded_command() -> None:
     """Every subcommand that checks permissions appears in the table (by its first two words)."""
-    guarded = {"event edit", "event cancel", "event delete", "event approve", "event reject", "event import",
-               "meetup edit", "meetup delete", "meetup skip", "meetup move", "meetup dates", "frist delete",
-               "settings approval", "settings timezone", "reminders", "feed add", "feed remove", "feed sync",
-               "calendar rotate"}
+    guarded = {
+        "event edit",
+        "event cancel",
+        "event delete",
+        "event approve",
+        "event reject",
+        "event import",
+        "meetup edit",
+        "meetup delete",
+        "meetup skip",
+        "meetup move",
+        "meetup dates",
+        "frist delete",
+        "settings approval",
+        "settings timezone",
+        "reminders",
+        "feed add",
+        "feed remove",
+        "feed sync",
+        "calendar rotate",
+    }
     covered = set()
     for row in ROWS:
         words = row.command[1:].split()
-        covered.add(" ".join(words[:2]) if words[0] in ("event", "meetup", "frist", "feed", "settings", "calendar")
-                    else words[0])
+        covered.add(
+            " ".join(words[:2])
+            if words[0] in ("event", "meetup", "frist", "feed", "settings", "calendar")
+            else words[0]
+        )
     assert guarded <= covered, guarded - covered
 
 
 async def test_a_member_is_refused_before_anything_else_happens_in_event_import(bot: Bot) -> None:
     """`!event import` checks permission first: a member learns nothing about the source (no fetch, no message
     about the URL), whatever is given."""
-    for body in ("!event import", "!event import http://10.0.0.1/x.ics", "!event import not-a-url",
-                 "!event import https://calendar.example.invalid/x.ics"):
+    for body in (
+        "!event import",
+        "!event import http://10.0.0.1/x.ics",
+        "!event import not-a-url",
+        "!event import https://calendar.example.invalid/x.ics",
+    ):
         before = bot.snapshot()
         answer = await bot.say(body, MEMBER)
         assert answer.body.text.startswith(REFUSAL), (body, answer.body.text)
         assert bot.snapshot() == before
 
 
-@pytest.mark.parametrize(("actor", "approves"), [(MEMBER, False), (OWNER, False), (MODERATOR, True),
-                                                 (ADMIN, True)])
+@pytest.mark.parametrize(("actor", "approves"), [(MEMBER, False), (OWNER, False), (MODERATOR, True), (ADMIN, True)])
 async def test_approval_by_reaction_is_for_moderators_only(bot: Bot, actor: str, approves: bool) -> None:
     before = bot.snapshot()
 
@@ -303,13 +362,30 @@ async def test_moderator_means_power_level_50_or_more(bot: Bot, power: int, allo
 # -- room isolation ---------------------------------------------------------------------------------------------
 
 NAMING_A_ITEMS = [
-    "!event show #{event}", "!event edit #{event} title Übernommen", "!event edit #{event} when 05.12.2026 18:00",
-    "!event cancel #{event}", "!event delete #{event}", "!event who #{event}", "!event ics #{event}",
-    "!event approve #{pending}", "!event reject #{pending} nein", "!event show #{pending}", "!event ics #{pending}",
-    "!meetup show #{meetup}", "!meetup edit #{meetup} name Übernommen", "!meetup delete #{meetup}",
-    "!meetup who #{meetup}", "!meetup who #{meetup} 02.12.2026", "!meetup ics #{meetup}", "!meetup next #{meetup}",
-    "!meetup skip #{meetup} 02.12.2026", "!meetup move #{meetup} 02.12.2026 03.12.2026 19:00",
-    "!meetup dates #{meetup} 12.01.2027", "!frist delete #{deadline}", "!feed remove #{feed}", "!feed sync #{feed}",
+    "!event show #{event}",
+    "!event edit #{event} title Übernommen",
+    "!event edit #{event} when 05.12.2026 18:00",
+    "!event cancel #{event}",
+    "!event delete #{event}",
+    "!event who #{event}",
+    "!event ics #{event}",
+    "!event approve #{pending}",
+    "!event reject #{pending} nein",
+    "!event show #{pending}",
+    "!event ics #{pending}",
+    "!meetup show #{meetup}",
+    "!meetup edit #{meetup} name Übernommen",
+    "!meetup delete #{meetup}",
+    "!meetup who #{meetup}",
+    "!meetup who #{meetup} 02.12.2026",
+    "!meetup ics #{meetup}",
+    "!meetup next #{meetup}",
+    "!meetup skip #{meetup} 02.12.2026",
+    "!meetup move #{meetup} 02.12.2026 03.12.2026 19:00",
+    "!meetup dates #{meetup} 12.01.2027",
+    "!frist delete #{deadline}",
+    "!feed remove #{feed}",
+    "!feed sync #{feed}",
 ]
 
 
@@ -334,10 +410,26 @@ async def test_room_a_items_do_not_exist_in_room_b(bot: Bot, template: str, acto
     assert bot.snapshot() == before
 
 
-@pytest.mark.parametrize("body", ["!event list", "!event list dezember", "!event list 2026-12", "!meetup list",
-                                  "!meetup next", "!frist list", "!feed list", "!roundup november",
-                                  "!roundup november 2026", "!calendar", "!event search abend",
-                                  "!event search Alphaabend", "!event search Alphaort", "!settings", "!reminders"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "!event list",
+        "!event list dezember",
+        "!event list 2026-12",
+        "!meetup list",
+        "!meetup next",
+        "!frist list",
+        "!feed list",
+        "!roundup november",
+        "!roundup november 2026",
+        "!calendar",
+        "!event search abend",
+        "!event search Alphaabend",
+        "!event search Alphaort",
+        "!settings",
+        "!reminders",
+    ],
+)
 async def test_room_b_lists_never_show_room_a(bot: Bot, body: str) -> None:
     answer = await bot.say(body, B_MODERATOR, ROOM_B)
 
@@ -350,8 +442,13 @@ async def test_room_b_lists_never_show_room_a(bot: Bot, body: str) -> None:
 
 async def test_room_b_lists_show_room_b(bot: Bot) -> None:
     """The lists of room B are not empty by accident: they show room B's own items."""
-    expected = {"!event list": "Betaabend", "!meetup list": "Betatreffen", "!frist list": "Betafrist",
-                "!feed list": FEED_B, "!event search Beta": "Betaabend"}
+    expected = {
+        "!event list": "Betaabend",
+        "!meetup list": "Betatreffen",
+        "!frist list": "Betafrist",
+        "!feed list": FEED_B,
+        "!event search Beta": "Betaabend",
+    }
     for body, title in expected.items():
         assert title in (await bot.say(body, B_USER, ROOM_B)).body.text, body
     roundup = await bot.say("!roundup november 2026", B_USER, ROOM_B)
@@ -379,11 +476,11 @@ async def test_room_a_settings_are_not_changed_from_room_b(bot: Bot) -> None:
     assert before.approval is True
 
 
-@pytest.mark.parametrize(("key", "target"), [("✅", "$announce-pending"), ("👍", "$announce-approved"),
-                                             ("👍", "$announce-pending")])
+@pytest.mark.parametrize(
+    ("key", "target"), [("✅", "$announce-pending"), ("👍", "$announce-approved"), ("👍", "$announce-pending")]
+)
 @pytest.mark.parametrize("actor", [B_MODERATOR, ADMIN])
-async def test_reactions_in_room_b_to_room_a_messages_do_nothing(bot: Bot, key: str, target: str,
-                                                                 actor: str) -> None:
+async def test_reactions_in_room_b_to_room_a_messages_do_nothing(bot: Bot, key: str, target: str, actor: str) -> None:
     before = bot.snapshot()
 
     answer = await bot.react(key, target, actor, ROOM_B)
@@ -409,9 +506,17 @@ async def test_importing_room_a_calendar_into_room_b_leaves_room_a_alone(bot: Bo
     room_a_before = [row for row in bot.snapshot()["events"] if ROOM_A in row]
 
     number = next(_numbers)
-    answer = await bot.dispatcher.dispatch(Message(
-        room_id=ROOM_B, event_id=f"$perm{number}", sender=B_MODERATOR, body="!event import",
-        timestamp_ms=1_700_000_000_000 + number, sender_power=50, attachment=FileRef("mxc://example.org/a")))
+    answer = await bot.dispatcher.dispatch(
+        Message(
+            room_id=ROOM_B,
+            event_id=f"$perm{number}",
+            sender=B_MODERATOR,
+            body="!event import",
+            timestamp_ms=1_700_000_000_000 + number,
+            sender_power=50,
+            attachment=FileRef("mxc://example.org/a"),
+        )
+    )
 
     assert answer is not None and answer.body.text.startswith("Import: 1 neu"), answer
     assert [row for row in bot.snapshot()["events"] if ROOM_A in row] == room_a_before

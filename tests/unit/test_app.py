@@ -19,9 +19,14 @@ ROOM = "!room:example.org"
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[EventBot]:
-    config = parse_config({"matrix": {"homeserver": "http://127.0.0.1:9", "user_id": "@eventbot:example.org",
-                                      "password": "pw"}, "bot": {"data_dir": str(tmp_path)}},
-                          base_dir=tmp_path, env={})
+    config = parse_config(
+        {
+            "matrix": {"homeserver": "http://127.0.0.1:9", "user_id": "@eventbot:example.org", "password": "pw"},
+            "bot": {"data_dir": str(tmp_path)},
+        },
+        base_dir=tmp_path,
+        env={},
+    )
     storage = await Storage.open(tmp_path / "eventbot.db")
     gateway = MatrixGateway(config.matrix, storage)  # never connects: nothing here is sent
     bot = EventBot(config, storage, gateway)
@@ -36,31 +41,46 @@ def now_ms() -> int:
 
 
 async def test_plain_chat_does_not_wake_the_scheduler(bot: EventBot) -> None:
-    chat = Message(room_id=ROOM, event_id="$chat", sender="@alice:example.org", body="Hallo zusammen! 19 Uhr?",
-                   timestamp_ms=now_ms())
+    chat = Message(
+        room_id=ROOM,
+        event_id="$chat",
+        sender="@alice:example.org",
+        body="Hallo zusammen! 19 Uhr?",
+        timestamp_ms=now_ms(),
+    )
     await bot.process(SyncBatch("s1", items=(chat,)))
     assert await bot.settle(5)
     assert not bot.scheduler._wake.is_set()
 
 
 async def test_a_reaction_wakes_the_scheduler(bot: EventBot) -> None:
-    reaction = Reaction(room_id=ROOM, event_id="$reaction", sender="@alice:example.org", key="👀",
-                        target_event_id="$something", timestamp_ms=now_ms())
+    reaction = Reaction(
+        room_id=ROOM,
+        event_id="$reaction",
+        sender="@alice:example.org",
+        key="👀",
+        target_event_id="$something",
+        timestamp_ms=now_ms(),
+    )
     await bot.process(SyncBatch("s1", items=(reaction,)))
     assert await bot.settle(5)
     assert bot.scheduler._wake.is_set()
 
 
-@pytest.mark.parametrize(("inviter", "allowlist", "allowed"), [
-    ("@alice:example.org", (), True),  # default: the bot's own homeserver
-    ("@mallory:evil.example", (), False),
-    ("@root:evil.example", (), True),  # an admin, wherever
-    (None, (), False),
-    ("@mallory:evil.example", ("*",), True),
-    ("@bob:codefor.de", ("*:codefor.de",), True),
-    ("@alice:example.org", ("codefor.de",), False),  # an explicit list replaces the default
-    ("@bob:codefor.de", ("codefor.de",), True),
-])
+@pytest.mark.parametrize(
+    ("inviter", "allowlist", "allowed"),
+    [
+        ("@alice:example.org", (), True),  # default: the bot's own homeserver
+        ("@mallory:evil.example", (), False),
+        ("@root:evil.example", (), True),  # an admin, wherever
+        (None, (), False),
+        ("@mallory:evil.example", ("*",), True),
+        ("@bob:codefor.de", ("*:codefor.de",), True),
+        ("@alice:example.org", ("codefor.de",), False),  # an explicit list replaces the default
+        ("@bob:codefor.de", ("codefor.de",), True),
+    ],
+)
 def test_who_may_invite_the_bot(inviter, allowlist, allowed) -> None:
-    assert invite_allowed(inviter, allowlist, own_user="@eventbot:example.org",
-                          admins=("@root:evil.example",)) is allowed
+    assert (
+        invite_allowed(inviter, allowlist, own_user="@eventbot:example.org", admins=("@root:evil.example",)) is allowed
+    )

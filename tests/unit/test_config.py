@@ -68,7 +68,9 @@ def test_defaults_are_applied(tmp_path: Path) -> None:
 
 
 def test_all_bot_keys_are_read(tmp_path: Path) -> None:
-    text = MINIMAL + """
+    text = (
+        MINIMAL
+        + """
 [bot]
 timezone = "America/New_York"
 command_prefix = "?"
@@ -78,6 +80,7 @@ invite_allowlist = ["example.org"]
 rate_limit_per_minute = 3
 log_level = "DEBUG"
 """
+    )
     bot = load_config(write(tmp_path, text), env={}).bot
 
     assert (bot.timezone, bot.command_prefix, bot.language) == ("America/New_York", "?", "en")
@@ -238,10 +241,17 @@ level = "INFO"
         load_config(write(tmp_path, text), env={})
 
     keys = sorted(problem.split(":", 1)[0] for problem in info.value.problems)
-    assert keys == sorted([
-        "matrix.homeserver", "matrix.access_token", "bot.rate_limit_per_minute", "bot.timezone",
-        "bot.language", "bot.colour", "logging",
-    ])
+    assert keys == sorted(
+        [
+            "matrix.homeserver",
+            "matrix.access_token",
+            "bot.rate_limit_per_minute",
+            "bot.timezone",
+            "bot.language",
+            "bot.colour",
+            "logging",
+        ]
+    )
 
 
 def test_missing_password_and_token_is_one_problem_naming_both_options() -> None:
@@ -310,13 +320,23 @@ def test_example_config_parses_once_filled_in(tmp_path: Path) -> None:
 
 def check_config(path: Path) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("EVENTBOT_")}
-    return subprocess.run([sys.executable, "-m", "bot", "check-config", "--config", str(path)],
-                          capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "check-config", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_cli_check_config_bad_file_exits_2_naming_every_key(tmp_path: Path) -> None:
-    path = write(tmp_path, '[matrix]\nuser_id = "@bot:example.org"\npassword = "x"\n\n'
-                           '[bot]\nrate_limit_per_minute = "ten"\ntimezone = "Nowhere/Land"\n')
+    path = write(
+        tmp_path,
+        '[matrix]\nuser_id = "@bot:example.org"\npassword = "x"\n\n'
+        '[bot]\nrate_limit_per_minute = "ten"\ntimezone = "Nowhere/Land"\n',
+    )
 
     result = check_config(path)
 

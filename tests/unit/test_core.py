@@ -44,11 +44,13 @@ async def test_inbox_passes_commands_and_reactions_once_and_drops_chat_and_histo
     old = message(ROOM_A, "$old", ts=500)
     chat = message(ROOM_A, "$chat", body="hello")
     command = message(ROOM_A, "$cmd")
-    reaction = Reaction(room_id=ROOM_A, event_id="$r", sender="@u:x", key="👍", target_event_id="$cmd",
-                        timestamp_ms=10_000)
+    reaction = Reaction(
+        room_id=ROOM_A, event_id="$r", sender="@u:x", key="👍", target_event_id="$cmd", timestamp_ms=10_000
+    )
 
-    accepted = await inbox.accept(SyncBatch("t1", items=(old, chat, command, command, reaction)),
-                                  first_start=False, now_ms=10_000)
+    accepted = await inbox.accept(
+        SyncBatch("t1", items=(old, chat, command, command, reaction)), first_start=False, now_ms=10_000
+    )
     replayed = await inbox.accept(SyncBatch("t2", items=(command,)), first_start=False, now_ms=10_000)
 
     assert accepted == [command, reaction]
@@ -58,8 +60,9 @@ async def test_inbox_passes_commands_and_reactions_once_and_drops_chat_and_histo
 async def test_inbox_skips_what_the_ledger_says_was_handled(inbox: Inbox, storage: Storage) -> None:
     await storage.mark_handled("$done", ROOM_A)
 
-    accepted = await inbox.accept(SyncBatch("t1", items=(message(ROOM_A, "$done"), message(ROOM_A, "$new"))),
-                                  first_start=False, now_ms=10_000)
+    accepted = await inbox.accept(
+        SyncBatch("t1", items=(message(ROOM_A, "$done"), message(ROOM_A, "$new"))), first_start=False, now_ms=10_000
+    )
 
     assert [item.event_id for item in accepted] == ["$new"]
 
@@ -214,7 +217,8 @@ async def test_a_failing_task_is_logged_with_a_code_and_restarted(caplog: pytest
 
 
 async def test_a_task_that_returns_is_restarted_and_one_that_keeps_failing_is_reported(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     stopping = asyncio.Event()
     runs = 0
 

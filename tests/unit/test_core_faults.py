@@ -27,9 +27,14 @@ ROOM = "!room:example.org"
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return parse_config({"matrix": {"homeserver": "https://matrix.example.org", "user_id": "@bot:example.org",
-                                    "password": "pw"}, "bot": {"data_dir": str(tmp_path)}},
-                        base_dir=tmp_path, env={})
+    return parse_config(
+        {
+            "matrix": {"homeserver": "https://matrix.example.org", "user_id": "@bot:example.org", "password": "pw"},
+            "bot": {"data_dir": str(tmp_path)},
+        },
+        base_dir=tmp_path,
+        env={},
+    )
 
 
 @pytest.fixture
@@ -39,8 +44,9 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
     await store.close()
 
 
-async def test_the_feed_task_survives_a_locked_database(storage: Storage, config: Config,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_feed_task_survives_a_locked_database(
+    storage: Storage, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(bot.feeds, "ERROR_RETRY_S", 0.01)
     calls = 0
     real_feeds = storage.feeds
@@ -71,10 +77,13 @@ def queued(number: int) -> QueuedMessage:
 
 
 async def test_a_refused_reminder_is_recorded_as_failed_and_a_busy_homeserver_is_tried_again(
-        storage: Storage, config: Config) -> None:
+    storage: Storage, config: Config
+) -> None:
     await storage.queue_messages([queued(1), queued(2)])
-    answers: dict[str, SendError | str] = {"txn-1": SendError("403 M_FORBIDDEN", retryable=False),
-                                           "txn-2": SendError("502", retryable=True)}
+    answers: dict[str, SendError | str] = {
+        "txn-1": SendError("403 M_FORBIDDEN", retryable=False),
+        "txn-2": SendError("502", retryable=True),
+    }
 
     async def send(message: QueuedMessage) -> str:
         answer = answers[message.txn_id]
@@ -91,15 +100,24 @@ async def test_a_refused_reminder_is_recorded_as_failed_and_a_busy_homeserver_is
     assert await storage.unsent_messages() == []
 
 
-async def test_cancel_and_its_notices_are_one_transaction(storage: Storage, config: Config,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_cancel_and_its_notices_are_one_transaction(
+    storage: Storage, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dispatcher = Dispatcher(build_registry(), storage, config, clock=lambda: NOW)
     numbers = iter(range(1, 100))
 
     async def say(body: str) -> str:
         number = next(numbers)
-        answer = await dispatcher.dispatch(Message(room_id=ROOM, event_id=f"$m{number}", sender="@alice:x",
-                                                   body=body, timestamp_ms=number, sender_power=100))
+        answer = await dispatcher.dispatch(
+            Message(
+                room_id=ROOM,
+                event_id=f"$m{number}",
+                sender="@alice:x",
+                body=body,
+                timestamp_ms=number,
+                sender_power=100,
+            )
+        )
         assert answer is not None
         if answer.on_sent:
             await answer.on_sent(f"$announcement{number}")
@@ -107,8 +125,11 @@ async def test_cancel_and_its_notices_are_one_transaction(storage: Storage, conf
 
     added = await say("!event add Datenabend | 04.12.2026 18:00 | Basislager")
     event_id = int(re.search(r"#(\d+)", added).group(1))
-    await dispatcher.dispatch_reaction(Reaction(room_id=ROOM, event_id="$yes", sender="@bob:x", key="👍",
-                                                target_event_id="$announcement1", timestamp_ms=50))
+    await dispatcher.dispatch_reaction(
+        Reaction(
+            room_id=ROOM, event_id="$yes", sender="@bob:x", key="👍", target_event_id="$announcement1", timestamp_ms=50
+        )
+    )
     assert await storage.rsvps(ROOM, Target("event", event_id)) == ["@bob:x"]
 
     real_queue = storage.queue_messages

@@ -12,8 +12,13 @@ USER, DEVICE = "@eventbot:example.org", "EVENTBOTDEVICE"
 
 
 async def test_saves_encrypted_rooms_and_writes_nothing_when_none_are_new(tmp_path: Path) -> None:
-    client = AsyncClient("https://matrix.example.org", USER, DEVICE, store_path=str(tmp_path),
-                         config=AsyncClientConfig(store=CryptoStore, encryption_enabled=True))
+    client = AsyncClient(
+        "https://matrix.example.org",
+        USER,
+        DEVICE,
+        store_path=str(tmp_path),
+        config=AsyncClientConfig(store=CryptoStore, encryption_enabled=True),
+    )
     try:
         client.restore_login(USER, DEVICE, "token")  # creates the olm account in the store
         store = client.store

@@ -29,15 +29,17 @@ _event_ids = count(1)
 
 
 def make_config(tmp_path: Path, **bot: object) -> Config:
-    raw = {"matrix": {"homeserver": "https://matrix.example.org", "user_id": "@eventbot:example.org",
-                      "password": "pw"},
-           "bot": {"data_dir": str(tmp_path), "language": "en", **bot}}
+    raw = {
+        "matrix": {"homeserver": "https://matrix.example.org", "user_id": "@eventbot:example.org", "password": "pw"},
+        "bot": {"data_dir": str(tmp_path), "language": "en", **bot},
+    }
     return parse_config(raw, base_dir=tmp_path, env={})
 
 
 def message(body: str, sender: str = "@alice:example.org", timestamp_ms: int = 1_000) -> Message:
-    return Message(room_id=ROOM, event_id=f"$event{next(_event_ids)}", sender=sender, body=body,
-                   timestamp_ms=timestamp_ms)
+    return Message(
+        room_id=ROOM, event_id=f"$event{next(_event_ids)}", sender=sender, body=body, timestamp_ms=timestamp_ms
+    )
 
 
 @pytest.fixture
@@ -121,8 +123,16 @@ def test_every_argument_name_has_a_german_name() -> None:
     """A new command cannot slip an English argument name into the German help."""
     argument = re.compile(r"[<\[]([^<>\[\]|]+)[>\]]")
     keywords = {"#N", "meetups", "rotate", "every 6h", "URL"}  # typed as they are, in both languages
-    untranslated = {name for command in build_registry() for sub in (command, *command.subcommands)
-                    for name in argument.findall(sub.usage)} - keywords - set(PLACEHOLDERS["de"])
+    untranslated = (
+        {
+            name
+            for command in build_registry()
+            for sub in (command, *command.subcommands)
+            for name in argument.findall(sub.usage)
+        }
+        - keywords
+        - set(PLACEHOLDERS["de"])
+    )
     assert untranslated == set()
 
 
@@ -161,8 +171,17 @@ async def test_command_with_subcommands_but_none_given_shows_usage(dispatcher: D
 
 
 def registry_with(handler) -> Registry:
-    return Registry([Command(name="probe", usage="probe <thing>", example="probe 42",
-                             help={"de": "prüft", "en": "probes"}, handler=handler)])
+    return Registry(
+        [
+            Command(
+                name="probe",
+                usage="probe <thing>",
+                example="probe 42",
+                help={"de": "prüft", "en": "probes"},
+                handler=handler,
+            )
+        ]
+    )
 
 
 def probe_dispatcher(storage: Storage, config: Config, handler) -> Dispatcher:
@@ -186,8 +205,9 @@ async def test_handler_gets_args_and_context(storage: Storage, config: Config) -
     assert context.settings.room_id == ROOM
 
 
-async def test_unexpected_exception_gives_reference_code_not_details(storage: Storage, config: Config,
-                                                                    caplog: pytest.LogCaptureFixture) -> None:
+async def test_unexpected_exception_gives_reference_code_not_details(
+    storage: Storage, config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
     async def handler(context: Context, args: str) -> Rich:
         raise RuntimeError(SECRET)
 
@@ -286,10 +306,12 @@ def test_wait_s_does_not_take_a_token() -> None:
     assert limiter.wait_s("@a", 0) == pytest.approx(1.0)
 
 
-async def test_dispatcher_refuses_beyond_the_burst_and_says_it_was_not_carried_out(tmp_path: Path,
-                                                                                   storage: Storage) -> None:
-    dispatcher = Dispatcher(build_registry(), storage,
-                            make_config(tmp_path, rate_limit_per_minute=2, rate_limit_burst=2), clock=lambda: NOW)
+async def test_dispatcher_refuses_beyond_the_burst_and_says_it_was_not_carried_out(
+    tmp_path: Path, storage: Storage
+) -> None:
+    dispatcher = Dispatcher(
+        build_registry(), storage, make_config(tmp_path, rate_limit_per_minute=2, rate_limit_burst=2), clock=lambda: NOW
+    )
 
     first = await dispatcher.dispatch(message("!help", timestamp_ms=0))
     second = await dispatcher.dispatch(message("!help", timestamp_ms=1_000))
@@ -306,24 +328,31 @@ async def test_dispatcher_refuses_beyond_the_burst_and_says_it_was_not_carried_o
 
 
 async def test_moderators_and_admins_are_never_limited(tmp_path: Path, storage: Storage) -> None:
-    dispatcher = Dispatcher(build_registry(), storage,
-                            make_config(tmp_path, rate_limit_per_minute=1, rate_limit_burst=1,
-                                        admins=["@admin:example.org"]), clock=lambda: NOW)
+    dispatcher = Dispatcher(
+        build_registry(),
+        storage,
+        make_config(tmp_path, rate_limit_per_minute=1, rate_limit_burst=1, admins=["@admin:example.org"]),
+        clock=lambda: NOW,
+    )
 
-    moderator = [await dispatcher.dispatch(replace(message("!help", timestamp_ms=ms), sender_power=50))
-                 for ms in range(30)]
-    admin = [await dispatcher.dispatch(message("!help", sender="@admin:example.org", timestamp_ms=ms))
-             for ms in range(30)]
-    member = [await dispatcher.dispatch(message("!help", sender="@member:example.org", timestamp_ms=ms))
-              for ms in range(3)]
+    moderator = [
+        await dispatcher.dispatch(replace(message("!help", timestamp_ms=ms), sender_power=50)) for ms in range(30)
+    ]
+    admin = [
+        await dispatcher.dispatch(message("!help", sender="@admin:example.org", timestamp_ms=ms)) for ms in range(30)
+    ]
+    member = [
+        await dispatcher.dispatch(message("!help", sender="@member:example.org", timestamp_ms=ms)) for ms in range(3)
+    ]
 
     assert all(answer is not None and answer.retry_after_s is None for answer in moderator + admin)
     assert [answer.retry_after_s is None for answer in member] == [True, False, False]
 
 
 async def test_non_commands_do_not_count_against_the_limit(tmp_path: Path, storage: Storage) -> None:
-    dispatcher = Dispatcher(build_registry(), storage, make_config(tmp_path, rate_limit_per_minute=1),
-                            clock=lambda: NOW)
+    dispatcher = Dispatcher(
+        build_registry(), storage, make_config(tmp_path, rate_limit_per_minute=1), clock=lambda: NOW
+    )
 
     for ms in range(5):
         assert await dispatcher.dispatch(message("just chatting", timestamp_ms=ms)) is None
@@ -361,7 +390,8 @@ async def test_message_of_exactly_the_limit_is_handled(storage: Storage, config:
 # -- reactions --
 
 
-@pytest.mark.parametrize(("key", "normalized"), [("👍", "👍"), ("👍🏽", "👍"), ("👍🏿", "👍"), ("✅\ufe0f", "✅"),
-                                                 ("❤️", "❤")])
+@pytest.mark.parametrize(
+    ("key", "normalized"), [("👍", "👍"), ("👍🏽", "👍"), ("👍🏿", "👍"), ("✅\ufe0f", "✅"), ("❤️", "❤")]
+)
 def test_normalize_reaction(key: str, normalized: str) -> None:
     assert normalize_reaction(key) == normalized

@@ -33,6 +33,7 @@ HOST = "calendar.example.invalid"  # never resolved: feed add does not fetch
 SECRET_URL = f"https://alice:hunter2@{HOST}/private.ics"
 _numbers = itertools.count(1)
 
+
 class Bot:
     def __init__(self, dispatcher: Dispatcher, storage: Storage) -> None:
         self.dispatcher = dispatcher
@@ -40,19 +41,30 @@ class Bot:
 
     async def say(self, body: str, sender: str = MODERATOR, room: str = ROOM) -> Answer:
         number = next(_numbers)
-        answer = await self.dispatcher.dispatch(Message(
-            room_id=room, event_id=f"$feed{number}", sender=sender, body=body,
-            timestamp_ms=1_700_000_000_000 + number * 60_000, sender_power=POWER[sender]))
+        answer = await self.dispatcher.dispatch(
+            Message(
+                room_id=room,
+                event_id=f"$feed{number}",
+                sender=sender,
+                body=body,
+                timestamp_ms=1_700_000_000_000 + number * 60_000,
+                sender_power=POWER[sender],
+            )
+        )
         assert answer is not None, body
         return answer
 
 
 async def make_bot(tmp_path: Path, **imports: object) -> tuple[Bot, Storage]:
-    config = parse_config({"matrix": {"homeserver": "https://matrix.example.org", "user_id": "@bot:example.org",
-                                      "password": "pw"},
-                           "bot": {"data_dir": str(tmp_path), "language": "en", "rate_limit_per_minute": 10_000},
-                           "import": dict(imports)},
-                          base_dir=tmp_path, env={})
+    config = parse_config(
+        {
+            "matrix": {"homeserver": "https://matrix.example.org", "user_id": "@bot:example.org", "password": "pw"},
+            "bot": {"data_dir": str(tmp_path), "language": "en", "rate_limit_per_minute": 10_000},
+            "import": dict(imports),
+        },
+        base_dir=tmp_path,
+        env={},
+    )
     storage = await Storage.open(tmp_path / "eventbot.db")
     return Bot(Dispatcher(build_registry(), storage, config, clock=lambda: NOW), storage), storage
 
@@ -145,20 +157,27 @@ async def test_a_feed_with_credentials_is_listed_to_moderators_only_and_never_wi
     assert "private.ics" not in member.text + member.html and "hunter2" not in member.text + member.html
 
     moderator = (await bot.say("!feed list")).body
-    assert any(line.startswith(f"#{secret} https://{HOST}/private.ics (")
-               for line in moderator.text.splitlines()), moderator.text
+    assert any(line.startswith(f"#{secret} https://{HOST}/private.ics (") for line in moderator.text.splitlines()), (
+        moderator.text
+    )
     assert "hunter2" not in moderator.text + moderator.html and "alice" not in moderator.text + moderator.html
 
 
-@pytest.mark.parametrize(("url", "shown", "secret"), [
-    ("https://alice:hunter2@example.org/cal.ics", "https://example.org/cal.ics", True),
-    ("https://alice@example.org:8443/cal.ics?x=1#top", "https://example.org:8443/cal.ics?x=1#top", True),
-    ("https://a@b:c@example.org/", "https://example.org/", True),
-    ("http://u:p@[2001:db8::1]:8080/x", "http://[2001:db8::1]:8080/x", True),
-    ("https://example.org/cal.ics", "https://example.org/cal.ics", False),
-    ("https://example.org/people/@alice/cal.ics?by=@bob", "https://example.org/people/@alice/cal.ics?by=@bob",
-     False),
-])
+@pytest.mark.parametrize(
+    ("url", "shown", "secret"),
+    [
+        ("https://alice:hunter2@example.org/cal.ics", "https://example.org/cal.ics", True),
+        ("https://alice@example.org:8443/cal.ics?x=1#top", "https://example.org:8443/cal.ics?x=1#top", True),
+        ("https://a@b:c@example.org/", "https://example.org/", True),
+        ("http://u:p@[2001:db8::1]:8080/x", "http://[2001:db8::1]:8080/x", True),
+        ("https://example.org/cal.ics", "https://example.org/cal.ics", False),
+        (
+            "https://example.org/people/@alice/cal.ics?by=@bob",
+            "https://example.org/people/@alice/cal.ics?by=@bob",
+            False,
+        ),
+    ],
+)
 def test_display_url_drops_user_and_password(url: str, shown: str, secret: bool) -> None:
     assert display_url(url) == shown
     assert carries_credentials(url) is secret

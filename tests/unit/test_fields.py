@@ -36,14 +36,21 @@ def field_error(call, *args) -> FieldError:
 def test_pipe_form_in_order() -> None:
     values = split("Jugend editiert | morgen 18-21 Uhr | WikiBär, Berlin | https://www.wikimedia.de/")
 
-    assert values == {"title": "Jugend editiert", "when": "morgen 18-21 Uhr", "where": "WikiBär, Berlin",
-                      "link": "https://www.wikimedia.de/"}
+    assert values == {
+        "title": "Jugend editiert",
+        "when": "morgen 18-21 Uhr",
+        "where": "WikiBär, Berlin",
+        "link": "https://www.wikimedia.de/",
+    }
 
 
 def test_pipe_form_may_stop_early_and_skip_empty_parts() -> None:
     assert split("  Treffen | morgen  ") == {"title": "Treffen", "when": "morgen"}
-    assert split("Treffen | morgen | | https://x.org") == {"title": "Treffen", "when": "morgen",
-                                                            "link": "https://x.org"}
+    assert split("Treffen | morgen | | https://x.org") == {
+        "title": "Treffen",
+        "when": "morgen",
+        "link": "https://x.org",
+    }
 
 
 def test_pipe_form_with_too_many_parts() -> None:
@@ -63,15 +70,23 @@ def test_a_colon_later_in_a_pipe_line_is_no_key() -> None:
 def test_multiline_german_keys() -> None:
     text = "Titel: Jugend editiert\nWann: morgen 18 Uhr\nOrt: WikiBär\nLink: https://x.org/a?b=c:d"
 
-    assert split(text) == {"title": "Jugend editiert", "when": "morgen 18 Uhr", "where": "WikiBär",
-                           "link": "https://x.org/a?b=c:d"}
+    assert split(text) == {
+        "title": "Jugend editiert",
+        "when": "morgen 18 Uhr",
+        "where": "WikiBär",
+        "link": "https://x.org/a?b=c:d",
+    }
 
 
 def test_multiline_english_keys_any_case_and_order() -> None:
     text = "WHEN: tomorrow 7pm\n  title :  Data meetup  \nLocation: Town hall\nDescription: bring | pipes"
 
-    assert split(text) == {"when": "tomorrow 7pm", "title": "Data meetup", "where": "Town hall",
-                           "description": "bring | pipes"}
+    assert split(text) == {
+        "when": "tomorrow 7pm",
+        "title": "Data meetup",
+        "where": "Town hall",
+        "description": "bring | pipes",
+    }
 
 
 @pytest.mark.parametrize(("key", "field"), sorted(EVENT_FIELDS.items()))
@@ -110,8 +125,7 @@ def test_duplicate_field_even_under_another_alias() -> None:
 
 
 def test_meetup_aliases_differ_from_event_aliases() -> None:
-    values = split_fields("Stadt: Leipzig\nWann: jeden Mittwoch\nZeit: 19 Uhr", ("city", "rule", "time"),
-                          MEETUP_FIELDS)
+    values = split_fields("Stadt: Leipzig\nWann: jeden Mittwoch\nZeit: 19 Uhr", ("city", "rule", "time"), MEETUP_FIELDS)
 
     assert values == {"city": "Leipzig", "rule": "jeden Mittwoch", "time": "19 Uhr"}
 
@@ -135,16 +149,35 @@ def test_parse_number_refuses(text: str) -> None:
 # -- parse_link --
 
 
-@pytest.mark.parametrize("link", ["http://example.org", "https://www.wikimedia.de/veranstaltungen/x/?a=1#top",
-                                  "HTTPS://EXAMPLE.ORG/", "https://127.0.0.1:8080/path"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://example.org",
+        "https://www.wikimedia.de/veranstaltungen/x/?a=1#top",
+        "HTTPS://EXAMPLE.ORG/",
+        "https://127.0.0.1:8080/path",
+    ],
+)
 def test_parse_link_accepts_http_and_https(link: str) -> None:
     assert parse_link(f"  {link} ") == link
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "JavaScript://example.org/%0aalert(1)",
-                                  "ftp://example.org/file", "https:///path-only", "https://", "example.org",
-                                  "https://exa mple.org", "https://example.org/a b", "mailto:a@example.org",
-                                  "https://[::1", ""])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "JavaScript://example.org/%0aalert(1)",
+        "ftp://example.org/file",
+        "https:///path-only",
+        "https://",
+        "example.org",
+        "https://exa mple.org",
+        "https://example.org/a b",
+        "mailto:a@example.org",
+        "https://[::1",
+        "",
+    ],
+)
 def test_parse_link_refuses(link: str) -> None:
     error = field_error(parse_link, link)
 
@@ -169,8 +202,9 @@ def test_parse_geo(text: str, expected: tuple[float, float]) -> None:
     assert parse_geo(text) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("text", ["91, 0", "0, 181", "-90.5, 0", "0, -180.01", "52.5", "north, east",
-                                  "52.5 13.4", "1, 2, 3", ""])
+@pytest.mark.parametrize(
+    "text", ["91, 0", "0, 181", "-90.5, 0", "0, -180.01", "52.5", "north, east", "52.5 13.4", "1, 2, 3", ""]
+)
 def test_parse_geo_refuses(text: str) -> None:
     error = field_error(parse_geo, text)
 
@@ -180,23 +214,31 @@ def test_parse_geo_refuses(text: str) -> None:
 # -- parse_place --
 
 
-@pytest.mark.parametrize("text", ["online", "Online", " ONLINE ", "virtuell", "remote", "und auch online",
-                                  ", und auch online"])
+@pytest.mark.parametrize(
+    "text", ["online", "Online", " ONLINE ", "virtuell", "remote", "und auch online", ", und auch online"]
+)
 def test_parse_place_online_only(text: str) -> None:
     assert parse_place(text) == (None, True)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["WikiBär, Berlin und auch online", "WikiBär, Berlin, und online", "WikiBär, Berlin and online",
-     "WikiBär, Berlin + online", "WikiBär, Berlin & Online"],
+    [
+        "WikiBär, Berlin und auch online",
+        "WikiBär, Berlin, und online",
+        "WikiBär, Berlin and online",
+        "WikiBär, Berlin + online",
+        "WikiBär, Berlin & Online",
+    ],
 )
 def test_parse_place_and_also_online(text: str) -> None:
     assert parse_place(text) == ("WikiBär, Berlin", True)
 
 
-@pytest.mark.parametrize("text", ["WikiBär, Köpenicker Straße 45, 10179 Berlin", "Online-Café am Markt", "Brand online",
-                                  "Gasthaus Strand online"])
+@pytest.mark.parametrize(
+    "text",
+    ["WikiBär, Köpenicker Straße 45, 10179 Berlin", "Online-Café am Markt", "Brand online", "Gasthaus Strand online"],
+)
 def test_parse_place_plain(text: str) -> None:
     assert parse_place(f" {text} ") == (text, False)
 

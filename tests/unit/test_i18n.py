@@ -28,9 +28,15 @@ def test_singular_forms_belong_to_a_counted_message(key: str) -> None:
     assert _fields(MESSAGES[key]["de"]) <= _fields(MESSAGES[base]["de"])
 
 
-@pytest.mark.parametrize(("language", "count", "expected"), [
-    ("de", 1, "1 Zusage:"), ("de", 2, "2 Zusagen:"), ("de", 0, "0 Zusagen:"), ("en", 1, "1 coming:"),
-])
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("de", 1, "1 Zusage:"),
+        ("de", 2, "2 Zusagen:"),
+        ("de", 0, "0 Zusagen:"),
+        ("en", 1, "1 coming:"),
+    ],
+)
 def test_count_picks_the_singular_for_one(language: str, count: int, expected: str) -> None:
     assert Translator(language).count("reminder_rsvps", count).text == expected
 

@@ -76,16 +76,38 @@ def test_year_just_after_new_year(text: str, prefer: str, expected: tuple[int, i
 
 
 def test_every_month_has_german_and_english_names() -> None:
-    for name, number in [("januar", 1), ("january", 1), ("februar", 2), ("juni", 6), ("june", 6),
-                         ("oktober", 10), ("october", 10), ("dezember", 12), ("december", 12)]:
+    for name, number in [
+        ("januar", 1),
+        ("january", 1),
+        ("februar", 2),
+        ("juni", 6),
+        ("june", 6),
+        ("oktober", 10),
+        ("october", 10),
+        ("dezember", 12),
+        ("december", 12),
+    ]:
         assert MONTHS[name] == number
     assert set(MONTHS.values()) == set(range(1, 13))
 
 
 @pytest.mark.parametrize(
     "words",
-    [[], ["quatsch"], ["13"], ["0"], ["2025-13"], ["2025-00"], ["13/2025"], ["november", "25"],
-     ["november", "nächstes"], ["november", "2025", "x"], ["2025"], ["-1"], ["11-2025"]],
+    [
+        [],
+        ["quatsch"],
+        ["13"],
+        ["0"],
+        ["2025-13"],
+        ["2025-00"],
+        ["13/2025"],
+        ["november", "25"],
+        ["november", "nächstes"],
+        ["november", "2025", "x"],
+        ["2025"],
+        ["-1"],
+        ["11-2025"],
+    ],
 )
 def test_junk_is_a_month_error(words: list[str]) -> None:
     with pytest.raises(MonthError):
@@ -106,8 +128,12 @@ def test_year_zero_is_a_month_error(text: str) -> None:
 
 
 _DIGITS = st.text(st.characters(categories=("Nd", "No")), min_size=1, max_size=4)  # also ², ①, ٣ ...
-_WORD = st.one_of(st.text(max_size=12), _DIGITS, st.sampled_from([*MONTHS, "2025-11", "11/2025", "2026", "13", "0"]),
-                  st.integers(-5, 10_000).map(str))
+_WORD = st.one_of(
+    st.text(max_size=12),
+    _DIGITS,
+    st.sampled_from([*MONTHS, "2025-11", "11/2025", "2026", "13", "0"]),
+    st.integers(-5, 10_000).map(str),
+)
 
 
 @settings(database=None)

@@ -12,8 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import bot.storage.events
-import bot.storage.meetups
 from bot.models import Event, EventStatus, Meetup, QueuedMessage, Reply, Target
 from bot.storage import Feed, RoomSettings, Storage, StorageError, StorageUnavailable
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -27,12 +25,30 @@ def at(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime:
     return datetime(y, m, d, h, mi, tzinfo=BERLIN)
 
 
-def make_event(title: str = "OK Lab Treffen", start: datetime | None = None, *, end: datetime | None = None,
-               all_day: bool = False, room: str = ROOM, source: str | None = None,
-               status: EventStatus = EventStatus.APPROVED, place: str | None = None) -> Event:
-    return Event(id=0, room_id=room, title=title, start=start or at(2026, 1, 15, 19), end=end, all_day=all_day,
-                 timezone="Europe/Berlin", place=place, submitter="@alice:example.org", source_event_id=source,
-                 status=status)
+def make_event(
+    title: str = "OK Lab Treffen",
+    start: datetime | None = None,
+    *,
+    end: datetime | None = None,
+    all_day: bool = False,
+    room: str = ROOM,
+    source: str | None = None,
+    status: EventStatus = EventStatus.APPROVED,
+    place: str | None = None,
+) -> Event:
+    return Event(
+        id=0,
+        room_id=room,
+        title=title,
+        start=start or at(2026, 1, 15, 19),
+        end=end,
+        all_day=all_day,
+        timezone="Europe/Berlin",
+        place=place,
+        submitter="@alice:example.org",
+        source_event_id=source,
+        status=status,
+    )
 
 
 @pytest.fixture
@@ -157,14 +173,23 @@ async def test_database_one_version_behind_is_migrated_and_keeps_its_rows(tmp_pa
     path = tmp_path / "eventbot.db"
     _create_at_version(path, SCHEMA_VERSION - 1)
     with sqlite(path) as db:
-        db.execute("INSERT INTO events(room_id, title, start_local, all_day, timezone, start_utc, end_utc, submitter, "
-                   "status, uid, created_at) VALUES (?, 'Alt', '2026-01-15T19:00', 0, 'Europe/Berlin', 1768500000, "
-                   "1768500000, '@alice:example.org', 'approved', 'old@eventbot', 1700000000)", (ROOM,))
-        db.execute("INSERT INTO meetups(room_id, city, rule_text, dtstart, start_time, timezone, name, submitter, "
-                   "uid, created_at) VALUES (?, 'Köln', 'jeden Montag', '2026-01-05', '19:00', 'Europe/Berlin', "
-                   "'Code for Cologne', '@alice:example.org', 'meetup@eventbot', 1700000100)", (ROOM,))
-        db.execute("INSERT INTO outbox(txn_id, seq, room_id, body, html, mentions, created_at) "
-                   "VALUES ('old-txn', 1, ?, 'hi', 'hi', '[]', 1700000000)", (ROOM,))
+        db.execute(
+            "INSERT INTO events(room_id, title, start_local, all_day, timezone, start_utc, end_utc, submitter, "
+            "status, uid, created_at) VALUES (?, 'Alt', '2026-01-15T19:00', 0, 'Europe/Berlin', 1768500000, "
+            "1768500000, '@alice:example.org', 'approved', 'old@eventbot', 1700000000)",
+            (ROOM,),
+        )
+        db.execute(
+            "INSERT INTO meetups(room_id, city, rule_text, dtstart, start_time, timezone, name, submitter, "
+            "uid, created_at) VALUES (?, 'Köln', 'jeden Montag', '2026-01-05', '19:00', 'Europe/Berlin', "
+            "'Code for Cologne', '@alice:example.org', 'meetup@eventbot', 1700000100)",
+            (ROOM,),
+        )
+        db.execute(
+            "INSERT INTO outbox(txn_id, seq, room_id, body, html, mentions, created_at) "
+            "VALUES ('old-txn', 1, ?, 'hi', 'hi', '[]', 1700000000)",
+            (ROOM,),
+        )
 
     storage = await Storage.open(path)
     try:
@@ -184,10 +209,14 @@ async def test_database_one_version_behind_is_migrated_and_keeps_its_rows(tmp_pa
 
 
 async def test_add_and_get_event(storage: Storage) -> None:
-    draft = replace(make_event("Jugend editiert", at(2026, 12, 4, 18), end=at(2026, 12, 4, 21),
-                               source="$abc", place="WikiBär"),
-                    online=True, online_url="https://meet.example.org/x", link="https://wikimedia.de/",
-                    geo=(52.5027, 13.4393), description="Wikipedia für Jugendliche")
+    draft = replace(
+        make_event("Jugend editiert", at(2026, 12, 4, 18), end=at(2026, 12, 4, 21), source="$abc", place="WikiBär"),
+        online=True,
+        online_url="https://meet.example.org/x",
+        link="https://wikimedia.de/",
+        geo=(52.5027, 13.4393),
+        description="Wikipedia für Jugendliche",
+    )
 
     stored, created = await storage.add_event(draft)
 
@@ -214,11 +243,16 @@ async def test_get_event_is_scoped_to_its_room(storage: Storage) -> None:
 async def test_update_event(storage: Storage) -> None:
     event = await add(storage)
 
-    updated = await storage.update_event(replace(event, title="Neuer Titel", start=at(2026, 2, 1, 18),
-                                                 end=at(2026, 2, 1, 20), place="Rathaus"))
+    updated = await storage.update_event(
+        replace(event, title="Neuer Titel", start=at(2026, 2, 1, 18), end=at(2026, 2, 1, 20), place="Rathaus")
+    )
 
     assert (updated.title, updated.start, updated.end, updated.place) == (
-        "Neuer Titel", at(2026, 2, 1, 18), at(2026, 2, 1, 20), "Rathaus")
+        "Neuer Titel",
+        at(2026, 2, 1, 18),
+        at(2026, 2, 1, 20),
+        "Rathaus",
+    )
     assert updated.uid == event.uid
     assert await storage.get_event(ROOM, event.id) == updated
     assert await storage.list_events(ROOM, start=at(2026, 1, 20)) == [updated]
@@ -313,8 +347,13 @@ async def test_list_window_overlap(storage: Storage) -> None:
 
     found = await storage.list_events(ROOM, start=at(2026, 1, 15), end=at(2026, 1, 16))
 
-    assert titles(found) == ["all day span", "multi-day across the window", "running into the window",
-                             "all day inside", "inside, no end"]
+    assert titles(found) == [
+        "all day span",
+        "multi-day across the window",
+        "running into the window",
+        "all day inside",
+        "inside, no end",
+    ]
 
 
 async def test_all_day_event_lasts_until_midnight(storage: Storage) -> None:
@@ -344,8 +383,7 @@ async def test_list_orders_by_start_then_insertion(storage: Storage) -> None:
     await add(storage, "a second added at 19", at(2026, 1, 15, 19))
     await add(storage, "early", at(2026, 1, 15, 9))
 
-    assert titles(await storage.list_events(ROOM)) == ["early", "b first added at 19", "a second added at 19",
-                                                       "late"]
+    assert titles(await storage.list_events(ROOM)) == ["early", "b first added at 19", "a second added at 19", "late"]
 
 
 async def test_list_statuses_filter(storage: Storage) -> None:
@@ -380,9 +418,16 @@ async def test_search_is_case_insensitive_and_ands_words(storage: Storage) -> No
     assert titles(await storage.search_events(OTHER_ROOM, ["leipzig"])) == []
 
 
-@pytest.mark.parametrize(("word", "expected"), [("%", ["100% Open"]), ("_", ["snake_case"]),
-                                                ("0%", ["100% Open"]), ("e_c", ["snake_case"]),
-                                                ("\\", ["back\\slash"])])
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("%", ["100% Open"]),
+        ("_", ["snake_case"]),
+        ("0%", ["100% Open"]),
+        ("e_c", ["snake_case"]),
+        ("\\", ["back\\slash"]),
+    ],
+)
 async def test_search_takes_wildcards_literally(storage: Storage, word: str, expected: list[str]) -> None:
     for title in ("100% Open", "snake_case", "plain text", "back\\slash"):
         await add(storage, title)
@@ -431,8 +476,9 @@ async def test_event_across_the_dst_change_keeps_both_offsets(storage: Storage) 
 
 async def test_events_in_another_zone_read_back_in_that_zone(storage: Storage) -> None:
     ny = ZoneInfo("America/New_York")
-    event, _ = await storage.add_event(replace(make_event(), start=datetime(2026, 7, 4, 19, tzinfo=ny),
-                                               timezone="America/New_York"))
+    event, _ = await storage.add_event(
+        replace(make_event(), start=datetime(2026, 7, 4, 19, tzinfo=ny), timezone="America/New_York")
+    )
 
     stored = await storage.get_event(ROOM, event.id)
 
@@ -468,8 +514,9 @@ async def test_room_settings_default(storage: Storage) -> None:
 
 
 async def test_room_settings_round_trip(storage: Storage) -> None:
-    settings = RoomSettings(ROOM, approval=True, timezone="Europe/Vienna", event_lead_times=(86400, 3600),
-                            meetup_lead_times=())
+    settings = RoomSettings(
+        ROOM, approval=True, timezone="Europe/Vienna", event_lead_times=(86400, 3600), meetup_lead_times=()
+    )
 
     await storage.save_room_settings(settings)
 
@@ -523,20 +570,32 @@ async def test_exception_in_transaction_body_rolls_back(storage: Storage) -> Non
 
 
 async def test_rsvps_of_many_targets_keep_each_order_and_rooms_apart(storage: Storage) -> None:
-    event, meetup_date, other_date = Target("event", 1), Target("meetup", 1, "2026-12-02T19:00"), \
-        Target("meetup", 1, "2026-12-09T19:00")
-    for number, (room, target, user) in enumerate([
-        (ROOM, event, "@zoe:x"), (ROOM, meetup_date, "@ada:x"), (ROOM, event, "@bob:x"),
-        (OTHER_ROOM, event, "@eve:x"), (ROOM, other_date, "@cem:x"),
-    ]):
+    event, meetup_date, other_date = (
+        Target("event", 1),
+        Target("meetup", 1, "2026-12-02T19:00"),
+        Target("meetup", 1, "2026-12-09T19:00"),
+    )
+    for number, (room, target, user) in enumerate(
+        [
+            (ROOM, event, "@zoe:x"),
+            (ROOM, meetup_date, "@ada:x"),
+            (ROOM, event, "@bob:x"),
+            (OTHER_ROOM, event, "@eve:x"),
+            (ROOM, other_date, "@cem:x"),
+        ]
+    ):
         assert await storage.add_rsvp(room, target, user, f"$reaction{number}")
     many = [(ROOM, Target("event", n)) for n in range(2, 400)]  # more than one chunk, no RSVPs
 
-    found = await storage.rsvps_of([(ROOM, event), *many, (ROOM, meetup_date), (OTHER_ROOM, event),
-                                    (OTHER_ROOM, meetup_date)])
+    found = await storage.rsvps_of(
+        [(ROOM, event), *many, (ROOM, meetup_date), (OTHER_ROOM, event), (OTHER_ROOM, meetup_date)]
+    )
 
-    assert found == {(ROOM, event): ["@zoe:x", "@bob:x"], (ROOM, meetup_date): ["@ada:x"],
-                     (OTHER_ROOM, event): ["@eve:x"]}
+    assert found == {
+        (ROOM, event): ["@zoe:x", "@bob:x"],
+        (ROOM, meetup_date): ["@ada:x"],
+        (OTHER_ROOM, event): ["@eve:x"],
+    }
     assert await storage.rsvps(ROOM, other_date) == ["@cem:x"]
     assert await storage.rsvps(OTHER_ROOM, other_date) == []
 
@@ -545,8 +604,13 @@ async def test_rsvps_of_many_targets_keep_each_order_and_rooms_apart(storage: St
 
 
 def queued(txn_id: str, room: str = ROOM, announces: Target | None = None) -> QueuedMessage:
-    return QueuedMessage(txn_id=txn_id, room_id=room, reply=Reply(f"text {txn_id}", f"<p>{txn_id}</p>"),
-                         mentions=("@alice:example.org",), announces=announces)
+    return QueuedMessage(
+        txn_id=txn_id,
+        room_id=room,
+        reply=Reply(f"text {txn_id}", f"<p>{txn_id}</p>"),
+        mentions=("@alice:example.org",),
+        announces=announces,
+    )
 
 
 async def test_failed_messages_are_kept_with_the_reason_and_not_sent_again(storage: Storage, tmp_path: Path) -> None:
@@ -599,20 +663,19 @@ async def test_mark_sent_remembers_the_announcement(storage: Storage) -> None:
 
 
 class Clock:
-    """Stands in for the stores' time.time(): unix seconds, moved by hand."""
+    """The storage's injected clock: unix seconds, moved by hand."""
 
     def __init__(self, now: int) -> None:
         self.now = now
 
-    def __call__(self) -> int:
-        return self.now
+    def __call__(self) -> datetime:
+        return datetime.fromtimestamp(self.now, UTC)
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+def clock(storage: Storage) -> Clock:
     fake = Clock(1_750_000_000)
-    monkeypatch.setattr(bot.storage.events, "_now", fake)
-    monkeypatch.setattr(bot.storage.meetups, "_now", fake)
+    storage.clock = fake
     return fake
 
 
@@ -629,8 +692,9 @@ async def test_scheduled_at_is_set_on_insert_and_moves_only_with_the_dates(stora
     cancelled = await storage.set_event_status(retitled, EventStatus.CANCELLED)
     assert retitled.scheduled_at == cancelled.scheduled_at == stamp(1_750_000_000)
 
-    for number, change in enumerate([{"start": at(2026, 1, 16, 19)}, {"end": at(2026, 1, 16, 21)},
-                                     {"all_day": True}], start=1):
+    for number, change in enumerate(
+        [{"start": at(2026, 1, 16, 19)}, {"end": at(2026, 1, 16, 21)}, {"all_day": True}], start=1
+    ):
         clock.now = 1_750_000_000 + 1000 * number
         event = await storage.update_event(replace(event, **change))
         assert event.scheduled_at == stamp(clock.now), change
@@ -638,9 +702,19 @@ async def test_scheduled_at_is_set_on_insert_and_moves_only_with_the_dates(stora
 
 
 def make_meetup(**changes: object) -> Meetup:
-    meetup = Meetup(id=0, room_id=ROOM, city="Köln", rule_text="jeden ersten Montag im Monat",
-                    rrule="FREQ=MONTHLY;BYDAY=1MO", dtstart=date(2026, 1, 5), start_time=time(19), end_time=None,
-                    timezone="Europe/Berlin", name="Code for Cologne", submitter="@alice:example.org")
+    meetup = Meetup(
+        id=0,
+        room_id=ROOM,
+        city="Köln",
+        rule_text="jeden ersten Montag im Monat",
+        rrule="FREQ=MONTHLY;BYDAY=1MO",
+        dtstart=date(2026, 1, 5),
+        start_time=time(19),
+        end_time=None,
+        timezone="Europe/Berlin",
+        name="Code for Cologne",
+        submitter="@alice:example.org",
+    )
     return replace(meetup, **changes)
 
 
@@ -653,8 +727,14 @@ async def test_meetup_created_at_and_scheduled_at(storage: Storage, clock: Clock
     renamed = await storage.update_meetup(replace(meetup, name="Code for Köln", place="Lokal K"))
     assert renamed.scheduled_at == stamp(1_750_000_000)
 
-    for number, change in enumerate([{"start_time": time(18, 30)}, {"rule_text": "jeden Montag", "rrule": None},
-                                     {"skipped": frozenset({date(2026, 2, 2)})}], start=1):
+    for number, change in enumerate(
+        [
+            {"start_time": time(18, 30)},
+            {"rule_text": "jeden Montag", "rrule": None},
+            {"skipped": frozenset({date(2026, 2, 2)})},
+        ],
+        start=1,
+    ):
         clock.now = 1_750_000_000 + 1000 * number
         meetup = await storage.update_meetup(replace(meetup, **change))
         assert meetup.scheduled_at == stamp(clock.now), change
@@ -681,8 +761,7 @@ async def test_imported_events_are_stamped_with_the_import_time(storage: Storage
     [event] = await storage.list_events(ROOM)
     assert event.title == "Umbenannt" and event.scheduled_at == imported
 
-    await storage.import_items(ROOM, [replace(draft, start=at(2026, 1, 16, 19))], [], feed_id=None,
-                               now=at(2026, 1, 3))
+    await storage.import_items(ROOM, [replace(draft, start=at(2026, 1, 16, 19))], [], feed_id=None, now=at(2026, 1, 3))
     [event] = await storage.list_events(ROOM)
     assert event.scheduled_at == at(2026, 1, 3) and event.created_at == imported
 
@@ -693,8 +772,15 @@ async def test_imported_events_are_stamped_with_the_import_time(storage: Storage
 async def test_feed_fetches_are_recorded(storage: Storage) -> None:
     feed, created = await storage.add_feed(ROOM, "https://example.org/cal.ics", 3600, "@mod:example.org")
     assert created and (feed.last_fetch_at, feed.last_error) == (None, None)
-    assert {f.name for f in fields(Feed)} == {"id", "room_id", "url", "interval_s", "added_by", "last_fetch_at",
-                                              "last_error"}
+    assert {f.name for f in fields(Feed)} == {
+        "id",
+        "room_id",
+        "url",
+        "interval_s",
+        "added_by",
+        "last_fetch_at",
+        "last_error",
+    }
 
     await storage.record_fetch(feed, at=1_750_000_000, error="HTTP 500")
     assert (await storage.get_feed(ROOM, feed.id)) == replace(feed, last_fetch_at=1_750_000_000, last_error="HTTP 500")

@@ -24,15 +24,33 @@ SETTLE_S = 0.05  # long enough for a waiting task to run, if it could
 
 
 def make_event(number: int) -> Event:
-    return Event(id=0, room_id=ROOM, title=f"Treffen {number}", start=datetime(2026, 2, number, 19, tzinfo=BERLIN),
-                 end=None, all_day=False, timezone="Europe/Berlin", submitter="@alice:example.org",
-                 uid=f"ics-{number}@example.org")
+    return Event(
+        id=0,
+        room_id=ROOM,
+        title=f"Treffen {number}",
+        start=datetime(2026, 2, number, 19, tzinfo=BERLIN),
+        end=None,
+        all_day=False,
+        timezone="Europe/Berlin",
+        submitter="@alice:example.org",
+        uid=f"ics-{number}@example.org",
+    )
 
 
 def make_meetup() -> Meetup:
-    return Meetup(id=0, room_id=ROOM, city="Köln", rule_text="jeden ersten Montag im Monat",
-                  rrule="FREQ=MONTHLY;BYDAY=1MO", dtstart=date(2026, 1, 5), start_time=time(19), end_time=None,
-                  timezone="Europe/Berlin", name="Code for Cologne", submitter="@alice:example.org")
+    return Meetup(
+        id=0,
+        room_id=ROOM,
+        city="Köln",
+        rule_text="jeden ersten Montag im Monat",
+        rrule="FREQ=MONTHLY;BYDAY=1MO",
+        dtstart=date(2026, 1, 5),
+        start_time=time(19),
+        end_time=None,
+        timezone="Europe/Berlin",
+        name="Code for Cologne",
+        submitter="@alice:example.org",
+    )
 
 
 @pytest.fixture
@@ -105,8 +123,12 @@ async def test_a_reader_sees_all_of_an_import_once_it_is_committed(storage: Stor
 
 async def test_a_reader_sees_a_meetup_with_its_old_dates_until_the_new_ones_are_committed(storage: Storage) -> None:
     meetup, _ = await storage.add_meetup(replace(make_meetup(), skipped=frozenset({date(2026, 2, 2)})))
-    changed = replace(meetup, rule_text="jeden zweiten Montag im Monat", rrule="FREQ=MONTHLY;BYDAY=2MO",
-                      skipped=frozenset({date(2026, 3, 9), date(2026, 4, 13)}))
+    changed = replace(
+        meetup,
+        rule_text="jeden zweiten Montag im Monat",
+        rrule="FREQ=MONTHLY;BYDAY=2MO",
+        skipped=frozenset({date(2026, 3, 9), date(2026, 4, 13)}),
+    )
     written, go_on = asyncio.Event(), asyncio.Event()
 
     async def update() -> None:

@@ -122,8 +122,11 @@ def test_to_reply_keeps_text_and_notice_flag() -> None:
 
 
 def test_to_reply_output_is_already_clean() -> None:
-    rich = (fill("**{a}** `{b}`\n{c} ", a="<script>x</script>", b="a & b", c='"q"')
-            + Rich.mention("@bob:example.org") + Rich("i", "<i>i</i>"))
+    rich = (
+        fill("**{a}** `{b}`\n{c} ", a="<script>x</script>", b="a & b", c='"q"')
+        + Rich.mention("@bob:example.org")
+        + Rich("i", "<i>i</i>")
+    )
 
     reply_html = rich.to_reply().html
 
@@ -147,7 +150,7 @@ def test_to_reply_sanitizes_hand_built_html() -> None:
 def _html_to_text(markup: str) -> str:
     """The text a bold template with one param produces: <br> as newline, <b> dropped, entities decoded."""
     assert markup.startswith("<b>") and markup.endswith("</b>")
-    inner = markup[len("<b>"):-len("</b>")].replace("<br>", "\n")
+    inner = markup[len("<b>") : -len("</b>")].replace("<br>", "\n")
     assert "<" not in inner, inner
     return html.unescape(inner)
 
