@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PLACEHOLDER = "CHANGE_ME"
 LANGUAGES = ("de", "en")
+DEFAULT_MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_MAP_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
 
 
 def valid_zone(name: str) -> bool:
@@ -79,6 +81,9 @@ class RoundupConfig:
     calendar_url: str = ""
     lookahead_days: int = 0
     publish_time: str = "08:00"
+    page_base_url: str = field(default="", metadata={"derived": True})
+    """Not a key: `http.base_url` when [http] is enabled; without a calendar_url the roundup links to the room's
+    published page under it."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,8 @@ class HttpConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = ""
+    map_tiles: str = DEFAULT_MAP_TILES
+    map_attribution: str = DEFAULT_MAP_ATTRIBUTION
 
     @property
     def base_url(self) -> str:
@@ -168,12 +175,13 @@ def _convert(value: Any, tp: Any) -> Any:
 
 def _load_section(name: str, cls: type, table: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
-    known = {f.name for f in fields(cls)}
+    keys = [f for f in fields(cls) if not f.metadata.get("derived")]
+    known = {f.name for f in keys}
     for key in table:
         if key not in known:
             problems.append(f"{name}.{key}: unknown key")
     values: dict[str, Any] = {}
-    for f in fields(cls):
+    for f in keys:
         key = f"{name}.{f.name}"
         if f.name in table:
             try:
@@ -222,6 +230,9 @@ def _check_import_http(imports: dict[str, Any], http: dict[str, Any], problems: 
     url = http.get("public_url", "")
     if url and not url.startswith(("http://", "https://")):
         problems.append(f"http.public_url: must start with http:// or https://, got {url!r}")
+    tiles = http.get("map_tiles", DEFAULT_MAP_TILES)
+    if tiles and not (tiles.startswith(("http://", "https://")) and all(f"{{{c}}}" in tiles for c in "zxy")):
+        problems.append(f"http.map_tiles: must be an http(s) URL with {{z}}, {{x}} and {{y}} (or empty), got {tiles!r}")
 
 
 def _check_reminders(reminders: dict[str, Any], problems: list[str]) -> None:
@@ -284,13 +295,14 @@ def parse_config(
         raise ConfigError(source, problems)
     data_dir = bot.get("data_dir", BotConfig.data_dir)
     bot["data_dir"] = data_dir if data_dir.is_absolute() else (base_dir / data_dir).resolve()
+    http = HttpConfig(**sections["http"])
     return Config(
         matrix=MatrixConfig(**matrix),
         bot=BotConfig(**bot),
-        roundup=RoundupConfig(**sections["roundup"]),
+        roundup=RoundupConfig(**sections["roundup"], page_base_url=http.base_url if http.enabled else ""),
         reminders=RemindersConfig(**sections["reminders"]),
         imports=ImportConfig(**sections["import"]),
-        http=HttpConfig(**sections["http"]),
+        http=http,
     )
 
 

@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - older icalendar
     WINDOWS_TO_OLSON = {}
 
 PRODID = "-//eventbot//eventbot//DE"
+FEED_REFRESH = "PT6H"  # how often subscribers should fetch a room's feed (REFRESH-INTERVAL, X-PUBLISHED-TTL)
 RECURRING_ZONE_YEARS = 5  # a recurring meetup's VTIMEZONE covers this many years past its first date
 
 # Limits of a calendar that is read (an import): files beyond them are refused, entries beyond them skipped.
@@ -405,9 +406,19 @@ def _calendar_head(name: str | None) -> bytes:
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
-    if name:
-        calendar.add("X-WR-CALNAME", name)
-    return calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+    head = calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+    if not name:
+        return head
+    # a subscribed feed: its name (RFC 7986 and the older X-WR- form) and how often to fetch it
+    return b"".join(
+        [
+            head,
+            _content_line("NAME", "", _text_value(name)),
+            _content_line("X-WR-CALNAME", "", _text_value(name)),
+            _content_line("REFRESH-INTERVAL", ";VALUE=DURATION", FEED_REFRESH),
+            _content_line("X-PUBLISHED-TTL", "", FEED_REFRESH),
+        ]
+    )
 
 
 def _text_value(text: str) -> str:
@@ -476,7 +487,7 @@ class _VEvent:
 
 
 def _calendar(components: list[_VEvent], name: str | None = None) -> bytes:
-    """A VCALENDAR of the components with the VTIMEZONEs they need (zones cached)."""
+    """A VCALENDAR of the components with the VTIMEZONEs they need (zones cached); a named one is a feed."""
     spans: dict[str, tuple[int, int]] = {}
     for component in components:
         for key, (low, high) in component.zones.items():
@@ -539,6 +550,7 @@ def event_vevent(event: Event, stamp: datetime) -> _VEvent:
         vevent.moments("DTSTART", [event.start])
         if event.end:
             vevent.moments("DTEND", [event.end])
+    vevent.raw("SEQUENCE", str(event.sequence))
     if event.online_url:
         vevent.text("X-EVENTBOT-STREAM", event.online_url)
     if event.status.value == "cancelled":
@@ -553,7 +565,8 @@ def meetup_ics(meetup: Meetup, stamp: datetime) -> bytes | None:
 
 
 def room_ics(events: list[Event], meetups: list[Meetup], stamp: datetime, name: str) -> bytes:
-    """A room's events and meetups as one calendar, for subscriptions."""
+    """A room's events and meetups as one calendar, for subscriptions: NAME and X-WR-CALNAME `name`, fetched
+    every FEED_REFRESH; each event with its SEQUENCE (its number of edits), URL and STATUS."""
     components = [event_vevent(event, stamp) for event in events]
     components += [v for v in (meetup_vevent(meetup, stamp) for meetup in meetups) if v is not None]
     return _calendar(components, name=name)

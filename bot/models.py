@@ -124,6 +124,8 @@ class Event:
     created_at: datetime | None = field(default=None, compare=False)
     scheduled_at: datetime | None = field(default=None, compare=False)
     """When the current start, end, all-day flag and zone were set (at creation, or by the last change of them)."""
+    sequence: int = field(default=0, compare=False)
+    """How often the event was changed since it was added (the SEQUENCE of calendar feeds)."""
 
     @property
     def online_only(self) -> bool:

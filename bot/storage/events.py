@@ -16,7 +16,7 @@ from bot.storage.database import Database
 
 EVENT_COLUMNS = (
     "id, room_id, title, start_local, end_local, all_day, timezone, place, online, online_url, link, "
-    "geo_lat, geo_lon, description, submitter, source_event_id, status, uid, created_at, scheduled_at"
+    "geo_lat, geo_lon, description, submitter, source_event_id, status, uid, created_at, scheduled_at, sequence"
 )
 # what an imported event is compared on: a change of any of them is an update
 COMPARED_EVENT_FIELDS = (
@@ -87,6 +87,7 @@ def event_from_row(row: aiosqlite.Row) -> Event:
         uid=row["uid"],
         created_at=_timestamp(row["created_at"]),
         scheduled_at=_timestamp(row["scheduled_at"]),
+        sequence=row["sequence"],
     )
 
 
@@ -226,7 +227,9 @@ class EventsStore(Database):
         return [event_from_row(row) for row in rows]
 
     async def update_event(self, event: Event) -> Event:
-        """Write an event's fields back (scheduled_at moves when start, end, all-day or zone change); as stored."""
+        """Write an event's fields back (scheduled_at moves when start, end, all-day or zone change); as stored.
+
+        Every update raises the event's sequence by one (a trigger, see migration 8)."""
         values = event_values(event)
         assignments = ", ".join(f"{column} = :{column}" for column in values)
         async with self.transaction() as db:

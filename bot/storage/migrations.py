@@ -176,6 +176,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE meetups ADD COLUMN scheduled_at INTEGER",
         "UPDATE meetups SET scheduled_at = created_at",
     ),
+    # 8: rooms may publish their calendar under a public name; events count their edits (the feeds' SEQUENCE),
+    # raised by a trigger so that every writer (edits, status changes, imports, a feed's cancellations) counts
+    (
+        "ALTER TABLE rooms ADD COLUMN public_name TEXT",
+        "CREATE UNIQUE INDEX rooms_public_name ON rooms(public_name)",
+        "ALTER TABLE events ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0",
+        """CREATE TRIGGER events_sequence AFTER UPDATE OF title, start_local, end_local, all_day, timezone, place,
+            online, online_url, link, geo_lat, geo_lon, description, status ON events
+        BEGIN
+            UPDATE events SET sequence = OLD.sequence + 1 WHERE id = NEW.id;
+        END""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,4 @@
-"""Rooms: when the bot joined, their settings and feed tokens, and the ledger of handled commands."""
+"""Rooms: when the bot joined, their settings, feed tokens and public names, and the ledger of handled commands."""
 
 from __future__ import annotations
 
@@ -107,3 +107,38 @@ class RoomsStore(Database):
     async def room_by_feed_token(self, token: str) -> str | None:
         row = await self._fetchone("SELECT room_id FROM rooms WHERE feed_token = ?", (token,))
         return row["room_id"] if row else None
+
+    # -- the public calendar page: `<public_url>/<name>/` --
+
+    async def publish(self, room_id: str, name: str) -> bool:
+        """Publish the room's calendar under `name` (replacing its old name); False when another room has it."""
+        async with self.transaction() as db:
+            holder = await self._fetchone(
+                "SELECT room_id FROM rooms WHERE (public_name = ? OR feed_token = ?) AND room_id != ?",
+                (name, name, room_id),
+            )
+            if holder is not None:
+                return False
+            await db.execute(
+                "INSERT INTO rooms(room_id, joined_at_ms, public_name) VALUES (?, 0, ?) "
+                "ON CONFLICT(room_id) DO UPDATE SET public_name = excluded.public_name",
+                (room_id, name),
+            )
+            return True
+
+    async def unpublish(self, room_id: str) -> bool:
+        """Take the room's public page down; False when it had none."""
+        async with self.transaction() as db:
+            written = await db.execute(
+                "UPDATE rooms SET public_name = NULL WHERE room_id = ? AND public_name IS NOT NULL", (room_id,)
+            )
+            return written.rowcount > 0
+
+    async def published_room(self, name: str) -> str | None:
+        """The room whose calendar is public under this name."""
+        row = await self._fetchone("SELECT room_id FROM rooms WHERE public_name = ?", (name,))
+        return row["room_id"] if row else None
+
+    async def public_name(self, room_id: str) -> str | None:
+        row = await self._fetchone("SELECT public_name FROM rooms WHERE room_id = ?", (room_id,))
+        return row["public_name"] if row else None

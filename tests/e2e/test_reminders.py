@@ -91,6 +91,8 @@ async def test_reminder_due_while_stopped_arrives_late_once(make_bot, make_user,
     with sqlite3.connect(bot.directory / "data" / "eventbot.db") as db:
         (lead,) = db.execute("SELECT event_lead_times FROM rooms WHERE room_id = ?", (room,)).fetchone()
         db.execute("UPDATE rooms SET event_lead_times = ? WHERE room_id = ?", (f"[{int(lead.strip('[]')) + 90}]", room))
+        # and the event into the past of the due time: it was announced long before (else the reminder is moot)
+        db.execute("UPDATE events SET created_at = created_at - 3600, scheduled_at = scheduled_at - 3600")
     bot.start()
     await alice.wait_for(lambda events: reminders_seen(alice, room), timeout=30)
     await asyncio.sleep(2)
