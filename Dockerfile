@@ -10,4 +10,6 @@ RUN pip install --no-cache-dir . \
 
 USER eventbot
 VOLUME /data
+# the calendar feeds and public pages (`[http] enabled = true`, `host = "0.0.0.0"` inside the container)
+EXPOSE 8080
 ENTRYPOINT ["eventbot", "run", "--config", "/data/config.toml"]

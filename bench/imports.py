@@ -175,10 +175,12 @@ async def _busy_round(client: BenchClient, server: CalendarServer, room_a: str, 
     samples, outside = [], 0
     for _ in range(count):
         seconds = await round_trip(client, room_b, ISOLATION_COMMAND)
-        if server.slow_pending == 0:
+        if seconds is None:
+            samples.append(math.nan)  # unanswered counts as lost, however long the import waited
+        elif server.slow_pending == 0:
             outside += 1  # the import was no longer waiting when this answer came
         else:
-            samples.append(math.nan if seconds is None else seconds)
+            samples.append(seconds)
     answer = await client.wait_reply(import_id, server.slow_s + SERVER_TIMEOUT_S)
     if answer is None:
         raise RuntimeError(f"no answer to the import in room A within {server.slow_s + SERVER_TIMEOUT_S:.0f} s")

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from bot.clock import Clock, system_clock
-from bot.commands import Registry
+from bot.commands import Answer, Registry
 from bot.commands.catalog import build_registry
 from bot.config import Config
 from bot.dispatch import Dispatcher
@@ -22,7 +22,7 @@ from bot.feeds import FeedScheduler
 from bot.http import FeedCache, start_http
 from bot.inbox import Inbox, Item
 from bot.matrix import MatrixGateway, SendError
-from bot.models import Invite, Message, Outgoing, QueuedMessage, Reaction, SyncBatch
+from bot.models import HandledCommand, Invite, Message, Outgoing, QueuedMessage, Reaction, SyncBatch
 from bot.queues import RoomQueues
 from bot.reminders import ReminderScheduler
 from bot.storage import Storage, StorageUnavailable
@@ -81,7 +81,7 @@ class EventBot:
         self.dispatcher = Dispatcher(
             registry or build_registry(), storage, config, clock, media=gateway, wake=self._wake_tasks
         )
-        self.inbox = Inbox(storage, self.dispatcher.is_command)
+        self.inbox = Inbox(storage, config.bot.command_prefix, sender_of=gateway.event_sender)
         self.queues: RoomQueues[Item] = RoomQueues(self._handle, self.inbox.done)
         self.stopping = asyncio.Event()
         self.ready = asyncio.Event()
@@ -101,6 +101,7 @@ class EventBot:
         )
         try:
             await self.gateway.login()
+            self.inbox.names = await self.gateway.own_names()
             await self.storage.prune_handled(HANDLED_RETENTION_S)
             self._since = self._stored_token = await self.storage.get_value("sync.token")
             self.supervisor.start("reminders", lambda: self.scheduler.run(self.stopping))
@@ -204,7 +205,8 @@ class EventBot:
         return taken
 
     async def _on_message(self, message: Message, following: Sequence[Item]) -> int:
-        answer = await self._while_typing(message.room_id, self.dispatcher.dispatch(message))
+        previous = await self.storage.handled_command(message.room_id, message.replaces) if message.replaces else None
+        answer = await self._while_typing(message.room_id, self.dispatcher.dispatch(message, previous))
         burst: list[Message] = []
         if answer is not None and answer.retry_after_s is not None:
             # a pasted burst: the commands right after it from the same sender share one answer
@@ -218,25 +220,46 @@ class EventBot:
                 burst.append(item)
             if burst:
                 answer = self.dispatcher.refusal(1 + len(burst), answer.retry_after_s)
-        if answer is not None:
-            outgoing = Outgoing(
-                room_id=message.room_id,
-                reply=answer.body.to_reply(),
-                txn_id=txn_id_for("reply", message.event_id),
-                in_reply_to=message.event_id,
-                mentions=(message.sender,),
+        answer_id = await self._answer(message, answer, previous)
+        carried_out = answer.carried_out if answer is not None else None
+        await self.storage.mark_handled(
+            message.event_id, message.room_id, sender=message.sender, answer_event_id=answer_id, carried_out=carried_out
+        )
+        if message.replaces and answer is not None and answer.carried_out:
+            # what the original's ledger entry says now (an edit of it refers to it again)
+            await self.storage.record_outcome(
+                message.room_id, message.replaces, carried_out=True, answer_event_id=answer_id
             )
-            sent_id = await self._send(self.gateway.send, outgoing)
-            if sent_id and answer.on_sent:
-                await answer.on_sent(sent_id)
-            if answer.attachment is not None:
-                await self._send(
-                    self.gateway.send_file,
-                    replace(outgoing, txn_id=txn_id_for("file", message.event_id), attachment=answer.attachment),
-                )
-        for handled in (message, *burst):
-            await self.storage.mark_handled(handled.event_id, handled.room_id)
+        for handled in burst:
+            await self.storage.mark_handled(handled.event_id, handled.room_id, sender=handled.sender, carried_out=False)
         return len(burst)
+
+    async def _answer(self, message: Message, answer: Answer | None, previous: HandledCommand | None) -> str | None:
+        """Send the answer (in the command's thread); for an edited command, as an edit of the earlier answer.
+        Returns the event id of the message that now holds the answer."""
+        if answer is None:
+            return None
+        earlier = previous.answer_event_id if previous is not None and answer.carried_out else None
+        outgoing = Outgoing(
+            room_id=message.room_id,
+            reply=answer.body.to_reply(),
+            txn_id=txn_id_for("reply", message.event_id),
+            in_reply_to=message.event_id,
+            mentions=(message.sender,),
+            thread_root=message.thread_root,
+            replaces=earlier,
+        )
+        sent_id = await self._send(self.gateway.send, outgoing)
+        if sent_id and answer.on_sent and earlier is None:
+            await answer.on_sent(sent_id)
+        if answer.attachment is not None:
+            await self._send(
+                self.gateway.send_file,
+                replace(
+                    outgoing, txn_id=txn_id_for("file", message.event_id), attachment=answer.attachment, replaces=None
+                ),
+            )
+        return earlier if earlier is not None and sent_id else sent_id
 
     async def _send(self, send: Callable[[Outgoing], Awaitable[str]], outgoing: Outgoing) -> str | None:
         """Send an answer, retrying what may pass later (429, 5xx, no answer); None when it could not be sent."""
@@ -286,6 +309,7 @@ class EventBot:
                 txn_id=message.txn_id,
                 mentions=message.mentions,
                 room_mention=message.room_mention,
+                replaces=message.replaces,
             )
         )
 

@@ -110,6 +110,9 @@ class HttpConfig:
     public_url: str = ""
     map_tiles: str = DEFAULT_MAP_TILES
     map_attribution: str = DEFAULT_MAP_ATTRIBUTION
+    # not keys: taken from [bot], for the public pages
+    language: str = field(default="de", metadata={"derived": True})
+    timezone: str = field(default="Europe/Berlin", metadata={"derived": True})
 
     @property
     def base_url(self) -> str:
@@ -295,7 +298,11 @@ def parse_config(
         raise ConfigError(source, problems)
     data_dir = bot.get("data_dir", BotConfig.data_dir)
     bot["data_dir"] = data_dir if data_dir.is_absolute() else (base_dir / data_dir).resolve()
-    http = HttpConfig(**sections["http"])
+    http = HttpConfig(
+        **sections["http"],
+        language=bot.get("language", BotConfig.language),
+        timezone=bot.get("timezone", BotConfig.timezone),
+    )
     return Config(
         matrix=MatrixConfig(**matrix),
         bot=BotConfig(**bot),

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import shutil
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -17,11 +18,22 @@ log = logging.getLogger(__name__)
 REPLY_WAIT_S = 15.0
 
 
-def _write_config(directory: Path, homeserver: str, user_id: str, password: str, language: str) -> Path:
+DEMO_PAGE = "demo"  # the public name of the demo room's page
+
+
+def _free_port() -> int:
+    """A loopback port nobody listens on right now (for the demo's calendar page)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _write_config(directory: Path, homeserver: str, user_id: str, password: str, language: str, http_port: int) -> Path:
     path = directory / "config.toml"
     path.write_text(
         f'[matrix]\nhomeserver = "{homeserver}"\nuser_id = "{user_id}"\npassword = "{password}"\n\n'
-        f'[bot]\ndata_dir = "bot-data"\nlanguage = "{language}"\n'
+        f'[bot]\ndata_dir = "bot-data"\nlanguage = "{language}"\n\n'
+        f'[http]\nenabled = true\nhost = "127.0.0.1"\nport = {http_port}\n'
     )
     return path
 
@@ -77,7 +89,9 @@ async def _chat(directory: Path, server: Homeserver, language: str) -> None:
 
     bot_user = server.register("eventbot")
     demo_user = server.register("demo")
-    config = load_config(_write_config(directory, server.url, bot_user.user_id, bot_user.password, language))
+    config = load_config(
+        _write_config(directory, server.url, bot_user.user_id, bot_user.password, language, _free_port())
+    )
     config.bot.data_dir.mkdir(parents=True, exist_ok=True)
     storage = await Storage.open(config.bot.database_path)
     gateway = MatrixGateway(config.matrix, storage, crypto_dir=config.bot.data_dir / "crypto")
@@ -93,9 +107,12 @@ async def _chat(directory: Path, server: Homeserver, language: str) -> None:
         chat = TerminalChat(client, room_id, bot_user.user_id)
         listener = asyncio.create_task(chat.listen(first.next_batch))
         await _wait_for_join(client, room_id, bot_user.user_id)
+        await storage.publish(room_id, DEMO_PAGE)  # as `!calendar publish demo` would
         print(
             f"eventbot demo: you are {demo_user.user_id}, chatting with {bot_user.user_id} "
-            f"on a throwaway Synapse at {server.url}.\nType !help (Ctrl-D or Ctrl-C to quit).\n",
+            f"on a throwaway Synapse at {server.url}.\n"
+            f"The room's public calendar page: {config.http.base_url}/{DEMO_PAGE}/ (open it in a browser).\n"
+            "Type !help (Ctrl-D or Ctrl-C to quit).\n",
             flush=True,
         )
         loop = asyncio.get_running_loop()

@@ -12,7 +12,8 @@ from bot.clock import Clock
 from bot.commands import Answer, Command, Context, Media, Registry, UsageError, UserError
 from bot.config import Config
 from bot.i18n import Translator
-from bot.models import Message, Reaction, Redaction
+from bot.inbox import is_prefixed
+from bot.models import HandledCommand, Message, Reaction, Redaction
 from bot.storage import Storage, StorageUnavailable
 from bot.tasks import reference_code
 from bot.text import Rich
@@ -103,7 +104,8 @@ class Dispatcher:
     def refusal(self, count: int, wait_s: float) -> Answer:
         """The one answer to a burst of commands that were not carried out."""
         return Answer(
-            self.t.count(
+            carried_out=False,
+            body=self.t.count(
                 "rate_limited",
                 count,
                 seconds=max(1, math.ceil(wait_s)),
@@ -114,9 +116,7 @@ class Dispatcher:
         )
 
     def is_command(self, body: str) -> bool:
-        prefix = self.config.bot.command_prefix
-        text = body.lstrip()
-        return text.startswith(prefix) and len(text) > len(prefix) and not text[len(prefix)].isspace()
+        return is_prefixed(body.lstrip(), self.config.bot.command_prefix)
 
     async def dispatch_reaction(self, reaction: Reaction) -> Answer | None:
         """The answer to a reaction on one of the bot's messages, or None when it means nothing to the bot."""
@@ -131,36 +131,48 @@ class Dispatcher:
         if handler is not None:
             await self._guarded(redaction, lambda context: handler(context, redaction))
 
-    async def dispatch(self, message: Message) -> Answer | None:
-        """The answer to a message, or None when it is not for the bot (or quietly refused)."""
+    async def dispatch(self, message: Message, previous: HandledCommand | None = None) -> Answer | None:
+        """The answer to a message, or None when it is not for the bot (or quietly refused).
+
+        An edit of a command (`message.replaces`, `previous` what the ledger knows of the original) is carried out
+        when the original was not, or when the command may be carried out again (lists, edits, an `add` that then
+        updates what it added); other commands that were carried out answer that they are not done twice.
+        """
         if not self.is_command(message.body):
             return None
         # JSON can carry lone surrogates ("\ud800"), which no database or client can encode
         message = replace(message, body=_LONE_SURROGATE.sub("\ufffd", message.body))
         t = self.t
+        prefix = self.config.bot.command_prefix
+        text = message.body.lstrip()[len(prefix) :]
+        resolved = self.registry.resolve(text)
+        if resolved is None:
+            # another bot's command (`!remindme`, `!poll`): not ours to answer, unless it looks like a typo of ours
+            word = text.split(None, 1)[0][:50]
+            close = self.registry.close_to(word)
+            if close is None:
+                return None
+            return Answer(t("did_you_mean", command=prefix + word, suggestion=prefix + close, prefix=prefix))
         if not self.is_moderator(message):
             wait = self.rate_limiter.take(message.sender, message.timestamp_ms)
             if wait:
                 return self.refusal(1, wait)
         if len(message.body) > MAX_MESSAGE_LENGTH:
-            return Answer(t("too_long", length=len(message.body), limit=MAX_MESSAGE_LENGTH))
-        prefix = self.config.bot.command_prefix
-        text = message.body.lstrip()[len(prefix) :]
-        resolved = self.registry.resolve(text)
-        if resolved is None:
-            word = text.split(None, 1)[0][:50]
-            return Answer(t("unknown_command", command=prefix + word, prefix=prefix))
+            return Answer(t("too_long", length=len(message.body), limit=MAX_MESSAGE_LENGTH), carried_out=False)
         command, args = resolved
         if command.handler is None:
             return Answer(self.usage(command))
+        if message.replaces and previous is not None and previous.carried_out and command.on_edit == "once":
+            return Answer(t("edit_not_repeated", command=prefix + command.usage.split()[0]), carried_out=False)
         handler = command.handler
-        return await self._guarded(message, lambda context: handler(context, args), command)
+        return await self._guarded(message, lambda context: handler(context, args), command, previous)
 
     async def _guarded(
         self,
         item: Message | Reaction | Redaction,
         call: Callable[[Context], Awaitable[Rich | Answer | None]],
         command: Command | None = None,
+        previous: HandledCommand | None = None,
     ) -> Answer | None:
         """Run a handler; user errors become their message, anything else a reference code in log and reply."""
         t = self.t
@@ -176,22 +188,23 @@ class Dispatcher:
                 registry=self.registry,
                 media=self.media,
                 wake=self.wake,
+                edited=previous,
             )
             result = await call(context)
         except UserError as exc:
-            return Answer(exc.message)
+            return Answer(exc.message, carried_out=False)
         except UsageError as exc:
             assert command is not None
             usage = self.usage(command)
-            return Answer(exc.detail + Rich.plain("\n") + usage if exc.detail else usage)
+            return Answer(exc.detail + Rich.plain("\n") + usage if exc.detail else usage, carried_out=False)
         except StorageUnavailable:
             code = reference_code()
             log.exception("database error [%s] handling %s in %s", code, item.event_id, item.room_id)
-            return Answer(t("storage_error", code=code))
+            return Answer(t("storage_error", code=code), carried_out=False)
         except Exception:
             code = reference_code()
             log.exception("unexpected error [%s] handling %s in %s", code, item.event_id, item.room_id)
-            return Answer(t("internal_error", code=code))
+            return Answer(t("internal_error", code=code), carried_out=False)
         if result is None or isinstance(result, Answer):
             return result
         return Answer(result)

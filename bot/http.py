@@ -17,12 +17,14 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -31,13 +33,31 @@ from aiohttp.web_protocol import RequestHandler
 from bot.clock import Clock
 from bot.config import HttpConfig
 from bot.ical import room_ics
-from bot.models import Event, EventStatus, Meetup
+from bot.models import Event, Meetup
 from bot.storage import Storage
+from bot.web import STATIC_DIR, leaflet_dir
+from bot.web.names import PUBLIC_NAME
+from bot.web.occurrences import SHOWN_STATUSES
+from bot.web.pages import (
+    LANGUAGES,
+    Site,
+    choose_language,
+    content_security_policy,
+    month_page,
+    month_window,
+    upcoming_page,
+    upcoming_window,
+    valid_month,
+)
 
 log = logging.getLogger(__name__)
 STAMP = datetime(2000, 1, 1, tzinfo=UTC)
 SERVER_NAME = "eventbot"
 FEED_CACHE_CONTROL = "private, max-age=300"
+PUBLIC_FEED_CACHE_CONTROL = "public, max-age=300"
+PAGE_CACHE_CONTROL = "public, max-age=60"
+PAGE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+STATIC_CACHE_CONTROL = "public, max-age=86400"
 HEADER_TIMEOUT_S = 10.0
 KEEPALIVE_TIMEOUT_S = 10.0
 SHUTDOWN_TIMEOUT_S = 5.0
@@ -58,7 +78,7 @@ class HttpStartError(Exception):
 
 @dataclass(frozen=True)
 class CachedFeed:
-    """A room's calendar as served: body, its ETag and Last-Modified, and when it was built (monotonic)."""
+    """A room's calendar (or page) as served: body, its ETag and Last-Modified, and when it was built (monotonic)."""
 
     body: bytes
     etag: str
@@ -70,46 +90,54 @@ Loader = Callable[[str], Awaitable[tuple[bytes, str, datetime]]]
 
 
 class FeedCache:
-    """Each room's built calendar, until `invalidate(room_id)` (call it after writing the room's events or meetups)
-    or until it is `max_age` seconds old (so changes made without an invalidate show up after a minute).
+    """Each room's built calendar and pages (under a `key` each: "" is the feed), until `invalidate(room_id)`
+    (call it after writing the room's events or meetups) or until they are `max_age` seconds old (so changes made
+    without an invalidate show up after a minute). At most `max_entries` are kept (the oldest go first).
 
-    A build that overlaps an invalidate of its room is served but not kept; concurrent requests for a room that is
-    not cached share one build.
+    A build that overlaps an invalidate of its room is served but not kept; concurrent requests for something that
+    is not cached share one build.
     """
 
-    def __init__(self, max_age: float = 60.0, timer: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, max_age: float = 60.0, timer: Callable[[], float] = time.monotonic, max_entries: int = 256
+    ) -> None:
         self.max_age = max_age
+        self.max_entries = max_entries
         self._timer = timer
-        self._entries: dict[str, CachedFeed] = {}
+        self._entries: dict[tuple[str, str], CachedFeed] = {}
         self._generations: dict[str, int] = {}
         self._epoch = 0
-        self._locks: dict[str, asyncio.Lock] = {}
-        self.builds = 0  # how many times a calendar was built (for tests and measurements)
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        # (room, key) -> (ETag, when that content was first built): the Last-Modified of pages, kept across
+        # rebuilds (in memory; the feed's is kept in the database)
+        self._first_built: OrderedDict[tuple[str, str], tuple[str, datetime]] = OrderedDict()
+        self.builds = 0  # how many times a calendar or page was built (for tests and measurements)
 
     def invalidate(self, room_id: str | None = None) -> None:
-        """Forget the room's calendar (every room's with None): the next request builds it anew."""
+        """Forget the room's calendar and pages (every room's with None): the next request builds them anew."""
         if room_id is None:
             self._epoch += 1
             self._entries.clear()
             return
         self._generations[room_id] = self._generations.get(room_id, 0) + 1
-        self._entries.pop(room_id, None)
+        for entry in [entry for entry in self._entries if entry[0] == room_id]:
+            del self._entries[entry]
 
-    def get(self, room_id: str) -> CachedFeed | None:
-        """The room's cached calendar if it is still fresh."""
-        entry = self._entries.get(room_id)
+    def get(self, room_id: str, key: str = "") -> CachedFeed | None:
+        """The room's cached calendar (or page `key`) if it is still fresh."""
+        entry = self._entries.get((room_id, key))
         if entry is None or self._timer() - entry.built_at >= self.max_age:
             return None
         return entry
 
-    async def feed(self, room_id: str, load: Loader) -> CachedFeed:
-        """The room's calendar: cached, or built by `load(room_id)` and kept."""
-        entry = self.get(room_id)
+    async def feed(self, room_id: str, load: Loader, key: str = "") -> CachedFeed:
+        """The room's calendar (or page `key`): cached, or built by `load(room_id)` and kept."""
+        entry = self.get(room_id, key)
         if entry is not None:
             return entry
-        lock = self._locks.setdefault(room_id, asyncio.Lock())
+        lock = self._locks.setdefault((room_id, key), asyncio.Lock())
         async with lock:
-            entry = self.get(room_id)  # built by the request we waited for
+            entry = self.get(room_id, key)  # built by the request we waited for
             if entry is not None:
                 return entry
             version = (self._epoch, self._generations.get(room_id, 0))
@@ -119,13 +147,26 @@ class FeedCache:
             entry = CachedFeed(body, etag, modified, built_at)
             if version == (self._epoch, self._generations.get(room_id, 0)):
                 self._prune()
-                self._entries[room_id] = entry
+                self._entries[(room_id, key)] = entry
             return entry
+
+    def first_built(self, room_id: str, key: str, etag: str, now: datetime) -> datetime:
+        """When this content (by ETag) of the room's page `key` was first built: its Last-Modified."""
+        known = self._first_built.pop((room_id, key), None)
+        modified = known[1] if known is not None and known[0] == etag else now.astimezone(UTC).replace(microsecond=0)
+        self._first_built[(room_id, key)] = (etag, modified)
+        while len(self._first_built) > 4 * self.max_entries:
+            self._first_built.popitem(last=False)
+        return modified
 
     def _prune(self) -> None:
         now = self._timer()
-        for room_id in [room for room, entry in self._entries.items() if now - entry.built_at >= self.max_age]:
-            del self._entries[room_id]
+        for entry in [entry for entry, built in self._entries.items() if now - built.built_at >= self.max_age]:
+            del self._entries[entry]
+        while len(self._entries) >= self.max_entries:
+            del self._entries[min(self._entries, key=lambda entry: self._entries[entry].built_at)]
+        for idle in [entry for entry, lock in self._locks.items() if not lock.locked() and entry not in self._entries]:
+            del self._locks[idle]
 
 
 def etag_matches(header: str, etag: str) -> bool:
@@ -154,55 +195,154 @@ async def last_modified(storage: Storage, room_id: str, etag: str, now: datetime
     return modified
 
 
-def _render(events: list[Event], meetups: list[Meetup]) -> tuple[bytes, str]:
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _render(events: list[Event], meetups: list[Meetup], name: str) -> tuple[bytes, str]:
     # stable DTSTAMPs (events: when stored), so the content hash only changes when the calendar does
-    body = room_ics(events, meetups, STAMP, name="eventbot")
-    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    body = room_ics(events, meetups, STAMP, name=name)
+    return body, _etag(body)
 
 
 def harden(headers: MutableMapping[str, str]) -> None:
-    """The headers every answer carries: no sniffing, no referrer, no versions; not cached unless said so."""
+    """The headers every answer carries: no sniffing, no referrer (unless said so), no versions; not cached unless
+    said so."""
     headers["Server"] = SERVER_NAME
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
+    headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Cache-Control", "no-store")
 
 
 async def _on_prepare(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path.startswith("/static/") and response.status in (200, 304):
+        response.headers.setdefault("Cache-Control", STATIC_CACHE_CONTROL)
     harden(response.headers)
 
 
-def build_app(storage: Storage, clock: Clock, cache: FeedCache | None = None) -> web.Application:
+def conditional_answer(
+    request: web.Request, cached: CachedFeed, content_type: str, headers: Mapping[str, str]
+) -> web.Response:
+    """The cached body with its ETag and Last-Modified, or a 304 when the client's copy is still current."""
+    headers = {
+        **headers,
+        "ETag": cached.etag,
+        "Last-Modified": format_datetime(cached.modified, usegmt=True),
+    }
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:  # when both are sent, If-None-Match decides (RFC 9110, 13.2.2)
+        unchanged = etag_matches(if_none_match, cached.etag)
+    else:
+        unchanged = not_modified_since(request.headers.get("If-Modified-Since", ""), cached.modified)
+    if unchanged:
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=cached.body, content_type=content_type, charset="utf-8", headers=headers)
+
+
+def build_app(
+    storage: Storage, clock: Clock, cache: FeedCache | None = None, config: HttpConfig | None = None
+) -> web.Application:
+    """The feeds (`/<token or public name>/calendar.ics`), the pages of published rooms and their static files."""
     feeds = cache if cache is not None else FeedCache()
+    http = config if config is not None else HttpConfig()
+    page_headers = {
+        "Content-Security-Policy": content_security_policy(http.map_tiles),
+        "Referrer-Policy": PAGE_REFERRER_POLICY,  # the tile server may ask for the page's origin
+        "Cache-Control": PAGE_CACHE_CONTROL,
+        "Vary": "Accept-Language",
+    }
 
     async def load(room_id: str) -> tuple[bytes, str, datetime]:
-        events = await storage.list_events(room_id, statuses=(EventStatus.APPROVED, EventStatus.CANCELLED))
+        events = await storage.list_events(room_id, statuses=SHOWN_STATUSES)
         meetups = await storage.list_meetups(room_id)
-        body, etag = await asyncio.to_thread(_render, events, meetups)  # large rooms take seconds: not in the loop
+        name = await storage.public_name(room_id) or SERVER_NAME
+        body, etag = await asyncio.to_thread(_render, events, meetups, name)  # large rooms take seconds
         return body, etag, await last_modified(storage, room_id, etag, clock())
 
     async def calendar(request: web.Request) -> web.Response:
-        room_id = await storage.room_by_feed_token(request.match_info["token"])
+        token = request.match_info["token"]
+        room_id = await storage.room_by_feed_token(token)
+        cache_control = FEED_CACHE_CONTROL
+        if room_id is None and PUBLIC_NAME.fullmatch(token):
+            room_id = await storage.published_room(token)
+            cache_control = PUBLIC_FEED_CACHE_CONTROL
         if room_id is None:
             raise web.HTTPNotFound()
         feed = await feeds.feed(room_id, load)
-        headers = {
-            "ETag": feed.etag,
-            "Last-Modified": format_datetime(feed.modified, usegmt=True),
-            "Cache-Control": FEED_CACHE_CONTROL,
-        }
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match is not None:  # when both are sent, If-None-Match decides (RFC 9110, 13.2.2)
-            unchanged = etag_matches(if_none_match, feed.etag)
-        else:
-            unchanged = not_modified_since(request.headers.get("If-Modified-Since", ""), feed.modified)
-        if unchanged:
-            return web.Response(status=304, headers=headers)
-        return web.Response(body=feed.body, content_type="text/calendar", charset="utf-8", headers=headers)
+        return conditional_answer(request, feed, "text/calendar", {"Cache-Control": cache_control})
+
+    async def published(request: web.Request) -> tuple[str, Site]:
+        """The published room the path names (else 404), and its page's Site in the visitor's language."""
+        asked = request.query.get("lang")
+        language = choose_language(asked, request.headers.get("Accept-Language", ""), http.language)
+        if language is None:
+            raise web.HTTPBadRequest(text=f"lang: {' or '.join(LANGUAGES)}")
+        name = request.match_info["name"]
+        room_id = await storage.published_room(name)
+        if room_id is None:
+            raise web.HTTPNotFound()
+        settings = await storage.room_settings(room_id)
+        return room_id, Site(
+            name=name,
+            base_url=http.base_url,
+            language=language,
+            zone=ZoneInfo(settings.timezone or http.timezone),
+            tiles=http.map_tiles,
+            attribution=http.map_attribution,
+            query=f"?lang={language}" if asked is not None else "",
+        )
+
+    async def upcoming(request: web.Request) -> web.Response:
+        room_id, shown = await published(request)
+        key = f"/{shown.name}/ {shown.language}{shown.query}"
+
+        async def build(room_id: str) -> tuple[bytes, str, datetime]:
+            now = clock()
+            start, end = upcoming_window(shown.zone, now)
+            events = await storage.list_events(room_id, start=start, end=end, statuses=SHOWN_STATUSES)
+            meetups = await storage.list_meetups(room_id)
+            body = (await asyncio.to_thread(upcoming_page, shown, events, meetups, now)).encode()
+            etag = _etag(body)
+            return body, etag, feeds.first_built(room_id, key, etag, now)
+
+        page = await feeds.feed(room_id, build, key=key)
+        return conditional_answer(request, page, "text/html", page_headers)
+
+    async def month(request: web.Request) -> web.Response:
+        year, number = int(request.match_info["year"]), int(request.match_info["month"])
+        if not valid_month(year, number):
+            raise web.HTTPNotFound()
+        room_id, shown = await published(request)
+        key = f"/{shown.name}/{year:04d}/{number:02d}/ {shown.language}{shown.query}"
+
+        async def build(room_id: str) -> tuple[bytes, str, datetime]:
+            now = clock()
+            start, end = month_window(shown.zone, year, number)
+            events = await storage.list_events(room_id, start=start, end=end, statuses=SHOWN_STATUSES)
+            meetups = await storage.list_meetups(room_id)
+            body = (await asyncio.to_thread(month_page, shown, events, meetups, year, number, now)).encode()
+            etag = _etag(body)
+            return body, etag, feeds.first_built(room_id, key, etag, now)
+
+        page = await feeds.feed(room_id, build, key=key)
+        return conditional_answer(request, page, "text/html", page_headers)
+
+    async def with_slash(request: web.Request) -> web.Response:
+        await published(request)
+        # relative, so that it also holds behind a reverse proxy that serves the pages under a prefix
+        raise web.HTTPPermanentRedirect(request.path.rsplit("/", 1)[1] + "/")
 
     app = web.Application(client_max_size=CLIENT_MAX_SIZE)
     app.on_response_prepare.append(_on_prepare)
+    # static files first: `/static/...` is never a room's name
+    app.router.add_static("/static/leaflet", leaflet_dir())
+    app.router.add_static("/static", STATIC_DIR)
+    name = "{name:" + PUBLIC_NAME.pattern + "}"
     app.router.add_get("/{token}/calendar.ics", calendar)
+    app.router.add_get(f"/{name}/", upcoming)
+    app.router.add_get(f"/{name}", with_slash)
+    app.router.add_get(f"/{name}/{{year:[0-9]{{4}}}}/{{month:[0-9]{{2}}}}/", month)
+    app.router.add_get(f"/{name}/{{year:[0-9]{{4}}}}/{{month:[0-9]{{2}}}}", with_slash)
     return app
 
 
@@ -306,7 +446,7 @@ async def start_http(
     address cannot be used.
     """
     runner = _Runner(
-        build_app(storage, clock, cache),
+        build_app(storage, clock, cache, config),
         header_timeout,
         access_log=None,
         keepalive_timeout=keepalive_timeout,

@@ -15,6 +15,22 @@ from bot.text import Rich, fill
 MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         # dispatcher
+        "edit_item_gone": {
+            "de": "Was dieser Befehl eingetragen hatte, ist inzwischen gelöscht; die Änderung trage ich nicht ein. "
+            "Schick den Befehl neu, um es wieder einzutragen.",
+            "en": "What this command added has been deleted since; I do not apply the edit. Send the command again "
+            "to add it anew.",
+        },
+        "edit_not_repeated": {
+            "de": "Du hast einen Befehl geändert, der schon ausgeführt ist; `{command}` führe ich nicht ein "
+            "zweites Mal aus. Schick dafür einen neuen Befehl.",
+            "en": "You edited a command that was already carried out; I do not run `{command}` twice. Send a new "
+            "command for that.",
+        },
+        "did_you_mean": {
+            "de": "`{command}` kenne ich nicht. Meintest du `{suggestion}`? `{prefix}help` zeigt alle Befehle.",
+            "en": "I do not know `{command}`. Did you mean `{suggestion}`? `{prefix}help` lists all commands.",
+        },
         "unknown_command": {
             "de": "Unbekannter Befehl `{command}`. `{prefix}help` zeigt alle Befehle.",
             "en": "Unknown command `{command}`. `{prefix}help` lists all commands.",
@@ -173,7 +189,20 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "events_none_month": {"de": "Keine Veranstaltungen im {month}.", "en": "No events in {month}."},
         "events_header_upcoming": {"de": "**Anstehende Veranstaltungen**", "en": "**Upcoming events**"},
         "events_header_month": {"de": "**Veranstaltungen im {month}**", "en": "**Events in {month}**"},
-        "events_more": {"de": "… und {count} weitere.", "en": "… and {count} more."},
+        "events_more": {
+            "de": "… und {count} weitere. Einen Monat ganz zeigt `{prefix}event list {month}`, suchen geht mit "
+            "`{prefix}event search <Wörter>`.",
+            "en": "… and {count} more. A whole month: `{prefix}event list {month}`; to search: "
+            "`{prefix}event search <words>`.",
+        },
+        "events_more_search": {
+            "de": "… und {count} weitere. Gezielt suchen: `{prefix}event search <Wörter>`.",
+            "en": "… and {count} more. To find one: `{prefix}event search <words>`.",
+        },
+        "search_more": {
+            "de": "… und {count} weitere. Mehr Wörter grenzen die Suche ein: `{prefix}event search {words} …`.",
+            "en": "… and {count} more. More words narrow the search: `{prefix}event search {words} …`.",
+        },
         "search_none": {"de": "Nichts gefunden für „{words}“.", "en": "Nothing found for \u201c{words}\u201d."},
         "search_header": {"de": "**Gefunden für „{words}“:**", "en": "**Found for \u201c{words}\u201d:**"},
         "edit_title_empty": {"de": "Der Titel darf nicht leer sein.", "en": "The title must not be empty."},
@@ -403,6 +432,118 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "This room's calendar to subscribe to: {url}\n(Anyone with the address sees the events; "
             "`{prefix}calendar rotate` makes a new one.)",
         },
+        # the public calendar page (`!calendar publish`) and the page itself (bot/web)
+        "calendar_public": {"de": "Öffentliche Seite dieses Raums: {url}", "en": "This room's public page: {url}"},
+        "calendar_not_public": {
+            "de": "Eine öffentliche Seite mit Liste und Karte hat dieser Raum noch nicht; "
+            "`{prefix}calendar publish <Name>` richtet sie ein (Moderation).",
+            "en": "This room has no public page with list and map yet; "
+            "`{prefix}calendar publish <name>` sets one up (moderators).",
+        },
+        "calendar_published": {
+            "de": "Der Kalender dieses Raums ist öffentlich: {url}\nDort stehen die freigegebenen Termine und "
+            "Treffen mit Karte und Abo-Links. `{prefix}calendar unpublish` nimmt die Seite wieder herunter.",
+            "en": "This room's calendar is public: {url}\nIt lists the approved events and meetups, with a map "
+            "and links to subscribe. `{prefix}calendar unpublish` takes the page down again.",
+        },
+        "calendar_published_derived": {
+            "de": "(Den Namen hat der Bot aus der Raum-ID gebildet; einen lesbaren vergibst du zum Beispiel mit "
+            "`{prefix}calendar publish ok-lab-leipzig`.)",
+            "en": "(The bot made the name from the room id; give it a readable one, for example with "
+            "`{prefix}calendar publish ok-lab-leipzig`.)",
+        },
+        "calendar_unpublished": {
+            "de": "Die öffentliche Seite {url} ist abgeschaltet; ihre Adresse und ihr Feed antworten jetzt mit 404.",
+            "en": "The public page {url} is taken down; its address and its feed now answer 404.",
+        },
+        "calendar_unpublish_none": {
+            "de": "Dieser Raum hat keine öffentliche Seite.",
+            "en": "This room has no public page.",
+        },
+        "calendar_name_bad": {
+            "de": "„{name}“ geht nicht als Name der Seite: 2 bis 40 Zeichen aus Kleinbuchstaben (a-z), Ziffern und "
+            "`-`, am Anfang und am Ende ein Buchstabe oder eine Ziffer. Beispiel: `{prefix}calendar publish "
+            "ok-lab-leipzig`.",
+            "en": "“{name}” cannot be the page's name: 2 to 40 characters of lower-case letters (a-z), digits and "
+            "`-`, starting and ending with a letter or digit. Example: `{prefix}calendar publish ok-lab-leipzig`.",
+        },
+        "calendar_name_taken": {
+            "de": "Den Namen „{name}“ hat schon ein anderer Raum. Frei ist zum Beispiel „{free}“: "
+            "`{prefix}calendar publish {free}`.",
+            "en": "Another room already has the name “{name}”. Free is, for example, “{free}”: "
+            "`{prefix}calendar publish {free}`.",
+        },
+        "calendar_name_reserved": {
+            "de": "„{name}“ ist für die Adressen des Bots reserviert. Frei ist zum Beispiel „{free}“: "
+            "`{prefix}calendar publish {free}`.",
+            "en": "“{name}” is reserved for the bot's own addresses. Free is, for example, “{free}”: "
+            "`{prefix}calendar publish {free}`.",
+        },
+        "calendar_name_needed": {
+            "de": "Aus diesem Raum lässt sich kein Name bilden; gib einen an, zum Beispiel "
+            "`{prefix}calendar publish ok-lab-leipzig`.",
+            "en": "No name can be made from this room; give one, for example "
+            "`{prefix}calendar publish ok-lab-leipzig`.",
+        },
+        "page_title": {"de": "Termine · {name}", "en": "Events · {name}"},
+        "page_heading": {"de": "{name}: Termine und Treffen", "en": "{name}: events and meetups"},
+        "page_description": {
+            "de": "Veranstaltungen und regelmäßige Treffen ({name}): Liste, Karte und Kalender zum Abonnieren.",
+            "en": "Events and regular meetups ({name}): list, map and a calendar to subscribe to.",
+        },
+        "page_month_title": {"de": "{month} · {name}", "en": "{month} · {name}"},
+        "page_month_heading": {"de": "{name}: {month}", "en": "{name}: {month}"},
+        "page_month_description": {
+            "de": "Veranstaltungen und regelmäßige Treffen im {month} ({name}).",
+            "en": "Events and regular meetups in {month} ({name}).",
+        },
+        "page_upcoming": {"de": "Demnächst", "en": "Coming up"},
+        "page_nothing": {
+            "de": "In den nächsten {weeks} Wochen steht nichts an.",
+            "en": "Nothing in the next {weeks} weeks.",
+        },
+        "page_month_nothing": {"de": "In diesem Monat steht nichts an.", "en": "Nothing this month."},
+        "page_map": {"de": "Karte", "en": "Map"},
+        "page_map_hint": {
+            "de": "Die Karte braucht JavaScript; alle Termine stehen auch in der Liste.",
+            "en": "The map needs JavaScript; every event is in the list as well.",
+        },
+        "page_map_empty": {
+            "de": "Keiner der Termine hat Koordinaten für die Karte.",
+            "en": "None of the events has coordinates for the map.",
+        },
+        "page_online": {"de": "Nur online", "en": "Online only"},
+        "page_subscribe": {"de": "Abonnieren", "en": "Subscribe"},
+        "page_subscribe_webcal": {"de": "In der Kalender-App abonnieren", "en": "Subscribe in your calendar app"},
+        "page_subscribe_webcal_hint": {
+            "de": "Für Apple Kalender, Thunderbird, Outlook und andere: neue und geänderte Termine erscheinen "
+            "von selbst.",
+            "en": "For Apple Calendar, Thunderbird, Outlook and others: new and changed events show up by themselves.",
+        },
+        "page_subscribe_google": {"de": "In Google Kalender hinzufügen", "en": "Add to Google Calendar"},
+        "page_subscribe_google_hint": {
+            "de": "Für Google Kalender (auch auf Android-Telefonen): fügt diesen Kalender deinem Google-Konto hinzu.",
+            "en": "For Google Calendar (Android phones too): adds this calendar to your Google account.",
+        },
+        "page_subscribe_url_hint": {
+            "de": "Die Adresse des Kalenders (iCalendar), zum Kopieren in jede andere App.",
+            "en": "The calendar's address (iCalendar), to copy into any other app.",
+        },
+        "page_months": {"de": "Monate", "en": "Months"},
+        "page_month_view": {"de": "Monatsansicht", "en": "Month view"},
+        "page_prev": {"de": "Vorheriger Monat", "en": "Previous month"},
+        "page_next": {"de": "Nächster Monat", "en": "Next month"},
+        "page_grid": {"de": "Monatsübersicht", "en": "The month at a glance"},
+        "page_month_list": {"de": "Alle Termine im {month}", "en": "All events in {month}"},
+        "page_today": {"de": "heute", "en": "today"},
+        "page_all_day": {"de": "ganztägig", "en": "all day"},
+        "page_meetup": {"de": "Regelmäßiges Treffen", "en": "Regular meetup"},
+        "page_zone": {"de": "Alle Zeiten in der Zeitzone {zone}.", "en": "All times in the time zone {zone}."},
+        "page_footer": {
+            "de": "eventbot erstellt diese Seite aus den Terminen eines Matrix-Raums.",
+            "en": "eventbot builds this page from the events of a Matrix room.",
+        },
+        "page_skip": {"de": "Zur Liste springen", "en": "Skip to the list"},
         "calendar_disabled": {
             "de": "Der Kalender-Feed ist nicht eingeschaltet (`[http] enabled = true` in der Konfiguration).",
             "en": "The calendar feed is switched off (`[http] enabled = true` in the configuration).",

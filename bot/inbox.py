@@ -8,20 +8,48 @@ slow command still runs replays that batch after a restart, and the handled ledg
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from bot.models import Joined, Message, Reaction, Redaction, SyncBatch
 from bot.storage import Storage
 
 Item = Message | Reaction | Redaction
+SenderOf = Callable[[str, str], Awaitable[str | None]]  # (room, event id) -> who sent it
+
+
+def addressed_command(body: str, prefix: str, names: tuple[str, ...], *, direct: bool) -> str | None:
+    """The command a message gives the bot, written with the prefix, or None when it is not for the bot.
+
+    `!event list` anywhere; `eventbot: event list` or `eventbot: !event list` (Element's pill writes the display
+    name and a colon) anywhere; `event list` or `hilfe` in a direct chat with the bot.
+    """
+    text = body.lstrip()
+    if is_prefixed(text, prefix):
+        return text
+    folded = text.casefold()
+    for name in names:
+        if folded.startswith(name.casefold()) and text[len(name) : len(name) + 1] in (":", ","):
+            rest = text[len(name) + 1 :].lstrip()
+            return (rest if is_prefixed(rest, prefix) else prefix + rest) if rest else None
+    if direct and text and not text.startswith(prefix):
+        return prefix + text
+    return None
+
+
+def is_prefixed(text: str, prefix: str) -> bool:
+    """`!word…`: the prefix right before a word."""
+    return text.startswith(prefix) and len(text) > len(prefix) and not text[len(prefix)].isspace()
 
 
 class Inbox:
     """From sync batches to the items to handle; never the same event twice at once, never history."""
 
-    def __init__(self, storage: Storage, is_command: Callable[[str], bool]) -> None:
+    def __init__(self, storage: Storage, prefix: str, sender_of: SenderOf | None = None) -> None:
         self.storage = storage
-        self.is_command = is_command
+        self.prefix = prefix
+        self.sender_of = sender_of
+        self.names: tuple[str, ...] = ()  # what people call the bot (display name, user id), set after login
         self._joined_at: dict[str, int] = {}
         self._in_flight: dict[str, int] = {}  # event id -> the batch it came in
         self._batches: OrderedDict[int, list[str | int]] = OrderedDict()  # batch -> [next_batch token, open items]
@@ -38,21 +66,37 @@ class Inbox:
         accepted: list[Item] = []
         if not first_start:
             for item in batch.items:
-                if not isinstance(item, Joined) and await self._wanted(item, now_ms):
-                    self._in_flight[item.event_id] = seq
-                    accepted.append(item)
+                wanted = None if isinstance(item, Joined) else await self._wanted(item, now_ms)
+                if wanted is not None:
+                    self._in_flight[wanted.event_id] = seq
+                    accepted.append(wanted)
         self._batches[seq] = [batch.next_batch, len(accepted)]
         self._advance()
         return accepted
 
-    async def _wanted(self, item: Item, now_ms: int) -> bool:
+    async def _wanted(self, item: Item, now_ms: int) -> Item | None:
+        """The item as the bot will handle it (a command written with the prefix), or None to pass it by."""
         if item.timestamp_ms < await self._joined(item.room_id, now_ms):
-            return False  # from before the bot joined
-        if isinstance(item, Message) and not self.is_command(item.body):
-            return False
+            return None  # from before the bot joined
         if item.event_id in self._in_flight:
-            return False
-        return isinstance(item, Redaction) or not await self.storage.is_handled(item.event_id)
+            return None
+        if isinstance(item, Message):
+            command = addressed_command(item.body, self.prefix, self.names, direct=item.direct)
+            if command is None or (item.replaces and not await self._may_edit(item)):
+                return None
+            item = replace(item, body=command)
+        if not isinstance(item, Redaction) and await self.storage.is_handled(item.event_id):
+            return None
+        return item
+
+    async def _may_edit(self, edit: Message) -> bool:
+        """Only the sender of a message may edit it (the spec's rule for m.replace)."""
+        assert edit.replaces is not None
+        handled = await self.storage.handled_command(edit.room_id, edit.replaces)
+        sender = handled.sender if handled is not None and handled.sender else None
+        if sender is None and self.sender_of is not None:
+            sender = await self.sender_of(edit.room_id, edit.replaces)
+        return sender == edit.sender
 
     async def _joined(self, room_id: str, now_ms: int) -> int:
         """When the bot joined the room; a room it finds itself in without a join event counts from now."""

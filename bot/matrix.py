@@ -120,6 +120,31 @@ def strip_reply_fallback(body: str) -> str:
     return "\n".join(lines[index:]).lstrip("\n")
 
 
+def relates_to(outgoing: Outgoing) -> dict[str, Any]:
+    """An answer's relation: in the command's thread (a real reply within it), else a rich reply, else none."""
+    if outgoing.thread_root:
+        relation: dict[str, Any] = {"rel_type": "m.thread", "event_id": outgoing.thread_root, "is_falling_back": False}
+        if outgoing.in_reply_to:
+            relation["m.in_reply_to"] = {"event_id": outgoing.in_reply_to}
+        return relation
+    if outgoing.in_reply_to:
+        return {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
+    return {}
+
+
+def edit_content(content: dict[str, Any], original: str) -> dict[str, Any]:
+    """An edit (m.replace) of one of the bot's messages to `content`; the fallback body is marked with `* `, and an
+    edit notifies nobody again."""
+    new_content = {**content, "m.mentions": {}}
+    return {
+        **new_content,
+        "body": "* " + content["body"],
+        "formatted_body": "* " + content["formatted_body"],
+        "m.new_content": new_content,
+        "m.relates_to": {"rel_type": "m.replace", "event_id": original},
+    }
+
+
 class CryptoStore(DefaultStore):
     """nio's crypto store, without the write transaction nio opens after every sync to save the rooms that became
     encrypted in it, even when there are none (a synchronous SQLite transaction on the event loop per sync)."""
@@ -150,6 +175,7 @@ class MatrixGateway:
             config.homeserver, config.user_id, config=client_config, store_path=str(crypto_dir) if encryption else ""
         )
         self._creators: dict[str, frozenset[str]] = {}
+        self._direct_invites: set[str] = set()
 
     async def login(self) -> None:
         """Reuse the stored session; otherwise log in (password or token) and store the session."""
@@ -226,6 +252,9 @@ class MatrixGateway:
         invites = tuple(
             Invite(room_id, self._inviter(info.invite_state)) for room_id, info in response.rooms.invite.items()
         )
+        self._direct_invites.update(
+            room_id for room_id, info in response.rooms.invite.items() if self._invited_directly(info.invite_state)
+        )
         return SyncBatch(
             next_batch=response.next_batch, items=tuple(items), invites=invites, left=tuple(response.rooms.leave)
         )
@@ -279,6 +308,14 @@ class MatrixGateway:
             ):
                 return Joined(room_id, int(source.get("origin_server_ts", 0)))
         return None
+
+    def _invited_directly(self, invite_state: Iterable[Any]) -> bool:
+        """The invite is marked as a direct chat (`is_direct` on the bot's member event)."""
+        for event in invite_state:
+            source = getattr(event, "source", None) or {}
+            if source.get("type") == "m.room.member" and source.get("state_key") == self.user_id:
+                return bool((source.get("content") or {}).get("is_direct"))
+        return False
 
     def _inviter(self, invite_state: Iterable[Any]) -> str | None:
         for event in invite_state:
@@ -340,23 +377,93 @@ class MatrixGateway:
             elif kind == "m.reaction" and relates.get("rel_type") == "m.annotation":
                 if isinstance(relates.get("key"), str) and isinstance(relates.get("event_id"), str):
                     items.append(Reaction(key=relates["key"], target_event_id=relates["event_id"], **common))
+            elif kind == "m.room.message" and relates.get("rel_type") == "m.replace":
+                edit = self._edit(room_id, relates, content, common)
+                if edit is not None:
+                    items.append(edit)
             elif (
                 kind == "m.room.message"
                 and content.get("msgtype") in ("m.text", "m.file")
                 and isinstance(content.get("body"), str)
-                and relates.get("rel_type") != "m.replace"
             ):
-                reply_to = (
-                    relates.get("m.in_reply_to", {}).get("event_id")
-                    if isinstance(relates.get("m.in_reply_to"), dict)
-                    else None
-                )
                 body, attachment = strip_reply_fallback(content["body"]), file_ref(content)
                 if content.get("msgtype") == "m.file":
                     # a file's caption is its body when a separate filename is given (MSC2530)
                     body = body if content.get("filename") not in (None, body) else ""
-                items.append(Message(body=body, reply_to=reply_to, attachment=attachment, **common))
+                items.append(
+                    Message(body=body, attachment=attachment, **self._context(room_id, relates, content), **common)
+                )
         return items
+
+    def _context(self, room_id: str, relates: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
+        """Where a message stands: the message it replies to, its thread, a direct chat, the bot mentioned."""
+        in_reply_to = relates.get("m.in_reply_to")
+        reply_to = in_reply_to.get("event_id") if isinstance(in_reply_to, dict) else None
+        thread_root = None
+        if relates.get("rel_type") == "m.thread" and isinstance(relates.get("event_id"), str):
+            thread_root = relates["event_id"]
+            if relates.get("is_falling_back", True):
+                reply_to = None  # the fallback points at the thread's last message; it is no real reply
+        mentions = content.get("m.mentions")
+        user_ids = mentions.get("user_ids") if isinstance(mentions, dict) else None
+        return {
+            "reply_to": reply_to if isinstance(reply_to, str) else None,
+            "thread_root": thread_root,
+            "direct": self.is_direct(room_id),
+            "mentions_bot": isinstance(user_ids, list) and self.user_id in user_ids,
+        }
+
+    def _edit(
+        self, room_id: str, relates: dict[str, Any], content: dict[str, Any], common: dict[str, Any]
+    ) -> Message | None:
+        """An edit (m.replace) of a text message, as a message carrying the new content; None when malformed.
+
+        The edit refers to the original (an edit of an edit does too); whether its sender may edit it is checked
+        against the original by the inbox.
+        """
+        new = content.get("m.new_content")
+        original = relates.get("event_id")
+        if (
+            not isinstance(new, dict)
+            or not isinstance(original, str)
+            or new.get("msgtype") != "m.text"
+            or not isinstance(new.get("body"), str)
+        ):
+            return None
+        context = self._context(room_id, new.get("m.relates_to") or {}, new)
+        context["reply_to"] = None  # m.new_content carries no reply relation; the original's stays in effect
+        return Message(body=new["body"], replaces=original, **context, **common)
+
+    def is_direct(self, room_id: str) -> bool:
+        """A direct chat: the bot and one other person (joined or invited)."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return False
+        return int(getattr(room, "member_count", 0) or 0) == 2 or room_id in self._direct_invites
+
+    async def event_sender(self, room_id: str, event_id: str) -> str | None:
+        """Who sent an event of the room (for edits of messages the bot has not recorded); None if unknown."""
+        try:
+            response = await self.client.room_get_event(room_id, event_id)
+        except (aiohttp.ClientError, TimeoutError, OSError):
+            return None
+        if not isinstance(response, RoomGetEventResponse):
+            return None
+        sender = response.event.source.get("sender")
+        return sender if isinstance(sender, str) else None
+
+    async def own_names(self) -> tuple[str, ...]:
+        """What people call the bot at the start of a message: its display name, localpart and user id."""
+        localpart = self.user_id.removeprefix("@").partition(":")[0]
+        names = [self.user_id, localpart]
+        try:
+            response = await self.client.get_displayname(self.user_id)
+            displayname = getattr(response, "displayname", None)
+            if isinstance(displayname, str) and displayname.strip():
+                names.insert(0, displayname.strip())
+        except (aiohttp.ClientError, TimeoutError, OSError):
+            pass
+        return tuple(dict.fromkeys(names))
 
     async def download(self, ref: FileRef, max_bytes: int) -> bytes:
         """A file from the media repository, decrypted if it is an encrypted attachment (refused above max_bytes)."""
@@ -424,8 +531,9 @@ class MatrixGateway:
             content["file"] = {"url": upload.content_uri, **keys}
         else:
             content["url"] = upload.content_uri
-        if outgoing.in_reply_to:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
+        relation = relates_to(outgoing)
+        if relation:
+            content["m.relates_to"] = relation
         return await self._send_content(outgoing, content)
 
     async def send(self, outgoing: Outgoing) -> str:
@@ -445,8 +553,12 @@ class MatrixGateway:
             content["body"] = "@room " + content["body"]
             content["formatted_body"] = "@room " + content["formatted_body"]
             content["m.mentions"]["room"] = True
-        if outgoing.in_reply_to:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": outgoing.in_reply_to}}
+        if outgoing.replaces:
+            content = edit_content(content, outgoing.replaces)
+        else:
+            relation = relates_to(outgoing)
+            if relation:
+                content["m.relates_to"] = relation
         return await self._send_content(outgoing, content)
 
     async def _send_content(self, outgoing: Outgoing, content: dict[str, Any]) -> str:

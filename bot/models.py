@@ -32,6 +32,10 @@ class Message:
     sender_power: int = 0
     reply_to: str | None = None
     attachment: FileRef | None = None
+    thread_root: str | None = None  # sent in this thread (m.thread): the answer goes there too
+    replaces: str | None = None  # an edit (m.replace) of this earlier message; body is the new content
+    direct: bool = False  # a direct chat: the bot and one person
+    mentions_bot: bool = False  # m.mentions names the bot (Element's pill)
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class Outgoing:
     mentions: tuple[str, ...] = ()
     attachment: Attachment | None = None
     room_mention: bool = False
+    thread_root: str | None = None  # answer in this thread
+    replaces: str | None = None  # an edit of this earlier message of the bot's
 
 
 @dataclass(frozen=True)
@@ -214,6 +220,15 @@ class Target:
 
 
 @dataclass(frozen=True)
+class HandledCommand:
+    """A command in the ledger: who sent it, the bot's answer to it, whether it was carried out (None: unknown)."""
+
+    sender: str | None
+    answer_event_id: str | None
+    carried_out: bool | None
+
+
+@dataclass(frozen=True)
 class QueuedMessage:
     """A message waiting in the outbox; its transaction id makes sending it twice harmless."""
 
@@ -223,6 +238,7 @@ class QueuedMessage:
     mentions: tuple[str, ...] = ()
     announces: Target | None = None
     room_mention: bool = False
+    replaces: str | None = None  # an edit of this earlier message of the bot's (a confirmation kept true)
 
 
 @dataclass(frozen=True)

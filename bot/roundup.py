@@ -59,6 +59,7 @@ class RoundupContent:
     meetups: tuple[Meetup, ...]
     deadlines: tuple[Deadline, ...]
     left_out: tuple[Event, ...]
+    calendar_url: str = ""  # the room's published page, linked when `[roundup] calendar_url` is empty
 
 
 def events_window(year: int, month: int, lookahead_days: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -74,8 +75,13 @@ def events_window(year: int, month: int, lookahead_days: int, zone: ZoneInfo) ->
 async def collect_roundup(
     storage: Storage, room_id: str, edition: Edition, config: RoundupConfig, zone: ZoneInfo
 ) -> RoundupContent:
-    """What goes into an edition: approved events starting in the window, all meetups, open deadlines."""
+    """What goes into an edition: approved events starting in the window, all meetups, open deadlines, and the
+    room's public page (when it has one and the bot serves pages: `config.page_base_url`)."""
     start, end = events_window(edition.year, edition.month, config.lookahead_days, zone)
+    page = ""
+    if not config.calendar_url and config.page_base_url:
+        name = await storage.public_name(room_id)
+        page = f"{config.page_base_url}/{name}/" if name else ""
     candidates = await storage.list_events(room_id, start=start, end=end, statuses=tuple(EventStatus))
     starting = [event for event in candidates if event.start >= start]
     return RoundupContent(
@@ -86,6 +92,7 @@ async def collect_roundup(
         meetups=tuple(sorted(await storage.list_meetups(room_id), key=city_sort_key)),
         deadlines=tuple(await storage.list_deadlines(room_id, ending_from=start.date())),
         left_out=tuple(e for e in starting if e.status != EventStatus.APPROVED),
+        calendar_url=page,
     )
 
 
@@ -183,7 +190,8 @@ def render_roundup(content: RoundupContent, config: RoundupConfig) -> str:
     lines += [f"og_image: {image}", "type: blog", "---", "", ""]
     if content.deadlines:
         lines += ["## Fristen", *(deadline_line(d) for d in content.deadlines), "  ", ""]
-    calendar = f" ([Kalender/Karte]({markdown_url(config.calendar_url)}))" if config.calendar_url else ""
+    calendar_url = config.calendar_url or content.calendar_url
+    calendar = f" ([Kalender/Karte]({markdown_url(calendar_url)}))" if calendar_url else ""
     lines.append(f"## Veranstaltungen{calendar}")
     stamp = edition.published
     for event in content.events:

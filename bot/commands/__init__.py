@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.i18n import Translator
-from bot.models import Attachment, FileRef, Message, Reaction, Redaction
+from bot.models import Attachment, FileRef, HandledCommand, Message, Reaction, Redaction
 from bot.storage import RoomSettings, Storage
 from bot.text import Rich
 
@@ -52,6 +52,7 @@ class Context:
     registry: Registry
     media: Media | None = None
     wake: Callable[[], None] = lambda: None
+    edited: HandledCommand | None = None  # for an edit of a command: what the ledger knows of the original
 
     @property
     def tz(self) -> ZoneInfo:
@@ -82,6 +83,7 @@ class Answer:
     on_sent: Callable[[str], Awaitable[None]] | None = None
     attachment: Attachment | None = None
     retry_after_s: float | None = None  # set on a refusal: the command was not carried out
+    carried_out: bool = True  # False for errors and refusals: an edit of the command is carried out then
 
 
 Handler = Callable[[Context, str], Awaitable[Rich | Answer]]
@@ -103,12 +105,32 @@ class Command:
     parent: str | None = field(default=None, compare=False)
 
     @property
+    def on_edit(self) -> str:
+        """What an edit of the command does once it was carried out (see `redo_on_edit`); "once" by default."""
+        return getattr(self.handler, "on_edit", "once")
+
+    @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
     def find_sub(self, word: str) -> Command | None:
         word = word.casefold()
         return next((sub for sub in self.subcommands if word in sub.names), None)
+
+
+H = TypeVar("H", bound=Callable[..., Awaitable[object]])
+
+
+def redo_on_edit(mode: str) -> Callable[[H], H]:
+    """Declare, at a handler, what an edit of its command does after it was carried out: "rerun" (it only shows
+    something, or sets a value again) or "update" (an add changes what it added). Undeclared handlers answer an
+    edit that they are not carried out twice (delete, import, roundup, …)."""
+
+    def mark(handler: H) -> H:
+        handler.on_edit = mode  # type: ignore[attr-defined]
+        return handler
+
+    return mark
 
 
 def subcommand(
@@ -154,6 +176,14 @@ class Registry:
     def find(self, word: str) -> Command | None:
         return self._by_name.get(word.casefold())
 
+    def close_to(self, word: str) -> str | None:
+        """The command name a mistyped word most likely meant (`evnet` -> `event`), or None: at most one typo
+        (two in longer words), so other bots' commands (`!remindme`, `!poll`) stay theirs."""
+        word = word.casefold()
+        allowed = 1 if len(word) <= 5 else 2
+        scored = sorted((typo_distance(word, name), name) for name in self._by_name)
+        return scored[0][1] if scored and scored[0][0] <= allowed else None
+
     def __iter__(self) -> Iterator[Command]:
         return iter(self.commands)
 
@@ -170,6 +200,22 @@ class Registry:
                 return command, rest
             command, rest = sub, tail
         return command, rest
+
+
+def typo_distance(a: str, b: str) -> int:
+    """Edits between two words, a swap of neighbours counting as one (optimal string alignment distance)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            cost = 0 if char == other else 1
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
+                best = min(best, previous2[j - 2] + 1)
+            current.append(best)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _split_word(text: str) -> tuple[str, str]:

@@ -1,4 +1,5 @@
-"""Calendars in and out: `!event import`, `!feed ...`, `!event ics`, `!meetup ics`, `!calendar`."""
+"""Calendars in and out: `!event import`, `!feed ...`, `!event ics`, `!meetup ics`, `!calendar` (and its public
+page: `!calendar publish`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import secrets
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.commands import Answer, Command, Context, UsageError, UserError, subcommand
+from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
 from bot.commands.common import read_number
 from bot.commands.events import find_event
 from bot.commands.meetups import find_meetup
@@ -19,6 +20,7 @@ from bot.models import Attachment, Message
 from bot.reminders import LeadTimeError, format_lead, parse_lead
 from bot.storage import Feed
 from bot.text import Rich
+from bot.web.names import alternative, reserved, slug, valid_name
 
 MAX_SKIPPED_SHOWN = 10
 
@@ -148,6 +150,7 @@ async def feed_add(context: Context, args: str) -> Rich:
     return context.t("feed_added", number=feed.id, interval=format_lead(feed.interval_s), url=display_url(feed.url))
 
 
+@redo_on_edit("rerun")
 async def feed_list(context: Context, args: str) -> Rich:
     feeds = await context.storage.feeds(context.message.room_id)
     if not feeds:
@@ -196,6 +199,7 @@ async def feed_sync(context: Context, args: str) -> Rich:
     return report(context, result)
 
 
+@redo_on_edit("rerun")
 async def event_ics_command(context: Context, args: str) -> Answer:
     event = await find_event(context, args)
     data = event_ics(event, context.now)
@@ -205,6 +209,7 @@ async def event_ics_command(context: Context, args: str) -> Answer:
     )
 
 
+@redo_on_edit("rerun")
 async def meetup_ics_command(context: Context, args: str) -> Answer:
     meetup = await find_meetup(context, args)
     data = meetup_ics(meetup, context.now)
@@ -216,22 +221,99 @@ async def meetup_ics_command(context: Context, args: str) -> Answer:
     )
 
 
-async def calendar_command(context: Context, args: str) -> Rich:
-    """The room's subscription URL (a secret token); `rotate` replaces the token."""
-    if not context.config.http.enabled:
-        return context.t("calendar_disabled")
+def _page_url(context: Context, name: str) -> str:
+    return f"{context.config.http.base_url}/{name}/"
+
+
+async def _feed_url(context: Context, *, rotate: bool = False) -> str:
+    """The room's secret subscription URL (a new token when asked, or when it has none)."""
     room = context.message.room_id
-    token = await context.storage.feed_token(room)
-    if args.strip().casefold() in ("rotate", "neu", "erneuern"):
-        context.require_moderator()
-        token = None
-    elif args.strip():
-        raise UsageError()
+    token = None if rotate else await context.storage.feed_token(room)
     if token is None:
         token = secrets.token_urlsafe(24)
         await context.storage.set_feed_token(room, token)
-    url = f"{context.config.http.base_url}/{token}/calendar.ics"
-    return context.t("calendar_url", url=url, prefix=context.prefix)
+    return f"{context.config.http.base_url}/{token}/calendar.ics"
+
+
+async def _subscription(context: Context, *, rotate: bool = False) -> Rich:
+    """The secret subscription URL, and the public page when the room has one."""
+    lines = [context.t("calendar_url", url=await _feed_url(context, rotate=rotate), prefix=context.prefix)]
+    name = await context.storage.public_name(context.message.room_id)
+    if name is not None:
+        lines.append(context.t("calendar_public", url=_page_url(context, name)))
+    else:
+        lines.append(context.t("calendar_not_public", prefix=context.prefix))
+    return Rich.join(lines)
+
+
+@redo_on_edit("rerun")
+async def calendar_command(context: Context, args: str) -> Rich:
+    """`!calendar`: the room's subscription URL (a secret token) and its public page, if published."""
+    if not context.config.http.enabled:
+        return context.t("calendar_disabled")
+    if args.strip():
+        raise UsageError()
+    return await _subscription(context)
+
+
+async def calendar_rotate(context: Context, args: str) -> Rich:
+    """A new secret token: the old subscription URL stops working."""
+    if not context.config.http.enabled:
+        return context.t("calendar_disabled")
+    context.require_moderator()
+    if args.strip():
+        raise UsageError()
+    return await _subscription(context, rotate=True)
+
+
+async def _taken(context: Context, name: str) -> bool:
+    holder = await context.storage.published_room(name)
+    return holder is not None and holder != context.message.room_id
+
+
+async def calendar_publish(context: Context, args: str) -> Rich:
+    """`[<name>]`: the room's calendar becomes public at `<public_url>/<name>/`. Without a name: the room's
+    current one, else one made from the room id (the bot knows no room names)."""
+    if not context.config.http.enabled:
+        return context.t("calendar_disabled")
+    context.require_moderator()
+    words = args.split()
+    if len(words) > 1:
+        raise UsageError()
+    room = context.message.room_id
+    derived = False
+    if words:
+        name = words[0]
+        if not valid_name(name):
+            raise UserError(context.t("calendar_name_bad", name=name[:60], prefix=context.prefix))
+    else:
+        current = await context.storage.public_name(room)
+        made = current or slug(room)
+        if made is None:
+            raise UserError(context.t("calendar_name_needed", prefix=context.prefix))
+        name, derived = made, current is None
+    if reserved(name) or await _taken(context, name) or not await context.storage.publish(room, name):
+        free = await alternative(name, lambda candidate: _taken(context, candidate))
+        key = "calendar_name_reserved" if reserved(name) else "calendar_name_taken"
+        raise UserError(context.t(key, name=name, free=free, prefix=context.prefix))
+    lines = [context.t("calendar_published", url=_page_url(context, name), prefix=context.prefix)]
+    if derived:
+        lines.append(context.t("calendar_published_derived", prefix=context.prefix))
+    return Rich.join(lines)
+
+
+async def calendar_unpublish(context: Context, args: str) -> Rich:
+    """Takes the room's public page (and its public feed) down."""
+    if not context.config.http.enabled:
+        return context.t("calendar_disabled")
+    context.require_moderator()
+    if args.strip():
+        raise UsageError()
+    room = context.message.room_id
+    name = await context.storage.public_name(room)
+    if name is None or not await context.storage.unpublish(room):
+        return context.t("calendar_unpublish_none")
+    return context.t("calendar_unpublished", url=_page_url(context, name))
 
 
 EVENT_IMPORT = subcommand(
@@ -307,11 +389,50 @@ FEED = Command(
 CALENDAR = Command(
     name="calendar",
     aliases=("kalender",),
-    usage="calendar [rotate]",
+    usage="calendar",
     handler=calendar_command,
     help={
-        "de": "die Adresse zum Abonnieren der Termine dieses Raums",
-        "en": "the address to subscribe to this room's events",
+        "de": "die Adresse zum Abonnieren der Termine dieses Raums und seine öffentliche Seite",
+        "en": "the address to subscribe to this room's events, and its public page",
     },
-    example="calendar",
+    example="calendar publish ok-lab-leipzig",
+    subcommands=(
+        subcommand(
+            "calendar",
+            "show",
+            ("zeigen", "url"),
+            "[show]",
+            calendar_command,
+            "zeigt die Abo-Adresse (geheim) und die öffentliche Seite",
+            "shows the subscription address (secret) and the public page",
+        ),
+        subcommand(
+            "calendar",
+            "rotate",
+            ("neu", "erneuern"),
+            "rotate",
+            calendar_rotate,
+            "erzeugt eine neue geheime Abo-Adresse (Moderation)",
+            "makes a new secret subscription address (moderators)",
+        ),
+        subcommand(
+            "calendar",
+            "publish",
+            ("veröffentlichen", "öffentlich"),
+            "publish [<name>]",
+            calendar_publish,
+            "macht den Kalender öffentlich unter <Adresse>/<Name>/, mit Liste und Karte (Moderation)",
+            "publishes the calendar at <address>/<name>/, with list and map (moderators)",
+            "calendar publish ok-lab-leipzig",
+        ),
+        subcommand(
+            "calendar",
+            "unpublish",
+            ("zurückziehen", "verbergen", "privat"),
+            "unpublish",
+            calendar_unpublish,
+            "nimmt die öffentliche Seite wieder herunter (Moderation)",
+            "takes the public page down (moderators)",
+        ),
+    ),
 )

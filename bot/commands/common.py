@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.commands import Context, UsageError, UserError
-from bot.parsing.fields import MAX_TITLE, MAX_YEAR, FieldError, clean_text, parse_number
+from bot.models import Message
+from bot.parsing.fields import (
+    MAX_TITLE,
+    MAX_YEAR,
+    FieldError,
+    clean_text,
+    looks_like_number,
+    parse_number,
+    plain_words,
+)
 from bot.parsing.when import When, WhenError, parse_when
 from bot.text import Rich
 
@@ -35,9 +44,37 @@ def read_number(context: Context, text: str) -> int:
         raise UserError(context.t("field_bad_number", value=error.value)) from None
 
 
+async def replied_item(context: Context, kind: str) -> int | None:
+    """The number of the event or meetup (`kind`) whose bot message (confirmation, reminder) this replies to."""
+    message = context.message
+    if not isinstance(message, Message) or not message.reply_to:
+        return None
+    target = await context.storage.announced(message.room_id, message.reply_to)
+    return target.item_id if target is not None and target.kind == kind else None
+
+
+async def item_number(context: Context, text: str, kind: str) -> int:
+    """The item a command names: `#N`, or (without one) the item of the bot's message it replies to."""
+    if text.strip():
+        return read_number(context, text)
+    replied = await replied_item(context, kind)
+    if replied is None:
+        raise UsageError()  # the usage line names `#N`, with a working example
+    return replied
+
+
+async def split_number(context: Context, args: str, kind: str) -> tuple[str, str]:
+    """`#N rest` as ("#N", "rest"); without a number first, ("", all of args): item_number then looks at the
+    message replied to. With `#N` given, `#N` wins."""
+    first, _, rest = args.strip().partition(" ")
+    if looks_like_number(first):
+        return first, rest.strip()
+    return "", args.strip()
+
+
 def read_title(context: Context, text: str) -> str:
     """A title or name with runs of whitespace collapsed; not empty, at most MAX_TITLE characters."""
-    title = clean_text(text)
+    title = clean_text(plain_words(text))
     if not title:
         raise UserError(context.t("edit_title_empty"))
     if len(title) > MAX_TITLE:
@@ -46,8 +83,11 @@ def read_title(context: Context, text: str) -> str:
 
 
 def split_edit(context: Context, args: str, fields: Mapping[str, str]) -> tuple[str, str, str]:
-    """`#N <field> <value>` as (item number text, canonical field name, value)."""
+    """`#N <field> <value>` as (item number text, canonical field name, value); without `#N` (a reply to the
+    bot's message about the item) the number text is empty."""
     parts = args.strip().split(None, 2)
+    if parts and not looks_like_number(parts[0]):
+        parts = ["", *args.strip().split(None, 1)]
     if len(parts) < 3:
         raise UsageError()
     field = fields.get(parts[1].casefold().rstrip(":"))

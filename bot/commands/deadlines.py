@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from bot.commands import Command, Context, UsageError, UserError, subcommand
+from bot.commands import Command, Context, UsageError, UserError, redo_on_edit, subcommand
 from bot.commands.common import field_error, read_number, read_title, read_when
 from bot.models import Deadline
 from bot.parsing.fields import FieldError, parse_link, split_fields
@@ -67,6 +67,7 @@ async def add_deadline(context: Context, args: str) -> Rich:
     return t(head, number=stored.id) + Rich.plain("\n") + describe_deadline(context, stored)
 
 
+@redo_on_edit("rerun")
 async def list_deadlines(context: Context, args: str) -> Rich:
     today = context.now.astimezone(context.tz).date()
     deadlines = await context.storage.list_deadlines(context.message.room_id, ending_from=today)

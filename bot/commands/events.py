@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from bot.commands import Answer, Command, Context, UsageError, UserError, subcommand
-from bot.commands.common import field_error, read_number, read_title, read_when, split_edit
-from bot.models import Event, EventStatus, Reaction, Target
+from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
+from bot.commands.common import field_error, item_number, read_title, read_when, split_edit, split_number
+from bot.models import Event, EventStatus, Message, QueuedMessage, Reaction, Target
 from bot.parsing.fields import (
     EVENT_FIELDS,
     FieldError,
     parse_geo,
     parse_link,
     parse_place,
+    plain_words,
     split_fields,
 )
 from bot.parsing.months import MonthError, parse_month
-from bot.reminders import notify_cancelled
+from bot.reminders import notify_cancelled, reminder_txn
 from bot.text import Rich
 
 LIST_LIMIT = 30
@@ -33,7 +35,7 @@ EXAMPLE_ADD = (
 
 async def find_event(context: Context, text: str) -> Event:
     """The room's event named by `#N`; other rooms' events do not exist here."""
-    number = read_number(context, text)
+    number = await item_number(context, text, "event")
     event = await context.storage.get_event(context.message.room_id, number)
     if event is None:
         raise UserError(context.t("event_not_found", number=number))
@@ -50,7 +52,7 @@ def _apply_fields(context: Context, event: Event, values: dict[str, str]) -> Eve
             when = read_when(context, values["when"])
             changes.update(start=when.start, end=when.end, all_day=when.all_day, timezone=str(context.tz))
         if "where" in values:
-            place, online = parse_place(values["where"])
+            place, online = parse_place(plain_words(values["where"]))
             changes.update(place=place, online=online or bool(event.online_url))
         if "link" in values:
             changes["link"] = parse_link(values["link"])
@@ -96,6 +98,7 @@ def list_line(context: Context, event: Event) -> Rich:
     )
 
 
+@redo_on_edit("update")
 async def add_event(context: Context, args: str) -> Answer:
     """Store a new event from one line or `key: value` lines."""
     t, message = context.t, context.message
@@ -106,6 +109,16 @@ async def add_event(context: Context, args: str) -> Answer:
     missing = [t.raw(f"field_{name}") for name in ("title", "when") if name not in values]
     if missing:
         raise UsageError(t("missing_fields", fields=", ".join(missing)))
+    replaces = message.replaces if isinstance(message, Message) else None
+    source = replaces or message.event_id  # an edit of the command belongs to the same event
+    if replaces:
+        edited = await context.storage.event_by_source(message.room_id, replaces)
+        if edited is None and context.edited is not None and context.edited.carried_out:
+            raise UserError(t("edit_item_gone"))  # the event the command added was deleted since
+        if edited is not None:
+            context.require_owner_or_moderator(edited.submitter)
+            updated = await context.storage.update_event(_apply_fields(context, edited, values))
+            return Answer(confirmation(context, updated))
     draft = Event(
         id=0,
         room_id=message.room_id,
@@ -115,25 +128,42 @@ async def add_event(context: Context, args: str) -> Answer:
         all_day=False,
         timezone=str(context.tz),
         submitter=message.sender,
-        source_event_id=message.event_id,
+        source_event_id=source,
         status=(
             EventStatus.PENDING if context.settings.approval and not context.is_moderator else EventStatus.APPROVED
         ),
     )
     event, created = await context.storage.add_event(_apply_fields(context, draft, values))
-    replayed = not created and event.source_event_id == message.event_id
+    replayed = not created and event.source_event_id == source
     if not created and not replayed:
         return Answer(t("event_duplicate", number=event.id) + Rich.plain("\n") + describe(context, event))
-    body = t("event_added", number=event.id) + Rich.plain("\n") + describe(context, event)
-    if event.status == EventStatus.PENDING:
-        body += Rich.plain("\n") + t("event_pending_note", prefix=context.prefix, number=event.id)
 
     async def remember_announcement(sent_event_id: str) -> None:
         await context.storage.announce(event.room_id, sent_event_id, Target("event", event.id))
 
-    return Answer(body, on_sent=remember_announcement)
+    return Answer(confirmation(context, event), on_sent=remember_announcement)
 
 
+def confirmation(context: Context, event: Event) -> Rich:
+    """The bot's confirmation of an event, as it stands now (people 👍 it; it is edited when the event changes)."""
+    t = context.t
+    body = t("event_added", number=event.id) + Rich.plain("\n") + describe(context, event)
+    if event.status == EventStatus.PENDING:
+        body += Rich.plain("\n") + t("event_pending_note", prefix=context.prefix, number=event.id)
+    return body
+
+
+async def keep_confirmation_true(context: Context, event: Event) -> None:
+    """Edit the bot's confirmation of the event to its new state (queued, sent once, like a reminder)."""
+    body = confirmation(context, event).to_reply()
+    for message_id in await context.storage.announcements_of(event.room_id, Target("event", event.id)):
+        key = f"confirm:{event.room_id}:{message_id}:{hashlib.sha256(body.text.encode()).hexdigest()[:16]}"
+        await context.storage.queue_messages(
+            [QueuedMessage(txn_id=reminder_txn([key]), room_id=event.room_id, reply=body, replaces=message_id)]
+        )
+
+
+@redo_on_edit("rerun")
 async def list_events(context: Context, args: str) -> Rich:
     """Upcoming events, or those of one month."""
     t, storage, room = context.t, context.storage, context.message.room_id
@@ -158,21 +188,34 @@ async def list_events(context: Context, args: str) -> Rich:
     if len(events) == LIST_LIMIT:
         more = await storage.count_events(room, start=start, end=end, statuses=shown) - LIST_LIMIT
         if more > 0:
-            lines.append(t("events_more", count=more))
+            lines.append(_more_hint(context, more, events[-1], whole_month=end is not None))
     return Rich.join(lines)
 
 
+def _more_hint(context: Context, more: int, last_shown: Event, *, whole_month: bool) -> Rich:
+    """How to see what a cut list leaves out: the month it reached, or a search."""
+    t = context.t
+    if whole_month:
+        return t("events_more_search", count=more, prefix=context.prefix)
+    local = last_shown.start.astimezone(context.tz)
+    return t("events_more", count=more, prefix=context.prefix, month=t.month(local.year, local.month))
+
+
+@redo_on_edit("rerun")
 async def show_event(context: Context, args: str) -> Rich:
     event = await find_event(context, args)
     return Rich.bold(f"#{event.id}") + Rich.plain(" ") + describe(context, event, full=True)
 
 
+@redo_on_edit("rerun")
 async def edit_event(context: Context, args: str) -> Rich:
     """Change one field: `#12 when 05.12.2026 18:00-21:00`."""
     number, field, value = split_edit(context, args, EVENT_FIELDS)
     event = await find_event(context, number)
     context.require_owner_or_moderator(event.submitter)
-    updated = await context.storage.update_event(_apply_fields(context, event, {field: value}))
+    async with context.storage.transaction():
+        updated = await context.storage.update_event(_apply_fields(context, event, {field: value}))
+        await keep_confirmation_true(context, updated)
     return context.t("event_updated", number=event.id) + Rich.plain("\n") + describe(context, updated)
 
 
@@ -182,8 +225,9 @@ async def cancel_event(context: Context, args: str) -> Rich:
     if event.status == EventStatus.CANCELLED:
         return context.t("event_already_cancelled", number=event.id)
     async with context.storage.transaction():
-        await context.storage.set_event_status(event, EventStatus.CANCELLED)
+        cancelled = await context.storage.set_event_status(event, EventStatus.CANCELLED)
         await notify_cancelled(context.storage, event, context.t)
+        await keep_confirmation_true(context, cancelled)
     return context.t("event_cancelled", number=event.id, title=event.title)
 
 
@@ -194,6 +238,7 @@ async def delete_event(context: Context, args: str) -> Rich:
     return context.t("event_deleted", number=event.id, title=event.title)
 
 
+@redo_on_edit("rerun")
 async def search_events(context: Context, args: str) -> Rich:
     words = args.split()
     if not words:
@@ -204,7 +249,7 @@ async def search_events(context: Context, args: str) -> Rich:
         return context.t("search_none", words=phrase)
     lines = [context.t("search_header", words=phrase), *(list_line(context, e) for e in events[:LIST_LIMIT])]
     if len(events) > LIST_LIMIT:
-        lines.append(context.t("events_more", count=len(events) - LIST_LIMIT))
+        lines.append(context.t("search_more", count=len(events) - LIST_LIMIT, prefix=context.prefix, words=phrase))
     return Rich.join(lines)
 
 
@@ -212,7 +257,9 @@ async def _approve(context: Context, event: Event) -> Rich:
     context.require_moderator()
     if event.status != EventStatus.PENDING:
         return context.t("event_not_pending", number=event.id)
-    await context.storage.set_event_status(event, EventStatus.APPROVED)
+    async with context.storage.transaction():
+        approved = await context.storage.set_event_status(event, EventStatus.APPROVED)
+        await keep_confirmation_true(context, approved)
     return context.t("event_approved", number=event.id, title=event.title)
 
 
@@ -229,14 +276,14 @@ async def approve_by_reaction(context: Context, reaction: Reaction) -> Rich | No
 
 
 async def reject_event(context: Context, args: str) -> Rich:
-    number, _, reason = args.strip().partition(" ")
-    if not number:
-        raise UsageError()
+    number, reason = await split_number(context, args, "event")
     event = await find_event(context, number)
     context.require_moderator()
     if event.status != EventStatus.PENDING:
         return context.t("event_not_pending", number=event.id)
-    await context.storage.set_event_status(event, EventStatus.REJECTED)
+    async with context.storage.transaction():
+        rejected = await context.storage.set_event_status(event, EventStatus.REJECTED)
+        await keep_confirmation_true(context, rejected)
     reply = context.t("event_rejected", number=event.id, title=event.title)
     return (
         reply + Rich.plain("\n") + context.t("event_rejected_reason", reason=reason.strip())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import Command, Context, UserError
+from bot.commands import Command, Context, UserError, redo_on_edit
 from bot.text import Rich
 
 
@@ -12,6 +12,7 @@ def _summary(context: Context, command: Command) -> list[Rich]:
     return [Rich.code(prefix + context.t.usage(sub.usage)) + Rich.plain(" — " + sub.help[language]) for sub in commands]
 
 
+@redo_on_edit("rerun")
 async def help_command(context: Context, args: str) -> Rich:
     """All commands, or the details of one."""
     t = context.t

@@ -9,9 +9,9 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from bot.commands import Answer, Command, Context, UsageError, UserError, subcommand
-from bot.commands.common import field_error, read_number, read_title, read_when, split_edit
-from bot.models import Meetup
+from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
+from bot.commands.common import field_error, item_number, read_title, read_when, split_edit, split_number
+from bot.models import Meetup, Message
 from bot.parsing.fields import (
     MEETUP_FIELDS,
     FieldError,
@@ -19,6 +19,7 @@ from bot.parsing.fields import (
     parse_link,
     parse_place,
     parse_time_range,
+    plain_words,
     split_fields,
 )
 from bot.parsing.recurrence import RecurrenceError, first_occurrence, parse_recurrence
@@ -63,7 +64,7 @@ def _apply_fields(context: Context, meetup: Meetup, values: dict[str, str]) -> M
         if "time" in values:
             changes["start_time"], changes["end_time"] = parse_time_range(values["time"])
         if "where" in values:
-            changes["place"], changes["online"] = parse_place(values["where"])
+            changes["place"], changes["online"] = parse_place(plain_words(values["where"]))
         if "link" in values:
             changes["link"] = parse_link(values["link"])
         if "geo" in values:
@@ -86,7 +87,7 @@ def describe_meetup(context: Context, meetup: Meetup) -> Rich:
 
 
 async def find_meetup(context: Context, text: str) -> Meetup:
-    number = read_number(context, text)
+    number = await item_number(context, text, "meetup")
     meetup = await context.storage.get_meetup(context.message.room_id, number)
     if meetup is None:
         raise UserError(context.t("meetup_not_found", number=number))
@@ -99,6 +100,7 @@ def _format_dates(context: Context, dates: list[datetime]) -> Rich:
     return Rich.join(Rich.plain(f"  {context.t.date(d)}, {d:%H:%M}") for d in dates)
 
 
+@redo_on_edit("update")
 async def add_meetup(context: Context, args: str) -> Answer:
     t, message = context.t, context.message
     try:
@@ -108,6 +110,16 @@ async def add_meetup(context: Context, args: str) -> Answer:
     missing = [t.raw(f"field_{name}") for name in ("city", "rule", "time", "name") if name not in values]
     if missing:
         raise UsageError(t("missing_fields", fields=", ".join(missing)))
+    replaces = message.replaces if isinstance(message, Message) else None
+    source = replaces or message.event_id  # an edit of the command belongs to the same meetup
+    if replaces:
+        edited = await context.storage.meetup_by_source(message.room_id, replaces)
+        if edited is None and context.edited is not None and context.edited.carried_out:
+            raise UserError(t("edit_item_gone"))  # the meetup the command added was deleted since
+        if edited is not None:
+            context.require_owner_or_moderator(edited.submitter)
+            updated = await context.storage.update_meetup(_apply_fields(context, edited, values))
+            return Answer(_added(context, updated))
     draft = Meetup(
         id=0,
         room_id=message.room_id,
@@ -120,19 +132,26 @@ async def add_meetup(context: Context, args: str) -> Answer:
         timezone=str(context.tz),
         name="",
         submitter=message.sender,
-        source_event_id=message.event_id,
+        source_event_id=source,
     )
     meetup, created = await context.storage.add_meetup(_apply_fields(context, draft, values))
-    if not created and meetup.source_event_id != message.event_id:
+    if not created and meetup.source_event_id != source:
         return Answer(t("event_duplicate", number=meetup.id) + Rich.plain("\n") + describe_meetup(context, meetup))
+    return Answer(_added(context, meetup))
+
+
+def _added(context: Context, meetup: Meetup) -> Rich:
+    """The confirmation of a meetup as it stands: how the bot read it and its next dates."""
+    t = context.t
     lines = [t("event_added", number=meetup.id), describe_meetup(context, meetup)]
     if meetup.rrule is None:
         lines.append(t("rule_not_computable", rule=meetup.rule_text, prefix=context.prefix, number=meetup.id))
     else:
         lines += [t("meetup_next_header"), _format_dates(context, next_dates(meetup, context.now, 3))]
-    return Answer(Rich.join(lines))
+    return Rich.join(lines)
 
 
+@redo_on_edit("rerun")
 async def list_meetups(context: Context, args: str) -> Rich:
     meetups = sorted(await context.storage.list_meetups(context.message.room_id), key=city_sort_key)
     if not meetups:
@@ -145,6 +164,7 @@ async def list_meetups(context: Context, args: str) -> Rich:
     )
 
 
+@redo_on_edit("rerun")
 async def show_meetup(context: Context, args: str) -> Rich:
     meetup = await find_meetup(context, args)
     lines = [Rich.bold(f"#{meetup.id}") + Rich.plain(" ") + describe_meetup(context, meetup)]
@@ -154,6 +174,7 @@ async def show_meetup(context: Context, args: str) -> Rich:
     return Rich.join(lines)
 
 
+@redo_on_edit("rerun")
 async def next_meetups(context: Context, args: str) -> Rich:
     """The next dates of one meetup, or the next date of each."""
     words = args.split()
@@ -178,6 +199,7 @@ async def next_meetups(context: Context, args: str) -> Rich:
     return Rich.join(lines)
 
 
+@redo_on_edit("rerun")
 async def edit_meetup(context: Context, args: str) -> Rich:
     number, field, value = split_edit(context, args, MEETUP_FIELDS)
     meetup = await find_meetup(context, number)
@@ -207,7 +229,7 @@ def _is_date_of(meetup: Meetup, day: date) -> bool:
 
 async def skip_date(context: Context, args: str) -> Rich:
     """One date does not take place."""
-    number, _, rest = args.strip().partition(" ")
+    number, rest = await split_number(context, args, "meetup")
     if not rest.strip():
         raise UsageError()
     meetup = await find_meetup(context, number)
@@ -226,7 +248,8 @@ async def skip_date(context: Context, args: str) -> Rich:
 
 async def move_date(context: Context, args: str) -> Rich:
     """One date moves: `#N 07.01.2027 08.01.2027 19:00`."""
-    parts = args.strip().split(None, 2)
+    number, rest = await split_number(context, args, "meetup")
+    parts = [number, *rest.split(None, 1)]
     if len(parts) < 3:
         raise UsageError()
     meetup = await find_meetup(context, parts[0])
@@ -249,7 +272,7 @@ async def move_date(context: Context, args: str) -> Rich:
 
 async def set_dates(context: Context, args: str) -> Rich:
     """Explicit dates (for rules the bot cannot compute): `#N 12.01.2027 09.02.2027 19:30`."""
-    number, _, rest = args.strip().partition(" ")
+    number, rest = await split_number(context, args, "meetup")
     words = rest.split()
     if not words:
         raise UsageError()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands import Command, Context, UsageError, UserError
-from bot.commands.common import read_when
+from bot.commands import Command, Context, UserError, redo_on_edit
+from bot.commands.common import read_when, split_number
 from bot.commands.events import find_event
 from bot.commands.meetups import find_meetup
 from bot.models import Reaction, Redaction, Target
@@ -38,16 +38,17 @@ def _who(context: Context, number: int, users: list[str]) -> Rich:
     )
 
 
+@redo_on_edit("rerun")
 async def event_who(context: Context, args: str) -> Rich:
     event = await find_event(context, args)
     return _who(context, event.id, await context.storage.rsvps(event.room_id, Target("event", event.id)))
 
 
+@redo_on_edit("rerun")
 async def meetup_who(context: Context, args: str) -> Rich:
     """Who comes to a meetup's next date (or the date given)."""
-    parts = args.split(None, 1)
-    if not parts:
-        raise UsageError()
+    number, rest = await split_number(context, args, "meetup")
+    parts = [number, *([rest] if rest else [])]
     meetup = await find_meetup(context, parts[0])
     if len(parts) > 1:
         start = read_when(context, parts[1]).start
@@ -67,6 +68,7 @@ def _describe(context: Context, leads: tuple[int, ...]) -> str:
     return context.t.raw("reminders_before").format(leads=", ".join(format_lead(lead) for lead in leads))
 
 
+@redo_on_edit("rerun")
 async def reminders_command(context: Context, args: str) -> Rich:
     """`!reminders`, `!reminders 1d 1h`, `!reminders meetups 3h`, `!reminders off`."""
     settings, config = context.settings, context.config.reminders

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands import Command, Context, UsageError, UserError
+from bot.commands import Command, Context, UsageError, UserError, redo_on_edit
 from bot.config import valid_zone
 from bot.text import Rich
 
@@ -22,6 +22,7 @@ def _show(context: Context) -> Rich:
     )
 
 
+@redo_on_edit("rerun")
 async def settings_command(context: Context, args: str) -> Rich:
     words = args.split()
     if not words:

@@ -54,6 +54,25 @@ _ONLINE_WORDS = re.compile(r"(?:und auch online|und online|and online|\+ ?online
 _ONLINE_WORDS_LONGEST = len("und auch online")
 
 
+# Markdown emphasis and code as people type it in Element: `**bold**`, `__bold__`, `*it*`, `_it_`, `` `code` ``.
+# Each delimiter pair encloses no delimiter of its kind, so every match is found in one pass (no backtracking);
+# underscores count only at word edges (snake_case and URLs keep theirs).
+_MARKDOWN = (
+    re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*"),
+    re.compile(r"(?<!\w)__(?=\S)([^_\n]+?)(?<=\S)__(?!\w)"),
+    re.compile(r"\*(?=\S)([^*\n]+?)(?<=\S)\*"),
+    re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"),
+    re.compile(r"`+([^`\n]+)`+"),
+)
+
+
+def plain_words(text: str) -> str:
+    """The words of text typed with Markdown emphasis, without the marks: `**Open Data Day**` -> `Open Data Day`."""
+    for pattern in _MARKDOWN:
+        text = pattern.sub(r"\1", text)
+    return text
+
+
 def clean_text(text: str) -> str:
     """One line of user text: control characters dropped, runs of whitespace collapsed."""
     return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch.isspace()).split())
@@ -81,6 +100,11 @@ def split_fields(text: str, names: Sequence[str], aliases: Mapping[str, str]) ->
             raise FieldError("duplicate_field", line.split(":", 1)[0].strip())
         values[key] = line.split(":", 1)[1].strip()
     return {key: value for key, value in values.items() if value}
+
+
+def looks_like_number(text: str) -> bool:
+    """Whether a word is an item number (`#12` or `12`)."""
+    return _NUMBER.match(text.strip()) is not None
 
 
 def parse_number(text: str) -> int:

@@ -166,6 +166,13 @@ class EventsStore(Database):
         )
         return event_from_row(row) if row else None
 
+    async def event_by_source(self, room_id: str, source_event_id: str) -> Event | None:
+        """The event a command message created (for an edit of that command)."""
+        row = await self._fetchone(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE room_id = ? AND source_event_id = ?", (room_id, source_event_id)
+        )
+        return event_from_row(row) if row else None
+
     async def event_by_announcement(self, room_id: str, message_event_id: str) -> Event | None:
         """The event a bot message announced (reactions to it are RSVPs)."""
         row = await self._fetchone(

@@ -166,6 +166,11 @@ class MeetupsStore(Database):
         found = await self._meetups("room_id = ? AND id = ?", (room_id, meetup_id))
         return found[0] if found else None
 
+    async def meetup_by_source(self, room_id: str, source_event_id: str) -> Meetup | None:
+        """The meetup a command message created (for an edit of that command)."""
+        found = await self._meetups("room_id = ? AND source_event_id = ?", (room_id, source_event_id))
+        return found[0] if found else None
+
     async def list_meetups(self, room_id: str) -> list[Meetup]:
         return await self._meetups("room_id = ?", (room_id,))
 

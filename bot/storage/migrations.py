@@ -188,6 +188,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             UPDATE events SET sequence = OLD.sequence + 1 WHERE id = NEW.id;
         END""",
     ),
+    # 9: edits. A handled command keeps who sent it, the bot's answer and whether it was carried out, so an edit
+    # of the command edits that answer; queued messages may be edits (m.replace) of earlier bot messages
+    (
+        "ALTER TABLE handled_events ADD COLUMN sender TEXT",
+        "ALTER TABLE handled_events ADD COLUMN answer_event_id TEXT",
+        "ALTER TABLE handled_events ADD COLUMN carried_out INTEGER",
+        "ALTER TABLE outbox ADD COLUMN replaces TEXT",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -23,6 +23,15 @@ class RemindersStore(Database):
                 (message_event_id, room_id, target.kind, target.item_id, target.occurrence),
             )
 
+    async def announcements_of(self, room_id: str, target: Target) -> list[str]:
+        """The bot's messages announcing an event or meetup (their confirmations), oldest first."""
+        rows = await self._fetchall(
+            "SELECT message_event_id FROM announcements WHERE room_id = ? AND kind = ? AND item_id = ? "
+            "AND coalesce(occurrence, '') = ? ORDER BY rowid",
+            (room_id, target.kind, target.item_id, target.occurrence or ""),
+        )
+        return [row["message_event_id"] for row in rows]
+
     async def announced(self, room_id: str, message_event_id: str) -> Target | None:
         row = await self._fetchone(
             "SELECT kind, item_id, occurrence FROM announcements WHERE room_id = ? AND message_event_id = ?",
@@ -105,12 +114,13 @@ class RemindersStore(Database):
                         target.occurrence if target else None,
                         now,
                         int(message.room_mention),
+                        message.replaces,
                     )
                 )
             await db.executemany(
                 "INSERT OR IGNORE INTO outbox(txn_id, seq, room_id, body, html, mentions, announce_kind, "
-                "announce_item, announce_occurrence, created_at, room_mention) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "announce_item, announce_occurrence, created_at, room_mention, replaces) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             await db.executemany(
@@ -131,6 +141,7 @@ class RemindersStore(Database):
                 reply=Reply(row["body"], row["html"]),
                 mentions=tuple(json.loads(row["mentions"])),
                 room_mention=bool(row["room_mention"]),
+                replaces=row["replaces"],
                 announces=Target(row["announce_kind"], row["announce_item"], row["announce_occurrence"] or "")
                 if row["announce_kind"]
                 else None,

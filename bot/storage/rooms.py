@@ -6,7 +6,7 @@ import json
 
 import aiosqlite
 
-from bot.models import RoomSettings
+from bot.models import HandledCommand, RoomSettings
 from bot.storage.database import Database
 
 
@@ -33,12 +33,51 @@ class RoomsStore(Database):
     async def is_handled(self, event_id: str) -> bool:
         return await self._fetchone("SELECT 1 FROM handled_events WHERE event_id = ?", (event_id,)) is not None
 
-    async def mark_handled(self, event_id: str, room_id: str) -> None:
+    async def mark_handled(
+        self,
+        event_id: str,
+        room_id: str,
+        *,
+        sender: str | None = None,
+        answer_event_id: str | None = None,
+        carried_out: bool | None = None,
+    ) -> None:
+        """Record a handled command (with who sent it, the bot's answer, and whether it was carried out)."""
         async with self.transaction() as db:
             await db.execute(
-                "INSERT OR IGNORE INTO handled_events(event_id, room_id, handled_at) VALUES (?, ?, ?)",
-                (event_id, room_id, self._now()),
+                "INSERT OR IGNORE INTO handled_events(event_id, room_id, handled_at, sender, answer_event_id, "
+                "carried_out) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    event_id,
+                    room_id,
+                    self._now(),
+                    sender,
+                    answer_event_id,
+                    None if carried_out is None else int(carried_out),
+                ),
             )
+
+    async def record_outcome(
+        self, room_id: str, event_id: str, *, carried_out: bool, answer_event_id: str | None
+    ) -> None:
+        """A command's outcome changed (an edit of it was carried out): its entry says so, keeping its answer."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE handled_events SET carried_out = ?, answer_event_id = coalesce(answer_event_id, ?) "
+                "WHERE event_id = ? AND room_id = ?",
+                (int(carried_out), answer_event_id, event_id, room_id),
+            )
+
+    async def handled_command(self, room_id: str, event_id: str) -> HandledCommand | None:
+        """What the ledger knows of a handled command of the room (for edits of it)."""
+        row = await self._fetchone(
+            "SELECT sender, answer_event_id, carried_out FROM handled_events WHERE event_id = ? AND room_id = ?",
+            (event_id, room_id),
+        )
+        if row is None:
+            return None
+        carried_out = None if row["carried_out"] is None else bool(row["carried_out"])
+        return HandledCommand(row["sender"], row["answer_event_id"], carried_out)
 
     async def prune_handled(self, older_than_s: int) -> int:
         """Forget handled event ids older than the given age (the homeserver never replays them)."""

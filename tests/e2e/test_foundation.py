@@ -31,10 +31,12 @@ async def test_unknown_command_and_own_and_notice_messages(make_bot, make_user, 
     await joined(alice, room, bot.user.user_id)
     notice_id = await alice.send(room, "!help", msgtype="m.notice")
     plain_id = await alice.send(room, "just chatting, no command")
-    unknown = await alice.ask(room, "!frobnicate now")
-    assert "!frobnicate" in unknown and "!help" in unknown
-    # the unknown command was answered after both earlier messages, which got nothing
+    other_bot = await alice.send(room, "!remindme in 2 days; Müll rausbringen")
+    typo = await alice.ask(room, "!evnet list")
+    assert "!evnet" in typo and "!event" in typo and "!help" in typo
+    # the typo was answered after the earlier messages, which got nothing: another bot's command is not ours
     assert alice.replies_to(notice_id) == [] and alice.replies_to(plain_id) == []
+    assert alice.replies_to(other_bot) == []
 
 
 async def test_history_before_join_is_ignored(make_bot, make_user, joined):

@@ -31,7 +31,7 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
 
 @pytest.fixture
 async def inbox(storage: Storage) -> Inbox:
-    inbox = Inbox(storage, lambda body: body.startswith("!"))
+    inbox = Inbox(storage, "!")
     joins = (Joined(ROOM_A, 1_000), Joined(ROOM_B, 1_000))
     assert await inbox.accept(SyncBatch("t0", items=joins), first_start=True, now_ms=1_000) == []
     return inbox

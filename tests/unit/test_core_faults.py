@@ -146,5 +146,9 @@ async def test_cancel_and_its_notices_are_one_transaction(
     retried = await say(f"!event cancel #{event_id}")
     assert "abgesagt" in retried.casefold()
     assert (await storage.get_event(ROOM, event_id)).status == EventStatus.CANCELLED
-    notices = await storage.unsent_messages()
+    queued = await storage.unsent_messages()
+    notices = [m for m in queued if m.replaces is None]
     assert len(notices) == 1 and "@bob:x" in notices[0].mentions
+    # and the confirmation people reacted to is edited to say so
+    edits = [m for m in queued if m.replaces == "$announcement1"]
+    assert len(edits) == 1 and "abgesagt" in edits[0].reply.text and "#1" in edits[0].reply.text

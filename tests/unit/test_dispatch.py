@@ -143,19 +143,26 @@ async def test_command_names_are_case_insensitive_and_have_aliases(dispatcher: D
     assert (await dispatcher.dispatch(message("!hilfe"))).body == expected
 
 
-async def test_unknown_command_hint(dispatcher: Dispatcher) -> None:
-    answer = await dispatcher.dispatch(message("!frobnicate now please"))
+@pytest.mark.parametrize("body", ["!frobnicate now please", "!remindme in 2 days", "!poll Pizza?", "!ping"])
+async def test_other_bots_commands_get_no_answer(dispatcher: Dispatcher, body: str) -> None:
+    assert await dispatcher.dispatch(message(body)) is None
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("evnet", "event"), ("meetpu", "meetup"), ("roundpu", "roundup")])
+async def test_a_typo_of_our_own_command_gets_one_hint(dispatcher: Dispatcher, typo: str, meant: str) -> None:
+    answer = await dispatcher.dispatch(message(f"!{typo} list"))
 
     assert answer is not None
-    assert answer.body == t("unknown_command", command="!frobnicate", prefix="!")
-    assert answer.body.text == "Unknown command !frobnicate. !help lists all commands."
+    assert answer.body == t("did_you_mean", command=f"!{typo}", suggestion=f"!{meant}", prefix="!")
+    assert answer.body.text.startswith(f"I do not know !{typo}. Did you mean !{meant}?")
 
 
-async def test_unknown_command_is_escaped(dispatcher: Dispatcher) -> None:
-    answer = await dispatcher.dispatch(message("!<img/src=x>"))
+async def test_a_hinted_typo_is_escaped(dispatcher: Dispatcher) -> None:
+    answer = await dispatcher.dispatch(message("!even< list"))
 
-    assert "<img" not in answer.body.html
-    assert "&lt;img/src=x&gt;" in answer.body.html
+    assert answer is not None and "Did you mean" in answer.body.text
+    assert "even<" not in answer.body.html
+    assert "even&lt;" in answer.body.html
 
 
 async def test_command_with_subcommands_but_none_given_shows_usage(dispatcher: Dispatcher) -> None:
@@ -264,7 +271,7 @@ async def test_user_error_is_shown_as_written(storage: Storage, config: Config) 
 
     answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe #7"))
 
-    assert answer == Answer(Rich.plain("No event #7 here."))
+    assert answer == Answer(Rich.plain("No event #7 here."), carried_out=False)
 
 
 # -- rate limiting --
@@ -368,7 +375,7 @@ async def test_too_long_message_is_refused(dispatcher: Dispatcher) -> None:
     answer = await dispatcher.dispatch(message(body))
 
     assert MAX_MESSAGE_LENGTH == 4000
-    assert answer == Answer(t("too_long", length=len(body), limit=MAX_MESSAGE_LENGTH))
+    assert answer == Answer(t("too_long", length=len(body), limit=MAX_MESSAGE_LENGTH), carried_out=False)
     assert str(len(body)) in answer.body.text and "4000" in answer.body.text
 
 
@@ -395,3 +402,20 @@ async def test_message_of_exactly_the_limit_is_handled(storage: Storage, config:
 )
 def test_normalize_reaction(key: str, normalized: str) -> None:
     assert normalize_reaction(key) == normalized
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("evnet", "event", 1),
+        ("event", "event", 0),
+        ("evet", "event", 1),
+        ("remindme", "reminders", 3),
+        ("", "ab", 2),
+        ("ab", "ba", 1),
+    ],
+)
+def test_typo_distance(a: str, b: str, distance: int) -> None:
+    from bot.commands import typo_distance
+
+    assert typo_distance(a, b) == distance == typo_distance(b, a)

@@ -259,3 +259,20 @@ def test_split_fields_only_raises_field_error(text: str) -> None:
     else:
         assert set(values) <= set(EVENT_FIELDS.values())
         assert all(values.values())
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("**Open Data Day**", "Open Data Day"),
+        ("*Datenabend* im _Basislager_", "Datenabend im Basislager"),
+        ("`Jugend hackt` __Leipzig__", "Jugend hackt Leipzig"),
+        ("snake_case_name und https://example.org/a_b_c", "snake_case_name und https://example.org/a_b_c"),
+        ("** kein Fett **", "** kein Fett **"),
+        ("5 * 3 * 2", "5 * 3 * 2"),
+    ],
+)
+def test_markdown_emphasis_is_stored_as_the_plain_words(typed: str, plain: str) -> None:
+    from bot.parsing.fields import plain_words
+
+    assert plain_words(typed) == plain

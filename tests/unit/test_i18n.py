@@ -42,7 +42,8 @@ def test_count_picks_the_singular_for_one(language: str, count: int, expected: s
 
 
 def test_count_without_a_singular_form_uses_the_message() -> None:
-    assert Translator("de").count("events_more", 1).text == "… und 1 weitere."
+    text = Translator("de").count("events_more_search", 1, prefix="!").text
+    assert text == "… und 1 weitere. Gezielt suchen: !event search <Wörter>."
 
 
 def test_every_message_key_written_in_the_code_exists() -> None:

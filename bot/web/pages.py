@@ -1,0 +1,320 @@
+"""The public pages of a room, rendered on the server: data in, HTML out (Jinja2 with autoescaping).
+
+Everything a page links to is relative to it (`../static/…`), so the pages work under any prefix a reverse
+proxy puts in front of them; only what leaves the page (feed links, OpenGraph, JSON-LD) uses `Site.base_url`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+import jinja2
+from babel.dates import format_date, get_day_names
+
+from bot.i18n import Translator
+from bot.models import Event, Meetup
+from bot.parsing.fields import MAX_YEAR, MIN_YEAR
+from bot.web.occurrences import Occurrence, by_day, occurrences, on_days, over_at
+from bot.web.structured import iso, json_ld, markers
+
+UPCOMING_WEEKS = 8
+LANGUAGES = ("de", "en")
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page of a published room needs besides its dates."""
+
+    name: str  # the public name: the page is `<base_url>/<name>/`
+    base_url: str
+    language: str
+    zone: ZoneInfo
+    tiles: str = ""  # the tile URL template; empty: a map without tiles
+    attribution: str = ""  # the tiles' attribution, HTML written by the operator
+    query: str = ""  # kept on the links between the pages (`?lang=en` when the visitor chose the language)
+
+    @property
+    def page_url(self) -> str:
+        return f"{self.base_url}/{self.name}/"
+
+    @property
+    def feed_url(self) -> str:
+        return f"{self.base_url}/{self.name}/calendar.ics"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An occurrence as a list shows it: the strings the template writes."""
+
+    item: Occurrence
+    start_iso: str
+    data_start: str  # always date, time and offset (midnight for all-day ones)
+    start_text: str
+    end_iso: str | None
+    end_text: str | None
+    where: str | None
+    kind_text: str | None
+
+    @property
+    def classes(self) -> str:
+        return "h-event cancelled" if self.item.cancelled else "h-event"
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    heading: str
+    today: bool
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A day of the month grid (None in a week's row: a day of the month before or after)."""
+
+    day: date
+    today: bool
+    entries: list[Entry] = field(default_factory=list)
+
+
+def upcoming_window(zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """From now to the end of the day UPCOMING_WEEKS weeks ahead (in the room's zone): everything not over yet of
+    the next UPCOMING_WEEKS weeks, whatever the time of day."""
+    today = now.astimezone(zone).date()
+    return now, datetime.combine(today + timedelta(weeks=UPCOMING_WEEKS, days=1), time(), zone)
+
+
+def choose_language(asked: str | None, accept_language: str, default: str) -> str | None:
+    """`?lang=` if given (None when it is no language of the pages), else the first of Accept-Language the pages
+    speak, else `default`."""
+    if asked is not None:
+        return asked if asked in LANGUAGES else None
+    ranked = []
+    for position, part in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        ranked.append((-quality, position, tag.strip().split("-")[0].casefold()))
+    for quality, _, tag in sorted(ranked):
+        if tag in LANGUAGES and quality < 0:
+            return tag
+    return default
+
+
+def valid_month(year: int, month: int) -> bool:
+    return MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12
+
+
+def month_window(zone: ZoneInfo, year: int, month: int) -> tuple[datetime, datetime]:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return datetime.combine(date(year, month, 1), time(), zone), datetime.combine(following, time(), zone)
+
+
+def tile_source(tiles: str) -> str | None:
+    """The CSP source the tiles come from: `https://tile.openstreetmap.org`, `https://*.host` for `{s}.host`."""
+    try:
+        parts = urlsplit(tiles)
+    except ValueError:
+        return None
+    host = parts.netloc
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    if host.startswith("{s}."):
+        host = "*." + host.removeprefix("{s}.")
+    if any(ch in host for ch in "{} ;,'\""):
+        return None
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(tiles: str) -> str:
+    """Scripts and styles from the bot only, nothing inline; images also from the tile server."""
+    images = " ".join(source for source in ("'self'", "data:", tile_source(tiles) if tiles else None) if source)
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; "
+        f"img-src {images}; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+@functools.cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("bot.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class _Writer:
+    """Dates, times and places as the page's language writes them."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.t = Translator(site.language)
+
+    def day(self, day: date) -> str:
+        return self.t.date(datetime.combine(day, time()))
+
+    def short_day(self, day: date) -> str:
+        return format_date(day, "EEE d. MMM" if self.site.language == "de" else "EEE d MMM", locale=self.site.language)
+
+    def when(self, item: Occurrence) -> str:
+        """The date and time for a popup: `Do., 4. Dez., 18:00`."""
+        text = self.short_day(item.start.date())
+        return text if item.all_day else f"{text}, {item.start:%H:%M}"
+
+    def entry(self, item: Occurrence, listed_on: date | None) -> Entry:
+        """The entry as listed under the day `listed_on` (None: under no day, so its date is written)."""
+        t = self.t
+        start_iso = iso(item)
+        assert start_iso is not None
+        start_text = t.raw("page_all_day") if item.all_day else f"{item.start:%H:%M}"
+        if item.start.date() != listed_on:
+            start_text = f"{self.day(item.start.date())}, {start_text}"
+        end_text = None
+        if item.end is not None:
+            if item.all_day:
+                end_text = f"{t.raw('until')} {self.day(item.end.date())}"
+            elif item.end.date() == item.start.date():
+                end_text = f"{item.end:%H:%M}"
+            else:
+                end_text = f"{t.raw('until')} {self.day(item.end.date())}, {item.end:%H:%M}"
+        kind_text = None
+        if item.kind == "meetup":
+            kind_text = t.raw("page_meetup") + (f" · {item.city}" if item.city else "")
+        return Entry(
+            item=item,
+            start_iso=start_iso,
+            data_start=item.start.isoformat(timespec="seconds"),
+            start_text=start_text,
+            end_iso=iso(item, end=True),
+            end_text=end_text,
+            where=item.place,
+            kind_text=kind_text,
+        )
+
+    def days(self, items: Iterable[Occurrence], first_day: date, today: date) -> list[Day]:
+        return [
+            Day(day, self.day(day), day == today, [self.entry(item, day) for item in listed])
+            for day, listed in by_day(items, first_day)
+        ]
+
+    def common(self, now: datetime) -> dict[str, object]:
+        site, t = self.site, self.t
+        feed = site.feed_url
+        return {
+            "lang": site.language,
+            "t": t.raw,
+            "site": site,
+            "zone_note": t.raw("page_zone").format(zone=site.zone.key),
+            "webcal": "webcal://" + feed.split("://", 1)[1],
+            "google": "https://calendar.google.com/calendar/render?cid=" + quote(feed, safe=""),
+            "feed": feed,
+        }
+
+
+def upcoming_page(site: Site, events: Sequence[Event], meetups: Sequence[Meetup], now: datetime) -> str:
+    """`/<name>/`: the next UPCOMING_WEEKS weeks by day, the map with the online-only dates beside it, subscribing.
+
+    `events` are the room's events in `upcoming_window` (the page keeps approved and cancelled ones)."""
+    writer = _Writer(site)
+    local = now.astimezone(site.zone)
+    today = local.date()
+    _, end = upcoming_window(site.zone, now)
+    # meetup dates from the start of today, of which those still going on stay (events: as the caller read them)
+    items = [
+        item
+        for item in occurrences(events, meetups, datetime.combine(today, time(), site.zone), end, site.zone)
+        if over_at(item) > now
+    ]
+    when = {item.key: writer.when(item) for item in items if item.geo is not None}
+    return (
+        _templates()
+        .get_template("upcoming.html")
+        .render(
+            **writer.common(now),
+            root="../",
+            canonical=site.page_url,
+            title=writer.t.raw("page_title").format(name=site.name),
+            heading=writer.t.raw("page_heading").format(name=site.name),
+            description=writer.t.raw("page_description").format(name=site.name),
+            days=writer.days(items, today, today),
+            nothing=writer.t.raw("page_nothing").format(weeks=UPCOMING_WEEKS),
+            month_link=f"{local.year:04d}/{local.month:02d}/{site.query}",
+            markers=json.dumps(markers(items, when), ensure_ascii=False, separators=(",", ":")),
+            has_markers=any(item.geo is not None and not item.cancelled for item in items),
+            online=[writer.entry(item, None) for item in items if item.online_only],
+            json_ld=json_ld(items, site.page_url),
+        )
+    )
+
+
+def _month_link(year: int, month: int, step: int) -> tuple[int, int] | None:
+    index = year * 12 + month - 1 + step
+    target = divmod(index, 12)
+    return (target[0], target[1] + 1) if valid_month(target[0], target[1] + 1) else None
+
+
+def month_page(
+    site: Site, events: Sequence[Event], meetups: Sequence[Meetup], year: int, month: int, now: datetime
+) -> str:
+    """`/<name>/<yyyy>/<mm>/`: the month as a grid (Monday first), then its list by day.
+
+    `events` are the room's events in `month_window`."""
+    writer = _Writer(site)
+    t = writer.t
+    start, end = month_window(site.zone, year, month)
+    today = now.astimezone(site.zone).date()
+    items = occurrences(events, meetups, start, end, site.zone)
+    days = writer.days(items, start.date(), today)
+    entries = {entry.item.key: entry for day in days for entry in day.entries}
+    taking_place = on_days(items)
+    weeks = [
+        [
+            Cell(day, day == today, [entries[item.key] for item in taking_place.get(day, ())])
+            if day.month == month
+            else None
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
+    ]
+    month_name = t.month(year, month)
+    links: dict[str, tuple[str, str] | None] = {"prev": None, "next": None}
+    for rel, step in (("prev", -1), ("next", 1)):
+        target = _month_link(year, month, step)
+        if target is not None:
+            links[rel] = (f"../../{target[0]:04d}/{target[1]:02d}/{site.query}", t.month(*target))
+    weekdays = get_day_names("wide", locale=site.language)
+    short = get_day_names("abbreviated", locale=site.language)
+    return (
+        _templates()
+        .get_template("month.html")
+        .render(
+            **writer.common(now),
+            root="../../../",
+            canonical=f"{site.page_url}{year:04d}/{month:02d}/",
+            title=t.raw("page_month_title").format(name=site.name, month=month_name),
+            heading=t.raw("page_month_heading").format(name=site.name, month=month_name),
+            description=t.raw("page_month_description").format(name=site.name, month=month_name),
+            month_name=month_name,
+            list_heading=t.raw("page_month_list").format(month=month_name),
+            weekdays=[(weekdays[n], short[n]) for n in range(7)],
+            weeks=weeks,
+            days=days,
+            links=links,
+            upcoming_link=f"../../{site.query}",
+            json_ld=json_ld(items, f"{site.page_url}{year:04d}/{month:02d}/"),
+        )
+    )
