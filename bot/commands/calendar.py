@@ -401,10 +401,10 @@ CALENDAR = Command(
             "calendar",
             "show",
             ("zeigen", "url"),
-            "[show]",
+            "show",
             calendar_command,
-            "zeigt die Abo-Adresse (geheim) und die öffentliche Seite",
-            "shows the subscription address (secret) and the public page",
+            "zeigt die Abo-Adresse (geheim) und die öffentliche Seite (auch ohne show)",
+            "shows the subscription address (secret) and the public page (also without show)",
         ),
         subcommand(
             "calendar",

@@ -57,7 +57,6 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--disable-quic",
     "--disable-extensions",
-    "--lang=de-DE",
 )
 
 T = TypeVar("T")
@@ -156,11 +155,13 @@ def start_chromium(*, javascript: bool = True) -> Browser:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument("--window-size=1280,900")
+    prefs: dict[str, object] = {"intl.accept_languages": "de-DE,de"}  # a visitor from Leipzig
     if javascript:
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     else:
         options.add_argument("--blink-settings=scriptEnabled=false")
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
     try:
         driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     except Exception as error:
@@ -312,6 +313,10 @@ def seed_messages(today: date) -> list[tuple[str | None, str, str, int]]:
     def on(days: int) -> str:
         return dmy(today + timedelta(days=days))
 
+    # the 3rd to the 5th of next month: within 8 weeks, and a month in which both meetups have dates ahead
+    next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    multi_day = (dmy(next_month.replace(day=3)), dmy(next_month.replace(day=5)))
+
     return [
         (
             "Datenabend",
@@ -344,7 +349,7 @@ def seed_messages(today: date) -> list[tuple[str | None, str, str, int]]:
         (
             "Wikipedia-Wochenende",
             MODERATOR,
-            f"!event add\nTitel: Wikipedia-Wochenende\nWann: {on(10)} 10:00 bis {on(12)} 16:00\n"
+            f"!event add\nTitel: Wikipedia-Wochenende\nWann: {multi_day[0]} 10:00 bis {multi_day[1]} 16:00\n"
             "Wo: Haus des Buches, Gerichtsweg 28, Leipzig\nGeo: 51.3340, 12.3890",
             100,
         ),
