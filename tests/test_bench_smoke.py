@@ -19,6 +19,8 @@ SECTIONS = (
     "memory (VmRSS)",
     "start-up",
     "Peer",
+    "Room B during a slow import in room A",
+    "Hostile calendars",
 )
 
 

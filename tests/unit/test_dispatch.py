@@ -419,3 +419,19 @@ def test_typo_distance(a: str, b: str, distance: int) -> None:
     from bot.commands import typo_distance
 
     assert typo_distance(a, b) == distance == typo_distance(b, a)
+
+
+async def test_an_edit_of_a_command_that_cannot_be_redone_says_so(dispatcher: Dispatcher) -> None:
+    from bot.models import HandledCommand
+
+    done = HandledCommand(sender="@alice:example.org", answer_event_id="$answer", carried_out=True)
+    failed = HandledCommand(sender="@alice:example.org", answer_event_id="$answer", carried_out=False)
+    edit = replace(message("!event delete #3"), replaces="$original")
+
+    refused = await dispatcher.dispatch(edit, done)
+    retried = await dispatcher.dispatch(edit, failed)  # the original failed: the edit is carried out (here: no #3)
+    rerun = await dispatcher.dispatch(replace(message("!help"), replaces="$original"), done)
+
+    assert refused == Answer(t("edit_not_repeated", command="!event"), carried_out=False)
+    assert retried is not None and retried.body.text == "There is no event #3 in this room."
+    assert rerun is not None and rerun.carried_out and rerun.body.text.startswith("eventbot")

@@ -117,7 +117,9 @@ def assert_fits(browser: Browser, size: tuple[int, int], where: str) -> None:
     inner, scroll, body = browser.js(
         "return [window.innerWidth, document.documentElement.scrollWidth, document.body.scrollWidth]"
     )
-    assert inner == PHONE[0], f"{where}: the viewport is {inner} px wide at a 375 px phone (no meta viewport?)"
+    assert inner == PHONE[0], (
+        f"{where}: the phone shows {inner} CSS px instead of 375 (content too wide, or no meta viewport)"
+    )
     assert scroll <= inner and body <= inner, f"{where}: {scroll} px of content in a {inner} px viewport"
 
 
