@@ -34,7 +34,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REPO = Path(__file__).resolve().parents[2]
 AXE_JS = Path(os.environ.get("EVENTBOT_AXE_JS") or REPO / ".cache/npm/node_modules/axe-core/axe.min.js")
-INSTALL_HINT = "`bash scripts/test` installs it (as root: apt-get install chromium chromium-driver; npm: axe-core)"
+CHROMIUM_HINT = "`bash scripts/test` installs them (as root: apt-get install chromium chromium-driver)"
+AXE_HINT = "`bash scripts/test` installs it (npm install --prefix .cache/npm axe-core@4), or set EVENTBOT_AXE_JS"
 
 ROOM = "!leipzig:example.org"
 NAME = "leipzig"
@@ -105,7 +106,7 @@ class Browser:
     def axe_violations(self) -> list[dict[str, Any]]:
         """axe-core's violations on the loaded page (each with `id`, `impact`, `help` and the failing `nodes`)."""
         if not AXE_JS.is_file():
-            pytest.fail(f"axe-core is missing at {AXE_JS}: {INSTALL_HINT}", pytrace=False)
+            pytest.fail(f"axe-core is missing at {AXE_JS}: {AXE_HINT}", pytrace=False)
         self.driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
         self.driver.set_script_timeout(60)
         result = self.driver.execute_async_script(
@@ -141,7 +142,7 @@ def start_chromium(*, javascript: bool = True) -> Browser:
     """A headless Chromium under the system ChromeDriver; fails (never skips) when either is missing."""
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
     if missing:
-        pytest.fail(f"the browser tests need {' and '.join(missing)}: {INSTALL_HINT}", pytrace=False)
+        pytest.fail(f"the browser tests need {' and '.join(missing)}: {CHROMIUM_HINT}", pytrace=False)
     os.environ.setdefault("SE_AVOID_STATS", "true")
     try:
         from selenium import webdriver

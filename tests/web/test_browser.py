@@ -82,6 +82,8 @@ def assert_lists(site: Site, shown: list[Shown], expected: list[Occurrence], whe
     strays = [s for s in shown if not any(matches(o, s) for o in everything)]
     assert not strays, f"{where}: shown but not in the database: {strays}"
     assert not any(PENDING in s.name for s in shown), f"{where}: the pending event is shown"
+    twice = [o for o in expected if sum(matches(o, s) for s in shown) > 1]
+    assert not twice, f"{where}: shown more than once: {describe(twice)}"
     events = {(o.start, o.name) for o in expected if o.kind == "event"}
     shown_events = {(o.start, o.name) for o in everything if o.kind == "event" and any(matches(o, s) for s in shown)}
     assert shown_events == events, f"{where}: events shown {sorted(shown_events)} != expected {sorted(events)}"
