@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.models import Event, EventStatus, Meetup
@@ -12,22 +14,26 @@ from bot.parsing.fields import FieldError, parse_link
 from bot.schedule import meetup_dates
 
 SHOWN_STATUSES = (EventStatus.APPROVED, EventStatus.CANCELLED)  # pending and rejected events are never public
+# the usual form of a link, an http(s) URL with a host and no user: accepted without parsing it (pages list many)
+_PLAIN_LINK = re.compile(r"https?://[^\s/?#@:\[\]][^\s/?#@\[\]]*(?:[/?#]\S*)?", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
 def safe_link(url: str | None) -> str | None:
     """The URL if it is an http(s) link with a host (only those become links), else None."""
     if not url:
         return None
+    if _PLAIN_LINK.fullmatch(url):
+        return url
     try:
         return parse_link(url)
     except FieldError:
         return None
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """One date on a page. Times are in the room's zone; an all-day one starts at midnight of its first day and
-    `end` is its last day (at midnight), or None for one day."""
+    `end` is its last day (at midnight), or None for one day. (A named tuple: pages make thousands of them.)"""
 
     key: str  # unique on the page, the anchor of its list entry: `e12`, `m3-20261203`
     kind: str  # "event" or "meetup"

@@ -12,11 +12,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
 from babel.dates import format_date, get_day_names
+from markupsafe import Markup, escape
 
 from bot.i18n import Translator
 from bot.models import Event, Meetup
@@ -49,22 +51,15 @@ class Site:
         return f"{self.base_url}/{self.name}/calendar.ics"
 
 
-@dataclass(frozen=True)
-class Entry:
-    """An occurrence as a list shows it: the strings the template writes."""
+class Entry(NamedTuple):
+    """An occurrence as a list shows it: its ISO times and its rendered `article.h-event` (a named tuple: a page
+    makes thousands)."""
 
     item: Occurrence
     start_iso: str
-    data_start: str  # always date, time and offset (midnight for all-day ones)
-    start_text: str
     end_iso: str | None
-    end_text: str | None
-    where: str | None
-    kind_text: str | None
-
-    @property
-    def classes(self) -> str:
-        return "h-event cancelled" if self.item.cancelled else "h-event"
+    html: Markup  # the list's <article>; `article(prefix)` renders it again with another id
+    grid: Markup  # the month grid's link to it
 
 
 @dataclass(frozen=True)
@@ -146,6 +141,18 @@ def content_security_policy(tiles: str) -> str:
     )
 
 
+def _grid_link(item: Occurrence) -> Markup:
+    """An occurrence in a day of the month grid: its title, linking to its entry in the list below."""
+    classes = "grid-event" + (" cancelled" if item.cancelled else "") + (" meetup" if item.kind == "meetup" else "")
+    title = escape(item.title)
+    return Markup(f'<a class="{classes}" href="#{item.key}">{f"<del>{title}</del>" if item.cancelled else title}</a>')
+
+
+def _clock(moment: datetime) -> str:
+    """`18:00` (strftime is slow, and pages write thousands of times)."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
 @functools.cache
 def _templates() -> jinja2.Environment:
     return jinja2.Environment(
@@ -173,37 +180,58 @@ class _Writer:
     def when(self, item: Occurrence) -> str:
         """The date and time for a popup: `Do., 4. Dez., 18:00`."""
         text = self.short_day(item.start.date())
-        return text if item.all_day else f"{text}, {item.start:%H:%M}"
+        return text if item.all_day else f"{text}, {_clock(item.start)}"
 
     def entry(self, item: Occurrence, listed_on: date | None) -> Entry:
         """The entry as listed under the day `listed_on` (None: under no day, so its date is written)."""
-        t = self.t
         start_iso = iso(item)
         assert start_iso is not None
-        start_text = t.raw("page_all_day") if item.all_day else f"{item.start:%H:%M}"
+        end_iso = iso(item, end=True)
+        return Entry(item, start_iso, end_iso, self.article(item, start_iso, end_iso, listed_on), _grid_link(item))
+
+    def article(
+        self, item: Occurrence, start_iso: str, end_iso: str | None, listed_on: date | None, prefix: str = ""
+    ) -> Markup:
+        """`<article class="h-event">` with p-name (u-url), dt-start, dt-end, p-location: the page's contract.
+
+        Rendered here rather than in a template (the same escaping, markupsafe's): lists hold thousands."""
+        t = self.t
+        when = t.raw("page_all_day") if item.all_day else _clock(item.start)
         if item.start.date() != listed_on:
-            start_text = f"{self.day(item.start.date())}, {start_text}"
-        end_text = None
+            when = f"{self.day(item.start.date())}, {when}"
+        title = escape(item.title)
+        if item.link:
+            name = f'<a class="p-name u-url" href="{escape(item.link)}">{title}</a>'
+        else:
+            name = f'<span class="p-name">{title}</span>'
+        if item.cancelled:
+            name = f'<del>{name}</del> <span class="status">({escape(t.raw("status_cancelled"))})</span>'
+        times = f'<time class="dt-start" datetime="{start_iso}">{escape(when)}</time>'
         if item.end is not None:
             if item.all_day:
-                end_text = f"{t.raw('until')} {self.day(item.end.date())}"
+                until, separator = f"{t.raw('until')} {self.day(item.end.date())}", ", "
             elif item.end.date() == item.start.date():
-                end_text = f"{item.end:%H:%M}"
+                until, separator = _clock(item.end), "–"
             else:
-                end_text = f"{t.raw('until')} {self.day(item.end.date())}, {item.end:%H:%M}"
-        kind_text = None
+                until, separator = f"{t.raw('until')} {self.day(item.end.date())}, {_clock(item.end)}", ", "
+            times += f'{separator}<time class="dt-end" datetime="{end_iso}">{escape(until)}</time>'
+        lines = [
+            f'<article class="{"h-event cancelled" if item.cancelled else "h-event"}" id="{prefix}{item.key}" '
+            f'data-start="{item.start.isoformat(timespec="seconds")}">',
+            f'<p class="title">{name}</p>',
+            f'<p class="when">{times}</p>',
+        ]
+        where = [f'<span class="p-location">{escape(item.place)}</span>'] if item.place else []
+        if item.online:
+            online = escape(t.raw("place_online"))
+            where.append(f'<a href="{escape(item.online_url)}">{online}</a>' if item.online_url else str(online))
+        if where:
+            lines.append(f'<p class="where">{" · ".join(where)}</p>')
         if item.kind == "meetup":
-            kind_text = t.raw("page_meetup") + (f" · {item.city}" if item.city else "")
-        return Entry(
-            item=item,
-            start_iso=start_iso,
-            data_start=item.start.isoformat(timespec="seconds"),
-            start_text=start_text,
-            end_iso=iso(item, end=True),
-            end_text=end_text,
-            where=item.place,
-            kind_text=kind_text,
-        )
+            kind = t.raw("page_meetup") + (f" · {item.city}" if item.city else "")
+            lines.append(f'<p class="kind">{escape(kind)}</p>')
+        lines.append("</article>")
+        return Markup("\n".join(lines))
 
     def days(self, items: Iterable[Occurrence], first_day: date, today: date) -> list[Day]:
         return [
@@ -240,6 +268,8 @@ def upcoming_page(site: Site, events: Sequence[Event], meetups: Sequence[Meetup]
         if over_at(item) > now
     ]
     when = {item.key: writer.when(item) for item in items if item.geo is not None}
+    days = writer.days(items, today, today)
+    entries = [entry for day in days for entry in day.entries]
     return (
         _templates()
         .get_template("upcoming.html")
@@ -250,13 +280,17 @@ def upcoming_page(site: Site, events: Sequence[Event], meetups: Sequence[Meetup]
             title=writer.t.raw("page_title").format(name=site.name),
             heading=writer.t.raw("page_heading").format(name=site.name),
             description=writer.t.raw("page_description").format(name=site.name),
-            days=writer.days(items, today, today),
+            days=days,
             nothing=writer.t.raw("page_nothing").format(weeks=UPCOMING_WEEKS),
             month_link=f"{local.year:04d}/{local.month:02d}/{site.query}",
             markers=json.dumps(markers(items, when), ensure_ascii=False, separators=(",", ":")),
             has_markers=any(item.geo is not None and not item.cancelled for item in items),
-            online=[writer.entry(item, None) for item in items if item.online_only],
-            json_ld=json_ld(items, site.page_url),
+            online=[
+                writer.article(entry.item, entry.start_iso, entry.end_iso, None, "online-")
+                for entry in entries
+                if entry.item.online_only
+            ],
+            json_ld=json_ld(entries, site.page_url),
         )
     )
 
@@ -315,6 +349,6 @@ def month_page(
             days=days,
             links=links,
             upcoming_link=f"../../{site.query}",
-            json_ld=json_ld(items, f"{site.page_url}{year:04d}/{month:02d}/"),
+            json_ld=json_ld(entries.values(), f"{site.page_url}{year:04d}/{month:02d}/"),
         )
     )
