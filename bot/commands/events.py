@@ -188,17 +188,23 @@ async def list_events(context: Context, args: str) -> Rich:
     if len(events) == LIST_LIMIT:
         more = await storage.count_events(room, start=start, end=end, statuses=shown) - LIST_LIMIT
         if more > 0:
-            lines.append(_more_hint(context, more, events[-1], whole_month=end is not None))
+            lines.append(await _more_hint(context, more, events[-1], whole_month=end is not None))
     return Rich.join(lines)
 
 
-def _more_hint(context: Context, more: int, last_shown: Event, *, whole_month: bool) -> Rich:
-    """How to see what a cut list leaves out: the month it reached, or a search."""
+async def _more_hint(context: Context, more: int, last_shown: Event, *, whole_month: bool) -> Rich:
+    """How to see what a cut list leaves out: the month it reached, or a search; and the public calendar."""
     t = context.t
-    if whole_month:
-        return t("events_more_search", count=more, prefix=context.prefix)
     local = last_shown.start.astimezone(context.tz)
-    return t("events_more", count=more, prefix=context.prefix, month=t.month(local.year, local.month))
+    if whole_month:
+        hint = t("events_more_search", count=more, prefix=context.prefix)
+    else:
+        hint = t("events_more", count=more, prefix=context.prefix, month=t.month(local.year, local.month))
+    name = await context.storage.public_name(context.message.room_id) if context.config.http.enabled else None
+    if name is None:
+        return hint
+    page = f"{context.config.http.base_url}/{name}/{local.year:04d}/{local.month:02d}/"
+    return hint + Rich.plain(" ") + t("events_more_page", url=page)
 
 
 @redo_on_edit("rerun")
