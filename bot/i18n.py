@@ -108,13 +108,59 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "\u201c{fragment}\u201d is too far in the future.",
         },
         "when_weekday_mismatch": {
-            "de": "„{fragment}“ passt nicht zum Datum.",
-            "en": "\u201c{fragment}\u201d does not match the date.",
+            "de": "„{fragment}“ passt nicht zum Datum: das ist {options}.",
+            "en": "\u201c{fragment}\u201d does not match the date: that is {options}.",
         },
         "when_examples": {
-            "de": "So geht es zum Beispiel: `04.12.2026 18:00-21:00`, `4. Dezember 18 Uhr`, `morgen 19 Uhr`, "
-            "`02.12.2026 - 05.12.2026`",
-            "en": "For example: `2026-12-04 18:00-21:00`, `4 December 6pm`, `tomorrow 7pm`, `02.12.2026 - 05.12.2026`",
+            "de": "So geht es zum Beispiel: `{date} 18:00-21:00`; `{day}, 18 Uhr`; `morgen 19 Uhr`; "
+            "`{date} - {last}`; `{range}`",
+            "en": "For example: `{day}, 6pm-9pm`; `{date} 18:00`; `tomorrow 7pm`; `{date} - {last}`; `{range}`",
+        },
+        # when parsing: readings to choose from, and what is missing
+        "when_or": {"de": "oder", "en": "or"},
+        "when_ambiguous": {
+            "de": "„{fragment}“ lässt sich verschieden lesen. Meinst du {options}? Dann schreib es so.",
+            "en": "\u201c{fragment}\u201d can be read in more than one way. Do you mean {options}? Then write it "
+            "like that.",
+        },
+        "when_no_date": {
+            "de": "Zu „{fragment}“ fehlt der Tag.",
+            "en": "\u201c{fragment}\u201d has no date.",
+        },
+        "when_not_a_time": {
+            "de": "„{fragment}“ ist keine Uhrzeit, die ich sicher lesen kann: schreib sie mit Minuten oder „Uhr“, "
+            "etwa `18:00` oder `18 Uhr`.",
+            "en": "\u201c{fragment}\u201d is not a time I can read for sure: write it with minutes or am/pm, "
+            "like `18:00` or `6pm`.",
+        },
+        "when_missing_end_time": {
+            "de": "Zum Ende „{fragment}“ fehlt die Uhrzeit.",
+            "en": "The end \u201c{fragment}\u201d has no time.",
+        },
+        "when_no_start_time": {
+            "de": "Bei „{fragment}“ fehlt die Uhrzeit, zu der es beginnt.",
+            "en": "\u201c{fragment}\u201d does not say at what time it starts.",
+        },
+        "when_zone_mismatch": {
+            "de": "„{fragment}“ gilt an diesem Tag nicht (Sommer- oder Winterzeit?); schreib die Uhrzeit ohne Zone.",
+            "en": "\u201c{fragment}\u201d is not in force on that day (summer or winter time?); write the time "
+            "without a zone.",
+        },
+        "when_separate_days": {
+            "de": "„{fragment}“ sind zwei Termine: trag sie einzeln ein, oder schreib einen Zeitraum mit „bis“.",
+            "en": "\u201c{fragment}\u201d are two dates: add them one by one, or write a range with \u201cto\u201d.",
+        },
+        "when_contradiction": {
+            "de": "„{fragment}“ passt nicht zum Rest der Angabe.",
+            "en": "\u201c{fragment}\u201d contradicts the rest of the date.",
+        },
+        # fields: a `|` in a text
+        "field_where": {"de": "Wo", "en": "where"},
+        "field_too_many_parts_form": {
+            "de": "Das sind {count} mit | getrennte Teile, aber nur {limit} Felder. Gehört ein | zum Text, schreib "
+            "ihn als `\\|`, oder schick den Befehl so, ein Feld je Zeile (bitte prüfen):\n{form}",
+            "en": "That is {count} parts separated by |, but only {limit} fields. If a | belongs to the text, write "
+            "it as `\\|`, or send the command like this, one field per line (please check):\n{form}",
         },
         # fields
         "field_duplicate_field": {
@@ -195,6 +241,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "… and {count} more. A whole month: `{prefix}event list {month}`; to search: "
             "`{prefix}event search <words>`.",
         },
+        "events_more_page": {"de": "Alle im Kalender: {url}", "en": "All of them in the calendar: {url}"},
         "events_more_search": {
             "de": "… und {count} weitere. Gezielt suchen: `{prefix}event search <Wörter>`.",
             "en": "… and {count} more. To find one: `{prefix}event search <words>`.",

@@ -14,12 +14,27 @@ MIN_YEAR, MAX_YEAR = 1900, 2199  # dates outside are typos (and date arithmetic 
 
 
 class FieldError(ValueError):
-    """An argument is malformed; `code` says how, `value` shows the offending text."""
+    """An argument is malformed; `code` says how, `value` shows the offending text.
 
-    def __init__(self, code: str, value: str = "") -> None:
+    For `too_many_parts` it also carries what is needed to show the same command in the multi-line form: the
+    one-line text as given (`text`), its parts, and the field names in the order the parts fill them.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        value: str = "",
+        *,
+        text: str = "",
+        parts: Sequence[str] = (),
+        names: Sequence[str] = (),
+    ) -> None:
         super().__init__(f"{code}: {value}")
         self.code = code
         self.value = value
+        self.text = text
+        self.parts = tuple(parts)
+        self.names = tuple(names)
 
 
 EVENT_FIELDS: Mapping[str, str] = MappingProxyType(
@@ -46,6 +61,8 @@ EVENT_FIELDS: Mapping[str, str] = MappingProxyType(
         "stream": "online",
     }
 )
+# A `|` separates the parts of a one-line command; `\|` is a `|` in the text (fixed-width look-behind: linear).
+_PIPE = re.compile(r"(?<!\\)\|")
 _KEY_LINE = re.compile(r"^\s*([\w\-äöüÄÖÜß]+)\s*:\s?(.*)$")
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _GEO = re.compile(r"^\s*(-?\d{1,3}(?:[.,]\d+)?)\s*[,;]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$")
@@ -83,13 +100,24 @@ def _key_of(line: str, aliases: Mapping[str, str]) -> str | None:
     return aliases.get(match.group(1).lower()) if match else None
 
 
+def _unescape(value: str) -> str:
+    """A value with its escaped pipes (`\\|`) as plain `|`."""
+    return value.replace("\\|", "|")
+
+
 def split_fields(text: str, names: Sequence[str], aliases: Mapping[str, str]) -> dict[str, str]:
-    """Read `v1 | v2 | ...` (in the order of names) or one `key: value` per line, into canonical names."""
+    """Read `v1 | v2 | ...` (in the order of names) or one `key: value` per line, into canonical names.
+
+    `\\|` is a `|` inside a value. More parts than names raise `too_many_parts` with all the parts, so that the
+    answer can show the command in the multi-line form, where a `|` needs no escape.
+    """
     text = text.strip()
     if "\n" not in text and _key_of(text, aliases) is None:
-        parts = [part.strip() for part in text.split("|")]
+        parts = [_unescape(part).strip() for part in _PIPE.split(text)]
         if len(parts) > len(names):
-            raise FieldError("too_many_parts", " | ".join(parts[len(names) :]))
+            raise FieldError(
+                "too_many_parts", " | ".join(parts[len(names) :]), text=text, parts=parts, names=tuple(names)
+            )
         return {name: value for name, value in zip(names, parts, strict=False) if value}
     values: dict[str, str] = {}
     for line in filter(str.strip, text.splitlines()):
@@ -98,7 +126,7 @@ def split_fields(text: str, names: Sequence[str], aliases: Mapping[str, str]) ->
             raise FieldError("unknown_field", line.split(":", 1)[0].strip()[:40])
         if key in values:
             raise FieldError("duplicate_field", line.split(":", 1)[0].strip())
-        values[key] = line.split(":", 1)[1].strip()
+        values[key] = _unescape(line.split(":", 1)[1].strip())
     return {key: value for key, value in values.items() if value}
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import get_day_names, get_month_names
@@ -126,7 +126,7 @@ _DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, en/em dash, 
 _YEAR4: Final = r"([0-9]{4})(?![0-9:])"  # not the start of "18:00" or of a longer number
 
 _RE_BLANKS: Final = re.compile(r"[\s,()\[\]]+")  # blanks, commas and brackets carry no meaning here
-_RE_ISO: Final = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?![0-9])")
+_RE_ISO: Final = re.compile(r"([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})(?![0-9])")  # "2026-12-04", "2026/12/04"
 # "4.12.", "04.12.2025", "4. 12. 2025", "4.12.25", "19.09.2024." (a dot after the year ends a sentence); a
 # two-digit year must touch the dot and not be an hour.
 _RE_NUMERIC: Final = re.compile(
@@ -156,15 +156,15 @@ _RE_WEEKDAY: Final = re.compile(rf"({_alternation(_WEEKDAYS)}){_WORD_END}\.?", _
 _RE_RELATIVE: Final = re.compile(rf"({_alternation(_RELATIVE_DAYS)}){_WORD_END}", _I)
 _RE_NEXT_WEEK: Final = re.compile(rf"(?:next|nächste|naechste|kommende)\s+(?:week|woche){_WORD_END}", _I)
 _RE_NEXT: Final = re.compile(
-    rf"(?:(next|nächsten|nächster|nächste|naechsten|naechster|naechste)|"
-    rf"(this|coming|kommenden|kommender|kommende|diesen|dieser|diese)){_WORD_END}",
+    rf"(?:(?P<next>next|nächsten|nächster|nächste|naechsten|naechster|naechste)|"
+    rf"(?P<coming>coming|kommenden|kommender|kommende)|(?P<this>this|diesen|dieser|diese)){_WORD_END}",
     _I,
 )
 # The end of a time: am/pm ("7pm", "7:30 p.m."), or "Uhr"/"h" ("18 Uhr", "18h"), perhaps "12 Uhr mittags".
-_SUFFIX: Final = (
-    rf"(?:\s*(?P<ap>[ap])\.?m{_WORD_END}\.?|\s*(?P<uhr>uhr|h){_WORD_END}(?P<noon>\s+mittags{_WORD_END})?)"
+_SUFFIX: Final = rf"(?:\s*(?P<ap>[ap])\.?m{_WORD_END}\.?|\s*(?P<uhr>uhr|h){_WORD_END}(?P<noon>\s+mittags{_WORD_END})?)"
+_RE_CLOCK_COLON: Final = re.compile(
+    rf"(?P<h>[0-9]{{1,2}}):(?P<m>[0-9]{{2}})(?::(?P<s>[0-9]{{2}})(?:\.[0-9]{{1,6}})?)?(?![0-9]){_SUFFIX}?", _I
 )
-_RE_CLOCK_COLON: Final = re.compile(rf"(?P<h>[0-9]{{1,2}}):(?P<m>[0-9]{{2}})(?::(?P<s>[0-9]{{2}}))?(?![0-9]){_SUFFIX}?", _I)
 _RE_CLOCK_FRENCH: Final = re.compile(r"(?P<h>[0-9]{1,2})h(?P<m>[0-9]{2})(?![0-9])", _I)  # "18h30"
 _RE_CLOCK_DOT: Final = re.compile(rf"(?P<h>[0-9]{{1,2}})\.(?P<m>[0-9]{{2}})(?![0-9]){_SUFFIX}", _I)  # "18.30 Uhr"
 _RE_CLOCK_HOUR: Final = re.compile(rf"(?P<h>[0-9]{{1,2}})(?![0-9]){_SUFFIX}", _I)  # "18 Uhr", "6pm"
@@ -186,6 +186,7 @@ _RE_ZONE_ABBREVIATION: Final = re.compile(
     _I,
 )
 _RE_ZONE_OFFSET: Final = re.compile(r"\+(?P<h>[0-9]{2}):?(?P<m>[0-9]{2})(?![0-9])")  # ISO "+01:00"
+_RE_ZONE_NEGATIVE: Final = re.compile(r"[-\u2212](?P<h>0[0-9]|1[0-4])(?::?(?P<m>[0-9]{2}))?(?![0-9])")
 _RE_ZONE_NAME: Final = re.compile(r"[A-Za-z]+(?:/[A-Za-z0-9_+\-]+){1,2}")  # "Europe/Berlin"
 _RE_RANGE: Final = re.compile(rf"[{re.escape(_DASHES)}/]|(?:bis|to|until|till|til|through|thru){_WORD_END}", _I)
 _RE_AND: Final = re.compile(rf"&|(?:und|and){_WORD_END}", _I)
@@ -212,7 +213,7 @@ _Kind = Literal[
     "month",
     "weekday",
     "relative",
-    "next",  # "next"/"nächsten" (flag "next") or "this"/"kommenden" (flag "this")
+    "next",  # "next"/"nächsten" (flag "next"), "coming"/"kommenden" ("coming"), "this"/"diesen" ("this")
     "next_week",
     "clock",
     "range",
@@ -235,6 +236,7 @@ class _Clock:
     has_minutes: bool
     meridiem: str | None  # "a" or "p"
     uhr: bool  # "Uhr" or "h" was written, or a word like "noon"
+    second_written: bool = False  # "18:00:00": seconds, as machines write times
     midnight: bool = False  # "midnight": the end of a day, or (as a start) ambiguous
     day_end: bool = False  # a start at midnight read as the end of its day
 
@@ -269,12 +271,12 @@ class _Token:
     clock: _Clock | None = None
     zone: _Zone | None = None
     month_first: bool = False  # "Dec 4": a following "–6" is the 6th of the same month
-    flag: str = ""  # "next"/"this"; "days"/"seconds" for a duration
+    flag: str = ""  # "next"/"coming"/"this"; "days"/"seconds" for a duration
 
 
-def _token(kind: _Kind, match: re.Match[str], **fields: object) -> _Token:
+def _token(kind: _Kind, match: re.Match[str], **fields: Any) -> _Token:
     """Build a token from a regex match."""
-    return _Token(kind, match.start(), match.end(), match[0], **fields)  # type: ignore[arg-type]
+    return _Token(kind, match.start(), match.end(), match[0], **fields)
 
 
 def _year(text: str | None) -> int | None:
@@ -298,6 +300,7 @@ def _clock(match: re.Match[str]) -> _Clock:
         has_minutes=groups.get("m") is not None,
         meridiem=meridiem.lower() if meridiem else None,
         uhr=groups.get("uhr") is not None,
+        second_written=groups.get("s") is not None,
     )
 
 
@@ -308,8 +311,8 @@ def _read_duration(text: str, pos: int) -> _Token | None:
         return None
     unit = match["unit"].casefold()
     number = match["n"]
-    if unit == "h" and not match["for"] and (number is None or number.isdigit()):
-        return None
+    if unit == "h" and not match["for"] and not (number and len(number) >= 3 and number[-2] in ".,"):
+        return None  # "3h" and "18.30h" are times; "1,5 h" is not
     amount = float(number.replace(",", ".")) if number else 1.0
     if unit.startswith(("tag", "day")):
         if not amount.is_integer() or amount < 1:
@@ -345,7 +348,7 @@ def _read_zone(text: str, pos: int) -> _Token | None:
 def _read_numeric_date(text: str, pos: int) -> _Token | None:
     """Read an ISO, dotted or slashed date at pos."""
     if match := _RE_ISO.match(text, pos):
-        return _token("date", match, day=int(match[3]), month=int(match[2]), year=int(match[1]))
+        return _token("date", match, day=int(match[4]), month=int(match[3]), year=int(match[1]))
     if match := _RE_NUMERIC.match(text, pos):
         return _token("date", match, day=int(match[1]), month=int(match[2]), year=_year(match[3] or match[4]))
     if match := _RE_NUMERIC_YEAR_APART.match(text, pos):
@@ -359,6 +362,12 @@ def _read_clock(text: str, pos: int) -> _Token | None:
     """Read a time that says it is one: "18:00", "18h30", "18.30 Uhr", "18 Uhr", "6pm", "noon", "midnight"."""
     for pattern in (_RE_CLOCK_COLON, _RE_CLOCK_FRENCH, _RE_CLOCK_DOT, _RE_CLOCK_HOUR):
         if match := pattern.match(text, pos):
+            if (match.groupdict().get("ap") or "").casefold() == "a" and int(match["h"]) > 12:
+                # "18 am Freitag", "18:00 am 4.12.": German "am" before a day, not a.m.
+                if pattern is not _RE_CLOCK_COLON:
+                    return None
+                match = pattern.match(text[: match.start("ap")].rstrip(), pos)
+                assert match is not None
             return _token("clock", match, clock=_clock(match))
     if match := _RE_NOON.match(text, pos):
         return _token("clock", match, clock=_Clock(match[0], 12, 0, 0, True, None, True))
@@ -394,11 +403,11 @@ def _read_number(text: str, pos: int) -> _Token | None:
 
 
 def _read_word(text: str, pos: int) -> _Token | None:
-    """Read a word: a weekday, month, relative day, "next", a range word, "und", a filler."""
+    """Read a word: "next (week)", a relative day, weekday or month, a range word ("bis", "-"), "und"."""
     if match := _RE_NEXT_WEEK.match(text, pos):
         return _token("next_week", match)
     if match := _RE_NEXT.match(text, pos):
-        return _token("next", match, flag="next" if match[1] else "this")
+        return _token("next", match, flag=match.lastgroup or "")
     if (match := _RE_RELATIVE.match(text, pos)) and (offset := _RELATIVE_DAYS.get(match[1].casefold())) is not None:
         return _token("relative", match, value=offset)
     if (match := _RE_WEEKDAY.match(text, pos)) and (weekday := _WEEKDAYS.get(match[1].casefold())) is not None:
@@ -412,27 +421,34 @@ def _read_word(text: str, pos: int) -> _Token | None:
     return None
 
 
+def _read_all_day(text: str, pos: int) -> _Token | None:
+    """Read "ganztägig", "all day", "den ganzen Tag"."""
+    match = _RE_ALL_DAY.match(text, pos)
+    return _token("all_day", match) if match else None
+
+
 _DIGIT_READERS: Final = (_read_numeric_date, _read_duration, _read_clock, _read_named_date, _read_number)
-_WORD_READERS: Final = (_read_duration, _read_named_date, _read_zone, _read_clock, _read_word)
-_SKIPPED: Final = object()  # a filler was read: no token
+_OTHER_READERS: Final = (_read_all_day, _read_duration, _read_named_date, _read_zone, _read_clock, _read_word)
 
 
-def _read_token(text: str, pos: int, previous: _Token | None) -> _Token | object:
-    """Read the token at pos (a filler gives _SKIPPED); unknown text becomes an "unknown" token."""
+def _read_token(text: str, pos: int, previous: _Token | None) -> _Token | int:
+    """Read the token at pos; a filler word gives the position after it instead, unknown text an "unknown"."""
     char = text[pos]
     if char in "Tt" and previous is not None and previous.kind == "date" and text[pos + 1 : pos + 2].isdigit():
-        return _SKIPPED  # ISO "2025-12-04T18:00"
-    if char == "Z" and previous is not None and previous.kind == "clock" and previous.end == pos:
-        if not _RE_LETTERS.match(text, pos + 1):
-            return _Token("zone", pos, pos + 1, char, zone=_Zone("fixed", timedelta()))
-    readers = _DIGIT_READERS if char.isdigit() else _WORD_READERS
-    for reader in readers:
+        return pos + 1  # ISO "2025-12-04T18:00"
+    if previous is not None and previous.kind == "clock" and previous.end == pos:
+        if char == "Z" and not _RE_LETTERS.match(text, pos + 1):
+            return _Token("zone", pos, pos + 1, char, zone=_Zone("fixed", timedelta()))  # "18:00Z"
+        if previous.clock and previous.clock.second_written and text[previous.start - 1 : previous.start] in ("T", "t"):
+            # a machine's timestamp "2026-12-04T18:00:00-05:00": the offset, not a range to 05:00
+            if match := _RE_ZONE_NEGATIVE.match(text, pos):
+                offset = timedelta(hours=int(match["h"]), minutes=int(match["m"] or 0))
+                return _token("zone", match, zone=_Zone("fixed", -offset))
+    for reader in _DIGIT_READERS if char.isdigit() else _OTHER_READERS:
         if (token := reader(text, pos)) is not None:
             return token
-    if match := _RE_FILLER.match(text, pos):
-        return _SKIPPED if match.end() > pos else None
-    if match := _RE_RANGE.match(text, pos) or _RE_AND.match(text, pos):
-        return _read_word(text, pos) or _SKIPPED
+    if (filler := _RE_FILLER.match(text, pos)) and filler.end() > pos:
+        return filler.end()
     match = _RE_LETTERS.match(text, pos) or _RE_DIGITS.match(text, pos)
     end = match.end() if match else pos + 1
     return _Token("unknown", pos, end, text[pos:end])
@@ -449,16 +465,15 @@ def _tokenize(text: str) -> list[_Token]:
         if text[pos] == "." and pos == len(text) - 1:
             break  # the full stop of a sentence
         found = _read_token(text, pos, tokens[-1] if tokens else None)
-        if isinstance(found, _Token):
-            if found.kind == "unknown":
-                # the word or run of signs at pos, up to the next blank, so that "\u200b18:00" shows what it is
-                piece = _RE_NOT_BLANK.match(text, pos)
-                raise WhenError("unreadable", piece[0] if piece else found.text)
-            tokens.append(found)
-            pos = found.end
-        else:
-            filler = _RE_FILLER.match(text, pos)
-            pos = filler.end() if filler and filler.end() > pos else pos + 1
+        if isinstance(found, int):
+            pos = found
+            continue
+        if found.kind == "unknown":
+            # the word or run of signs at pos, up to the next blank, so that "\u200b18:00" shows what it is
+            piece = _RE_NOT_BLANK.match(text, pos)
+            raise WhenError("unreadable", piece[0] if piece else found.text)
+        tokens.append(found)
+        pos = found.end
     return tokens
 
 
@@ -479,7 +494,7 @@ class _DatePart:
     offset: int = 0  # days after today, for relative words
     weekday: int | None = None  # given weekday, 0 = Monday
     weekday_text: str = ""
-    next: str = ""  # "next" ("next Friday") or "this" ("this Friday", "kommenden Freitag")
+    next: str = ""  # "next" ("next Friday"), "coming" ("kommenden Freitag") or "this" ("diesen Freitag")
     next_week: bool = False  # "Freitag nächste Woche"
     month_first: bool = False
     digits: tuple[str, str] = ("", "")
@@ -509,6 +524,15 @@ class _Syntax:
     zone_text: str = ""
     duration: _Token | None = None
     all_day_text: str = ""
+    compressed: bool = False  # one end was written as a day alone ("2.–5.12.", "Dec 4–6")
+    unsure: bool = False  # a likely reading that is still to be confirmed ("4.12" is 4.12. or 4:12)
+
+    @property
+    def span(self) -> str:
+        """The dates and times as written, from the start to the end."""
+        if self.end is None:
+            return self.source[self.start.start :]
+        return self.source[self.start.start : self.end.start + len(self.end_text)]
 
 
 def _unreadable(text: str) -> WhenError:
@@ -518,6 +542,7 @@ def _unreadable(text: str) -> WhenError:
 
 _DATE_KINDS: Final = frozenset({"date", "slash", "pair", "day", "weekday", "relative", "next", "month"})
 _BOUNDARIES: Final = frozenset({"range", "and"})
+_DAY_KINDS: Final = frozenset({"date", "slash", "pair", "day", "number"})  # what a day of a range starts with
 
 
 def _valid_day_month(day: str, month: str) -> bool:
@@ -582,6 +607,9 @@ class _Grammar:
             return (replace(found[0], next=self.tokens[i].flag), found[1]) if found[0].kind == "weekday" else found
         if kind == "weekday":
             return self.weekday_part(i, i)
+        if kind == "next_week" and self.kind(i + 1) == "weekday":  # "nächste Woche Freitag"
+            part, j = self.weekday_part(i + 1, i)
+            return (replace(part, next_week=True), j) if part.kind == "weekday" else None
         if kind == "relative":
             token = self.tokens[i]
             return _DatePart("relative", token.text, token.text, token.start, offset=token.value), i + 1
@@ -629,8 +657,8 @@ class _Grammar:
 
     def pair_is_date(self, i: int, end_of: _DatePart | None, timed: bool) -> bool:
         """Tell whether "22.08" at i is a date: a time follows, or it ends a range of days."""
-        if self.kind(i + 1) == "clock":
-            return True
+        if self.kind(i + 1) == "clock" or (self.kind(i + 1) == "pair" and len(self.tokens[i + 1].digits[1]) == 2):
+            return True  # "22.08, 10:00", "22.08 18.30"
         if end_of is not None:
             return not timed
         return self.kind(i + 1) in _BOUNDARIES and self.kind(i + 2) in ("date", "weekday")
@@ -652,7 +680,7 @@ class _Grammar:
         return None
 
     def clock_spec(self, i: int, *, leading: bool = False) -> tuple[_ClockSpec, int] | None:
-        """Read a time or time range at i; before the date only a clear time ("18 Uhr, 4.12.") counts."""
+        """Read a time or time range at i ("18 Uhr, 4.12." has it before the date)."""
         first = self.clock_item(i)
         if first is None:
             return None
@@ -661,31 +689,55 @@ class _Grammar:
         if self.kind(j) == "range" and (item := self.clock_item(j + 1)) is not None:
             if not (self.kind(j + 1) == "pair" and self.kind(j + 2) == "clock"):  # "- 23.08 02:00" is a date
                 second, j = item, j + 2
-        if leading and self.kind(i) != "clock" and (second is None or self.kind(j - 1) != "clock"):
-            return None
+        if leading and self.kind(i) == "pair" and _valid_day_month(*self.tokens[i].digits) and second is None:
+            return None  # "10.12 04.12.2026" is no time before a date
         return _ClockSpec(first, second, self.span(i, j - 1)), j
 
     # the whole
 
-    def parse(self) -> _Syntax:
-        """Read the tokens as `[time] date [time] [(bis | und) date [time]]`, or raise unreadable."""
+    def weekdays_first(self) -> _Syntax:
+        """Read "Fr.–So., 4.–6.12.2026" ("Fri–Sun, Dec 4–6"): the weekdays of a range of days written before it."""
+        inner = _Grammar(self.text, self.tokens[3:]).parse()
+        if inner.end is None or inner.unsure or inner.start.weekday is not None or inner.end.weekday is not None:
+            raise self.fail(3)
+        first, last = self.tokens[0], self.tokens[2]
+        start = replace(inner.start, weekday=first.value, weekday_text=_weekday_name(first))
+        end = replace(inner.end, weekday=last.value, weekday_text=_weekday_name(last))
+        return replace(inner, start=start, end=end)
+
+    def lone_pair(self) -> _Syntax | None:
+        """ "4.12" alone: the date 4.12., most likely, but perhaps a time whose date was forgotten: to be asked."""
+        if len(self.tokens) != 1 or self.kind(0) != "pair" or not _valid_day_month(*self.tokens[0].digits):
+            return None
+        return _Syntax(self.text, self.calendar(self.tokens[0], 0, None), None, None, None, False, "", unsure=True)
+
+    def beginning(self) -> tuple[_DatePart, _ClockSpec | None, int]:
+        """Read the start: a date with the time after it, or a time and then the date ("18 Uhr, 4.12.")."""
         lead = None
         found = self.date_part(0)
-        i = 0
         if found is None:
             spec = self.clock_spec(0, leading=True)
             if spec is None:
                 raise self.fail(0)
             lead, i = spec
             found = self.date_part(i)
-            if found is None:
-                raise self.fail(i)
+            if found is None:  # "22.08 - 23.08": a time range with no date, or dates that do not say so
+                raise _unreadable(self.span(0, len(self.tokens) - 1))
         start, i = found
-        start_clocks = lead
         if spec := self.clock_spec(i):
             if lead is not None:
                 raise WhenError("contradiction", spec[0].text)  # "18 Uhr, 4.12. 19 Uhr"
-            start_clocks, i = spec
+            return start, spec[0], spec[1]
+        return start, lead, i
+
+    def parse(self) -> _Syntax:
+        """Read the tokens as `[time] date [time] [(bis | und) date [time]]`, or raise unreadable."""
+        head = (self.kind(0), self.kind(1), self.kind(2))
+        if head == ("weekday", "range", "weekday") and self.kind(3) in _DAY_KINDS:
+            return self.weekdays_first()
+        if lone := self.lone_pair():
+            return lone
+        start, start_clocks, i = self.beginning()
         end = end_clocks = None
         joined = False
         end_text = ""
@@ -701,6 +753,8 @@ class _Grammar:
             i = j
         if i < len(self.tokens):
             raise self.fail(i)
+        if start.kind == "partial" and (end is None or end.kind not in ("calendar", "slash")):
+            raise _unreadable(start.text)  # "15.", "Mittwoch, 16.": a day without its month
         return _Syntax(self.text, start, start_clocks, end, end_clocks, joined, end_text)
 
 
@@ -736,11 +790,435 @@ def _parse_syntax(text: str) -> _Syntax:
     )
 
 
-def _read_all_day(text: str, pos: int) -> _Token | None:
-    """Read "ganztägig", "all day", "den ganzen Tag"."""
-    match = _RE_ALL_DAY.match(text, pos)
-    return _token("all_day", match) if match else None
+# --- times of day -----------------------------------------------------------------------------------------
+
+_DAY: Final = 24 * 3600
+_MAX_OVERNIGHT: Final = 12 * 3600
 
 
-_WORD_READERS_ALL: Final = (_read_all_day, *_WORD_READERS)
-_DIGIT_READERS = _DIGIT_READERS  # noqa: PLW0127 - keeps the name next to its sibling for readers of the code
+def _seconds(clock: _Clock, meridiem: str | None, *, is_end: bool = False) -> int:
+    """Return seconds after midnight for clock read with meridiem, or raise impossible_time."""
+    if clock.midnight:
+        if is_end or clock.day_end:
+            return _DAY
+        raise WhenError("ambiguous", clock.text)  # the start of the day or its end? (_settle_midnight asks)
+    hour = clock.hour
+    if clock.minute > 59 or clock.second > 59:
+        raise WhenError("impossible_time", clock.text)
+    if meridiem is not None:
+        if not 1 <= hour <= 12:
+            raise WhenError("impossible_time", clock.text)
+        hour = hour % 12 + (12 if meridiem == "p" else 0)
+    elif hour == 24 and is_end and clock.minute == clock.second == 0:
+        pass  # "18-24 Uhr" ends at midnight, which the caller turns into the next day
+    elif hour > 23:
+        raise WhenError("impossible_time", clock.text)
+    return hour * 3600 + clock.minute * 60 + clock.second
+
+
+def _fits(start: int, end: int) -> bool:
+    """Tell whether end can follow start the same day, or overnight within twelve hours."""
+    # "22:00-02:00" is a late event ending the next morning; "21:00-18:00" is a typo, not a 21-hour event.
+    return end >= start or end + _DAY - start <= _MAX_OVERNIGHT
+
+
+def _borrows(clock: _Clock, partner: _Clock) -> bool:
+    """Tell whether clock has no am/pm of its own and takes its partner's ("7-9pm")."""
+    return clock.meridiem is None and partner.meridiem is not None and not clock.uhr and 1 <= clock.hour <= 12
+
+
+def _other(meridiem: str | None) -> str | None:
+    """Return the opposite of "a"/"p"."""
+    return {"a": "p", "p": "a"}.get(meridiem or "")
+
+
+def _meridiem_options(first: _Clock, second: _Clock) -> list[tuple[str | None, str | None]]:
+    """List the am/pm readings of a time range to try, the shared meridiem first ("7-9pm" is 19-21)."""
+    if _borrows(first, second):
+        return [(second.meridiem, second.meridiem), (_other(second.meridiem), second.meridiem)]
+    if _borrows(second, first):
+        return [(first.meridiem, first.meridiem), (first.meridiem, _other(first.meridiem))]
+    return [(first.meridiem, second.meridiem)]
+
+
+def _range_seconds(spec: _ClockSpec) -> tuple[int, int]:
+    """Return start and end seconds of "18-21 Uhr"; an end past midnight is counted from the start day."""
+    first, second = spec.first, spec.second
+    assert second is not None
+    if first.bare and second.bare:
+        raise WhenError("not_a_time", spec.text)  # "18-21" alone could be anything
+    for start_meridiem, end_meridiem in _meridiem_options(first, second):
+        start = _seconds(first, start_meridiem)
+        end = _seconds(second, end_meridiem, is_end=True)
+        if _fits(start, end):
+            return start, end if end >= start else end + _DAY
+    raise WhenError("end_before_start", second.text)
+
+
+def _single_seconds(spec: _ClockSpec, *, is_end: bool = False) -> int:
+    """Return the seconds of a single time; a lone number ("18") is not one."""
+    if spec.first.bare:
+        raise WhenError("not_a_time", spec.text)
+    return _seconds(spec.first, spec.first.meridiem, is_end=is_end)
+
+
+def _clock_seconds(syntax: _Syntax) -> tuple[int | None, int | None]:
+    """Return start and end as seconds after midnight of their days (None when not given).
+
+    With two dates, a time range on one side gives the hours of every day ("Fr 2.2. bis Sa 3.2., 08:00 - 20:00"
+    is from Friday 8:00 to Saturday 20:00), and an end time without a start time counts from the start of the
+    first day; a start time without an end time leaves open when it ends, so it is refused.
+    """
+    first, last = syntax.start_clocks, syntax.end_clocks
+    if syntax.end is None:
+        if first is None:
+            return None, None
+        return (_single_seconds(first), None) if first.second is None else _range_seconds(first)
+    if first is None:
+        if last is None:
+            return None, None
+        if last.second is not None:
+            return _range_seconds(last)
+        if syntax.compressed or syntax.joined:
+            # "2.–5.12., 18 Uhr", "Sa und So 17 Uhr": the start of it all, or each day at six?
+            raise WhenError("no_start_time", syntax.span)
+        return 0, _single_seconds(last, is_end=True)
+    if last is None:
+        if first.second is None:
+            _single_seconds(first)  # a lone number is the first thing wrong: "Freitag 4 - Sonntag 6 Dezember"
+            raise WhenError("missing_end_time", syntax.end_text)
+        return _range_seconds(first)
+    start = _single_seconds(first) if first.second is None else _range_seconds(first)[0]
+    end = _single_seconds(last, is_end=True) if last.second is None else _range_seconds(last)[1]
+    return start, end
+
+
+# --- dates ------------------------------------------------------------------------------------------------
+
+
+def _day_reading(day: date, tz: tzinfo) -> When:
+    """A whole day as a When, to show a date back to the user."""
+    return When(datetime(day.year, day.month, day.day, tzinfo=tz), None, all_day=True)
+
+
+def _first_fitting(part: _DatePart, years: Iterable[int], fits: Callable[[date], bool]) -> date | None:
+    """Return the first valid date of part's day and month in years that fits, if any."""
+    for year in years:
+        try:
+            candidate = date(year, part.month, part.day)
+        except ValueError:  # 29.02. in a common year, or a year outside 1..9999
+            continue
+        if fits(candidate):
+            return candidate
+    return None
+
+
+def _calendar_day(part: _DatePart, tz: tzinfo, *, after: date, before: date | None = None) -> date:
+    """Return part's date; without a year the next one on/after after (or last one on/before before)."""
+    # Nine years always reach the next 29 February (2096 -> 2104 is the longest gap).
+    if part.year is not None:
+        day = _first_fitting(part, [part.year], lambda _: True)
+    elif before is not None:
+        day = _first_fitting(part, range(before.year, before.year - 9, -1), lambda d: d <= before)
+    else:
+        day = _first_fitting(part, range(after.year, after.year + 9), lambda d: d >= after)
+    if day is None:
+        raise WhenError("impossible_date", part.core)
+    if part.weekday is not None and day.weekday() != part.weekday:
+        raise WhenError("weekday_mismatch", part.weekday_text, (_day_reading(day, tz),))
+    return day
+
+
+def _next_weekday(weekday: int, on_or_after: date) -> date:
+    """Return the first date on or after on_or_after that falls on weekday."""
+    return on_or_after + timedelta(days=(weekday - on_or_after.weekday()) % 7)
+
+
+def _weekday_day(part: _DatePart, today: date, on_or_after: date) -> date:
+    """Return the day of a weekday part: "Fr nächste Woche" in next week, "next Friday" after today."""
+    weekday = part.weekday or 0
+    if part.next_week:
+        return today + timedelta(days=7 - today.weekday() + weekday)
+    if part.next in ("next", "coming"):
+        return _next_weekday(weekday, today + timedelta(days=1))
+    return _next_weekday(weekday, on_or_after)
+
+
+def _start_day(
+    part: _DatePart, local_now: datetime, start_seconds: int | None, explicit_end: date | None, tz: tzinfo
+) -> date:
+    """Return the start date; a yearless date takes an explicit end's year, else the next such date."""
+    today = local_now.date()
+    if part.kind == "relative":
+        return today + timedelta(days=part.offset)
+    if part.kind == "calendar":
+        return _calendar_day(part, tz, after=today, before=explicit_end)
+    if part.kind != "weekday":
+        raise _unreadable(part.text)  # a day without its month, never read as anything else
+    day = _weekday_day(part, today, today)
+    # "Donnerstag 10 Uhr" said on a Thursday at noon means next week; an all-day "Donnerstag" is still today.
+    if day == today and start_seconds is not None and not part.next:
+        if datetime.combine(today, time()) + timedelta(seconds=start_seconds) < local_now.replace(tzinfo=None):
+            day += timedelta(days=7)
+    return day
+
+
+def _end_day(part: _DatePart, start_day: date, today: date, tz: tzinfo) -> date:
+    """Return the end date; yearless dates and bare weekdays count from the start date."""
+    if part.kind == "relative":
+        return today + timedelta(days=part.offset)
+    if part.kind == "calendar":
+        return _calendar_day(part, tz, after=start_day)
+    if part.kind != "weekday":
+        raise _unreadable(part.text)
+    return _weekday_day(part, today, start_day)
+
+
+def _days(syntax: _Syntax, local_now: datetime, start_seconds: int | None, tz: tzinfo) -> tuple[date, date | None]:
+    """Return the start date and the end date (None without a second date)."""
+    start, end = syntax.start, syntax.end
+    today = local_now.date()
+    if end is None:
+        return _start_day(start, local_now, start_seconds, None, tz), None
+    if start.kind == end.kind == "calendar" and start.year is None and end.year is None:
+        # "2.12. - 5.12." said on the 3rd is the range going on now, not one next year: the end decides.
+        last = _calendar_day(end, tz, after=today)
+        return _calendar_day(start, tz, after=today, before=last), last
+    explicit_end = None
+    if end.kind == "calendar" and end.year is not None:
+        # Resolve "2.1.2026" first so that "30.12. - 2.1.2026" starts in 2025.
+        explicit_end = _calendar_day(end, tz, after=today)
+    first = _start_day(start, local_now, start_seconds, explicit_end, tz)
+    return first, explicit_end or _end_day(end, first, today, tz)
+
+
+def _complete_partials(syntax: _Syntax) -> _Syntax:
+    """Give "15." in "15. bis 18. März" its month and year from the end, and "6" in "Dec 4–6" the start's month."""
+    start, end = syntax.start, syntax.end
+    if end is None:
+        return syntax
+    if start.kind == "partial":
+        if end.kind != "calendar":
+            raise _unreadable(start.text)
+        start = replace(start, kind="calendar", month=end.month, year=end.year)
+        if start.day > end.day:
+            raise WhenError("end_before_start", syntax.end_text)  # "30. bis 2. Dezember": which month is the 30th?
+    elif end.kind == "partial":
+        end = replace(end, kind="calendar", month=start.month, year=end.year if end.year is not None else start.year)
+        if end.day < start.day:
+            raise WhenError("end_before_start", syntax.end_text)
+    else:
+        return syntax
+    return replace(syntax, start=start, end=end, compressed=True)
+
+
+# --- readings: settle what can be read two ways, or ask ---------------------------------------------------
+
+
+def _slash_as(part: _DatePart, day_first: bool) -> _DatePart:
+    """Read a slash date day first ("4/12" = 4 December) or month first (= April 12)."""
+    if part.kind != "slash":
+        return part
+    first, second = int(part.digits[0]), int(part.digits[1])
+    day, month = (first, second) if day_first else (second, first)
+    return replace(part, kind="calendar", day=day, month=month)
+
+
+def _settle_slashes(syntax: _Syntax, today: date) -> tuple[str, list[_Syntax]]:
+    """The readings of slash dates: one when a number over 12 or equal numbers settle the order, else two."""
+    parts = [part for part in (syntax.start, syntax.end) if part is not None and part.kind == "slash"]
+    if not parts:
+        return "", [syntax]
+    day_first = [part for part in parts if int(part.digits[0]) > 12]
+    month_first = [part for part in parts if int(part.digits[1]) > 12]
+    if day_first and month_first:
+        raise WhenError("impossible_date", month_first[-1].core if month_first[-1] is not parts[0] else parts[-1].core)
+    if day_first or all(part.digits[0] == part.digits[1] for part in parts):
+        orders = [True]
+    else:
+        orders = [False] if month_first else [True, False]
+    readings = [
+        replace(syntax, start=_slash_as(syntax.start, order), end=syntax.end and _slash_as(syntax.end, order))
+        for order in orders
+    ]
+    return parts[0].core, readings
+
+
+def _on(part: _DatePart, day: date) -> _DatePart:
+    """The part fixed to one calendar day (its weekday stays, and fits)."""
+    return replace(part, kind="calendar", day=day.day, month=day.month, year=day.year, next="")
+
+
+def _settle_next(syntax: _Syntax, today: date) -> tuple[str, list[_Syntax]]:
+    """ "next Friday" said early in the week may be this week's or next week's: two readings; later, one."""
+    for part in (syntax.start, syntax.end):
+        if part is None or part.kind != "weekday" or part.next != "next":
+            continue
+        day = _next_weekday(part.weekday or 0, today + timedelta(days=1))
+        if day.isocalendar()[:2] != today.isocalendar()[:2]:
+            continue  # the coming one is in next week already: that is the one
+        if part is syntax.start:
+            return part.text, [replace(syntax, start=_on(part, d)) for d in (day, day + timedelta(days=7))]
+        return part.text, [replace(syntax, end=_on(part, d)) for d in (day, day + timedelta(days=7))]
+    return "", [syntax]
+
+
+def _settle_midnight(syntax: _Syntax, today: date) -> tuple[str, list[_Syntax]]:
+    """ "Freitag Mitternacht" as a start: the night before Friday or after it? Two readings."""
+    spec = syntax.start_clocks
+    if spec is None or not spec.first.midnight:
+        return "", [syntax]
+    early = replace(spec.first, hour=0, midnight=False)
+    late = replace(spec.first, day_end=True)
+    return spec.first.text, [replace(syntax, start_clocks=replace(spec, first=clock)) for clock in (early, late)]
+
+
+_SETTLERS: Final = (_settle_slashes, _settle_next, _settle_midnight)
+
+
+# --- building the result ----------------------------------------------------------------------------------
+
+
+def _wall(naive: datetime, tz: tzinfo, fragment: str) -> datetime:
+    """Return the wall-clock time in tz (fold=0 when ambiguous), or raise impossible_time inside a DST gap."""
+    aware = naive.replace(tzinfo=tz)
+    # A wall time skipped by spring-forward does not come back unchanged from a round trip through UTC.
+    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise WhenError("impossible_time", fragment)
+    return aware
+
+
+def _localize(day: date, seconds: int, tz: tzinfo, fragment: str, syntax: _Syntax) -> datetime:
+    """Return the time in tz of a wall-clock time written in tz, or in the zone the text names."""
+    naive = datetime.combine(day, time()) + timedelta(seconds=seconds)
+    zone = syntax.zone
+    if zone is None:
+        return _wall(naive, tz, fragment)
+    if zone.kind == "named":
+        return _wall(naive, ZoneInfo(zone.name), fragment).astimezone(tz)
+    aware = naive.replace(tzinfo=timezone(zone.offset))
+    # "MEZ" on a summer day is not what Germany's clocks show then: ask rather than shift by an hour.
+    if zone.kind == "central" and aware.astimezone(_BERLIN).utcoffset() != zone.offset:
+        raise WhenError("zone_mismatch", syntax.zone_text)
+    return aware.astimezone(tz)
+
+
+def _all_day(syntax: _Syntax, days: tuple[date, date | None], today: date, tz: tzinfo) -> When:
+    """Build an all-day When: midnight of the first day, and of the last day when there are several."""
+    first, last = days
+    last_text = syntax.end_text or syntax.start.text
+    if syntax.duration is not None:  # "4.12. für 3 Tage"
+        last, last_text = first + timedelta(days=syntax.duration.value - 1), syntax.duration.text
+    # Midnight is used without a gap check: an all-day event only names days, never a wall-clock time.
+    start = datetime(first.year, first.month, first.day, tzinfo=tz)
+    end = None
+    if last is not None:
+        if last < first:
+            raise WhenError("end_before_start", syntax.end_text)
+        if last > first:
+            end = datetime(last.year, last.month, last.day, tzinfo=tz)
+    if (last or first) < today:
+        raise WhenError("past", last_text if last and last > first else syntax.start.text)
+    return When(start, end, all_day=True)
+
+
+def _timed(
+    syntax: _Syntax,
+    days: tuple[date, date | None],
+    seconds: tuple[int, int | None],
+    now: datetime,
+    tz: tzinfo,
+) -> When:
+    """Build a timed When, checking the DST gap, the order of start and end, and that it is not over."""
+    (start_day, end_day), (start_seconds, end_seconds) = days, seconds
+    first, last = syntax.start_clocks, syntax.end_clocks
+    start = _localize(start_day, start_seconds, tz, first.first.text if first else syntax.start.text, syntax)
+    end = None
+    if end_seconds is not None:
+        end_clock = (last.second or last.first) if last else (first.second if first else None)
+        end_text = end_clock.text if end_clock else syntax.end_text
+        end = _localize(end_day or start_day, end_seconds, tz, end_text, syntax)
+        if end.astimezone(UTC) < start.astimezone(UTC):
+            raise WhenError("end_before_start", syntax.end_text or end_text)
+    elif syntax.duration is not None:
+        duration = syntax.duration
+        if duration.flag == "seconds":  # "for 3 hours" is three hours of time, across a DST change, too
+            end = (start.astimezone(UTC) + timedelta(seconds=duration.value)).astimezone(tz)
+        else:  # "18:00 für 2 Tage" ends at 18:00 on the clock
+            end = _wall(start.astimezone(tz).replace(tzinfo=None) + timedelta(days=duration.value), tz, duration.text)
+    if start.astimezone(UTC) < now.astimezone(UTC):
+        raise WhenError("past", syntax.start.text)
+    return When(start, end, all_day=False)
+
+
+def _separate(syntax: _Syntax, days: tuple[date, date | None]) -> bool:
+    """Tell whether "A und B" are two events: days apart, or a time at each ("Sa 10 Uhr und So 17 Uhr").
+
+    One weekend is "Sa 20.8. und So 21.8.", perhaps with the hours of each day ("..., 10-17 Uhr").
+    """
+    if days[1] != days[0] + timedelta(days=1):
+        return True
+    times = [spec for spec in (syntax.start_clocks, syntax.end_clocks) if spec is not None]
+    return any(spec.second is None for spec in times)
+
+
+def _resolve_one(syntax: _Syntax, now: datetime, tz: tzinfo) -> When:
+    """Turn the pieces of the text, read one way, into a checked When."""
+    local_now = now.astimezone(tz)
+    syntax = _complete_partials(syntax)
+    start_seconds, end_seconds = _clock_seconds(syntax)
+    duration = syntax.duration
+    if syntax.all_day_text and start_seconds is not None:
+        raise WhenError("contradiction", syntax.all_day_text)  # "ganztägig, 18 Uhr"
+    if syntax.zone is not None and start_seconds is None:
+        raise WhenError("contradiction", syntax.zone_text)  # a zone names no day
+    if duration is not None:
+        if syntax.end is not None or end_seconds is not None:
+            raise WhenError("contradiction", duration.text)  # an end and a length
+        if duration.flag == "seconds" and start_seconds is None:
+            raise WhenError("no_start_time", duration.text)
+    days = _days(syntax, local_now, start_seconds, tz)
+    if syntax.joined and _separate(syntax, days):
+        raise WhenError("separate_days", syntax.span)
+    if start_seconds is None:
+        return _all_day(syntax, days, local_now.date(), tz)
+    return _timed(syntax, days, (start_seconds, end_seconds), now, tz)
+
+
+def _resolve(syntax: _Syntax, now: datetime, tz: tzinfo) -> When:
+    """Turn the pieces of the text into a checked When, or ask back with the readings when there are two."""
+    today = now.astimezone(tz).date()
+    fragment, readings = "", [syntax]
+    for settle in _SETTLERS:
+        fragment, readings = settle(readings[0], today)
+        if len(readings) > 1:
+            break
+    if len(readings) == 1:
+        when = _resolve_one(readings[0], now, tz)
+        if syntax.unsure:
+            raise WhenError("ambiguous", syntax.source, (when,))
+        return when
+    options: list[When] = []
+    errors: list[WhenError] = []
+    for reading in readings:
+        try:
+            options.append(_resolve_one(reading, now, tz))
+        except WhenError as error:
+            errors.append(error)
+    if not options:
+        raise errors[0]
+    raise WhenError("ambiguous", fragment, tuple(options))
+
+
+def parse_when(text: str, *, now: datetime, tz: tzinfo) -> When:
+    """Parse the <when> part of a command into a When in tz, or raise WhenError saying what is wrong."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    if len(text) > MAX_LENGTH:  # checked first: nothing below ever sees a long input
+        raise _unreadable(text.strip())
+    stripped = text.strip()
+    syntax = _parse_syntax(stripped)
+    try:
+        return _resolve(syntax, now, tz)
+    except OverflowError:  # a date at the edge of year 1 or 9999 that cannot be shifted or converted
+        raise WhenError("impossible_date", syntax.start.core) from None

@@ -13,6 +13,7 @@ from babel.dates import get_day_names, get_month_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.i18n import MESSAGES
 from bot.parsing.when import ERROR_CODES, MAX_LENGTH, When, WhenError, parse_when
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -165,6 +166,7 @@ EXTRA_FORMATS = [
     ("30.12. 18:00 - 2.1.2027 02:00", (at(2026, 12, 30, 18), at(2027, 1, 2, 2), False)),
     ("4.12.-6.12.2025", (at(2025, 12, 4), at(2025, 12, 6), True)),
     ("01.11.2025 - 20.11.2025", (at(2025, 11, 1), at(2025, 11, 20), True)),  # ongoing: last day is today
+    ("02.12.2025 bis 05.12.2025 13:00", (at(2025, 12, 2), at(2025, 12, 5, 13), False)),  # from the first day's start
 ]
 
 
@@ -422,22 +424,22 @@ ERRORS = [
     ("Mo 4.12.2025", "weekday_mismatch", "Mo"),
     ("Freitag, 4. Dezember 18 Uhr", "weekday_mismatch", "Freitag"),
     ("Mon Dec 4 2025 7pm", "weekday_mismatch", "Mon"),
-    ("next tuesday-ish", "unreadable", "next tuesday-ish"),
+    ("next tuesday-ish", "unreadable", "ish"),  # the smallest piece that is not read
     ("bald", "unreadable", "bald"),
     ("", "unreadable", ""),
     ("   ", "unreadable", ""),
     ("  bald  ", "unreadable", "bald"),
-    ("04.12.2025 18", "unreadable", "04.12.2025 18"),  # a lone number is no time
-    ("04.12.2025 18-21", "unreadable", "04.12.2025 18-21"),
-    ("02.12.2025 13:00 bis 05.12.2025", "unreadable", "02.12.2025 13:00 bis 05.12.2025"),
-    ("02.12.2025 bis 05.12.2025 13:00", "unreadable", "02.12.2025 bis 05.12.2025 13:00"),
-    ("04.12.2025 18:00 foo", "unreadable", "04.12.2025 18:00 foo"),
-    ("04.12.2025 -", "unreadable", "04.12.2025 -"),
-    ("4.12", "unreadable", "4.12"),
-    ("18:00", "unreadable", "18:00"),
+    ("04.12.2025 18", "not_a_time", "18"),  # a lone number is no time
+    ("04.12.2025 18-21", "not_a_time", "18-21"),
+    ("02.12.2025 13:00 bis 05.12.2025", "missing_end_time", "05.12.2025"),  # until when on the 5th?
+    ("04.12.2025 18:00 foo", "unreadable", "foo"),
+    ("04.12.2025 -", "unreadable", "-"),
+    ("4.12", "ambiguous", "4.12"),  # the date 4.12., or a time without its date? It asks.
+    ("18.30", "unreadable", "18.30"),
+    ("18:00", "no_date", "18:00"),
     ("Donnerstags", "unreadable", "Donnerstags"),
     ("December 2025", "unreadable", "December 2025"),
-    ("04.12.2025\u200b18:00", "unreadable", "04.12.2025\u200b18:00"),
+    ("04.12.2025\u200b18:00", "unreadable", "\u200b18:00"),  # the invisible sign with what it touches
 ]
 
 
@@ -488,6 +490,37 @@ def test_when_error_is_a_value_error_with_code_and_fragment() -> None:
     assert (copy.code, copy.fragment) == ("past", "19.11.2025")
 
 
+def test_when_error_keeps_its_readings_through_pickle() -> None:
+    error = error_of("next Friday")  # NOW is a Thursday: tomorrow, or Friday next week?
+    assert error.code == "ambiguous"
+    assert [option.start for option in error.options] == [at(2025, 11, 21), at(2025, 11, 28)]
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.code, copy.fragment, copy.options) == (error.code, error.fragment, error.options)
+
+
+def test_a_weekday_mismatch_offers_the_date_as_written() -> None:
+    error = error_of("Freitag, 04.12.2025")
+    assert (error.code, error.fragment) == ("weekday_mismatch", "Freitag")
+    assert error.options == (When(at(2025, 12, 4), None, all_day=True),)  # a Thursday
+
+
+@pytest.mark.parametrize("today", range(7))
+@pytest.mark.parametrize("weekday", range(7))
+def test_next_weekday_is_asked_only_while_this_weeks_is_still_ahead(today: int, weekday: int) -> None:
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=BERLIN) + timedelta(days=today)  # a Monday, plus today days
+    name = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[weekday]
+    coming = now.date() + timedelta(days=(weekday - today - 1) % 7 + 1)  # strictly after today
+    try:
+        result = parse(f"next {name}", now)
+    except WhenError as error:
+        assert weekday > today  # still ahead this week: this one, or the one after?
+        assert error.code == "ambiguous"
+        assert [option.start.date() for option in error.options] == [coming, coming + timedelta(days=7)]
+    else:
+        assert weekday <= today
+        assert result.start.date() == coming
+
+
 def test_error_codes_are_the_documented_ones() -> None:
     assert ERROR_CODES == {
         "unreadable",
@@ -496,7 +529,20 @@ def test_error_codes_are_the_documented_ones() -> None:
         "past",
         "end_before_start",
         "weekday_mismatch",
+        "ambiguous",
+        "no_date",
+        "not_a_time",
+        "missing_end_time",
+        "no_start_time",
+        "zone_mismatch",
+        "separate_days",
+        "contradiction",
     }
+
+
+@pytest.mark.parametrize("code", sorted(ERROR_CODES))
+def test_every_error_code_has_a_message(code: str) -> None:
+    assert f"when_{code}" in MESSAGES
 
 
 # --- properties -------------------------------------------------------------------------------------------
@@ -509,6 +555,7 @@ def check_total(text: str) -> None:
     except WhenError as error:
         assert error.code in ERROR_CODES
         assert error.fragment in text
+        assert all(isinstance(option, When) and option.start.tzinfo is BERLIN for option in error.options)
         return
     assert isinstance(result, When)
     assert result.start.tzinfo is not None and result.start.utcoffset() is not None
@@ -545,6 +592,37 @@ TOKENS = [
     "0000",
     "\u200b",
     "\u202e",
+    "bis",
+    "und",
+    "&",
+    ", ",
+    "Uhr",
+    "h",
+    "MEZ",
+    "MESZ",
+    "UTC",
+    "UTC-5",
+    "Z",
+    "+01:00",
+    "Europe/Berlin",
+    "ganztägig",
+    "all day",
+    "3 Stunden",
+    "for 2 hours",
+    "noon",
+    "mittags",
+    "Mitternacht",
+    "next",
+    "nächsten",
+    "kommenden",
+    "nächste Woche",
+    "4/12",
+    "13/12/2026",
+    "15.",
+    "4th",
+    "22.08",
+    "18.30",
+    "T18:00:00",
     "\x00",
     "🎉",
     "ſ",
