@@ -241,6 +241,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "… and {count} more. A whole month: `{prefix}event list {month}`; to search: "
             "`{prefix}event search <words>`.",
         },
+        "when_read_as_morning": {
+            "de": "Gelesen als {start}–{end} Uhr am Vormittag. Abends? Dann `edit when` mit {evening}.",
+            "en": "Read as {start}–{end} in the morning. In the evening? Then `edit when` with {evening}.",
+        },
         "events_more_page": {"de": "Alle im Kalender: {url}", "en": "All of them in the calendar: {url}"},
         "events_more_search": {
             "de": "… und {count} weitere. Gezielt suchen: `{prefix}event search <Wörter>`.",

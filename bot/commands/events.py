@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -141,7 +142,30 @@ async def add_event(context: Context, args: str) -> Answer:
     async def remember_announcement(sent_event_id: str) -> None:
         await context.storage.announce(event.room_id, sent_event_id, Target("event", event.id))
 
-    return Answer(confirmation(context, event), on_sent=remember_announcement)
+    body = confirmation(context, event)
+    if morning_reading(values["when"], event):
+        assert event.end is not None
+        evening = (
+            f"{(event.start.hour + 12):02d}:{event.start.minute:02d}-{(event.end.hour + 12):02d}:{event.end.minute:02d}"
+        )
+        body += Rich.plain("\n") + t(
+            "when_read_as_morning", start=f"{event.start:%H:%M}", end=f"{event.end:%H:%M}", evening=evening
+        )
+    return Answer(body, on_sent=remember_announcement)
+
+
+# `8:30-10`: a range of small hours without `Uhr`, am/pm or a leading zero could mean the evening
+_BARE_SMALL_RANGE = re.compile(
+    r"(?<![\d:.])(?:[1-9]|1[01])(?::[0-5]\d)?\s*[-–]\s*(?:[1-9]|1[0-2])(?::[0-5]\d)?(?![\d:])(?!\s*(?:uhr|h\b|[ap]\.?m))",
+    re.IGNORECASE,
+)
+
+
+def morning_reading(when_text: str, event: Event) -> bool:
+    """Whether the bot read a bare `8:30-10` as the morning although it could be the evening (it says so)."""
+    if event.all_day or event.end is None or event.start.hour >= 12 or event.end.hour > 12:
+        return False
+    return _BARE_SMALL_RANGE.search(when_text) is not None
 
 
 def confirmation(context: Context, event: Event) -> Rich:

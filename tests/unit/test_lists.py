@@ -60,3 +60,22 @@ async def test_a_cut_list_names_the_month_a_search_and_the_public_page(dispatche
 
     month = (await say(dispatcher, "!event list dezember")).splitlines()[-1]
     assert "… und 1 weitere" in month and "!event search" in month
+
+
+@pytest.mark.parametrize(
+    ("when", "noted"),
+    [
+        ("04.12.2026 8:30-10", True),
+        ("04.12.2026 08:30-10:00", False),  # a leading zero: a 24-hour clock, no doubt
+        ("04.12.2026 8:30-10 Uhr", False),
+        ("04.12.2026 8am-10am", False),
+        ("04.12.2026 18:30-21:00", False),
+    ],
+)
+async def test_a_bare_small_range_says_it_was_read_as_the_morning(
+    dispatcher: Dispatcher, when: str, noted: bool
+) -> None:
+    reply = await say(dispatcher, f"!event add Frühstück | {when} | Basislager")
+
+    assert reply.startswith("Eingetragen als #1")
+    assert ("Gelesen als 08:30–10:00 Uhr am Vormittag" in reply and "20:30-22:00" in reply) is noted
