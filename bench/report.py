@@ -13,6 +13,7 @@ from bench.results import (
     HostileResult,
     IsolationResult,
     LatencyResult,
+    PageResult,
     PartError,
     PeerResult,
     ReminderResult,
@@ -22,6 +23,8 @@ from bench.stats import median, ratio
 
 HOSTILE_GOAL_S = 10.0
 HOSTILE_GOAL_RSS = 200e6
+PAGE_GOAL_S = 0.050
+NOT_MODIFIED_GOAL_S = 0.005
 HEADINGS = ("Measure", "eventbot", "Floor", "Ratio", "Goal", "Met")
 LINEAR_SLACK = 1.5  # growth counts as linear while the time per event grows by at most this factor
 MISSING = "—"
@@ -209,6 +212,47 @@ def scale_rows(result: ScaleResult) -> list[Row]:
     return rows
 
 
+def page_rows(result: PageResult) -> list[Row]:
+    label = f"Public month page ({result.month_events:,} events)"
+    goal = f"≤ {PAGE_GOAL_S * 1000:.0f} ms (incl. loopback HTTP)"
+    rebuilt, cached, not_modified = result.rebuilt, result.cached, result.not_modified
+    rows = [
+        Row(f"Public month page of a room with {result.events:,} events, {result.month_events:,} of them in the "
+            f"month ({result.month}), and {result.meetups} meetups (page of {result.body_bytes / 1e6:.2f} MB): first "
+            "request (cold: nothing cached, templates not compiled yet; a new connection), end to end over loopback "
+            "HTTP (floor: a trivial aiohttp handler on another loopback port answering the same bytes, its first "
+            "request)", ms(result.cold_s), ms(result.floor_cold_s), times(ratio(result.cold_s, result.floor_cold_s)),
+            goal, at_most(result.cold_s, PAGE_GOAL_S)),
+        Row(f"{label}: built anew for each request (the bot's cache dropped before each), end to end over loopback "
+            f"HTTP, median (N={len(rebuilt.samples)})", ms(rebuilt.median), ms(result.rebuilt_floor.median),
+            times(ratio(rebuilt.median, result.rebuilt_floor.median)), goal, at_most(rebuilt.median, PAGE_GOAL_S)),
+        Row(f"{label}: built anew for each request, p90", ms(rebuilt.p90), ms(result.rebuilt_floor.p90),
+            times(ratio(rebuilt.p90, result.rebuilt_floor.p90))),
+        Row(f"{label}: from the bot's cache, median (N={len(cached.samples)})", ms(cached.median),
+            ms(result.cached_floor.median), times(ratio(cached.median, result.cached_floor.median)), goal,
+            at_most(cached.median, PAGE_GOAL_S)),
+        Row(f"{label}: from the bot's cache, p90", ms(cached.p90), ms(result.cached_floor.p90),
+            times(ratio(cached.p90, result.cached_floor.p90))),
+        Row(f"{label}: 304 to If-None-Match with its ETag, median (N={len(not_modified.samples)}; floor: the "
+            "trivial handler answering 304)", ms(not_modified.median), ms(result.not_modified_floor.median),
+            times(ratio(not_modified.median, result.not_modified_floor.median)),
+            f"≤ {NOT_MODIFIED_GOAL_S * 1000:.0f} ms", at_most(not_modified.median, NOT_MODIFIED_GOAL_S)),
+    ]
+    burst, burst_floor = result.concurrent, result.concurrent_floor
+    at_once = f"{label}: {burst.requests} requests at once"
+    failure = f"; first failure: {burst.failure}" if burst.failure else ""
+    rows += [
+        Row(f"{at_once} (asyncio.gather, client connector limit {burst.requests}, timeout 30 s; the bot's cache "
+            f"dropped just before, so one build is among them): answered with the whole page{failure}",
+            f"{burst.answered} of {burst.requests}", f"{burst_floor.answered} of {burst_floor.requests}",
+            goal="all answered", met=burst.answered == burst.requests),
+        Row(f"{at_once}: latency p99 (median {ms(burst.median)}, floor {ms(burst_floor.median)}; the last answer "
+            f"after {secs(burst.seconds)}, floor {secs(burst_floor.seconds)})", ms(burst.p99), ms(burst_floor.p99),
+            times(ratio(burst.p99, burst_floor.p99))),
+    ]
+    return rows
+
+
 def peer_rows(result: PeerResult) -> list[Row]:
     if result.latency is None:
         return [Row(f"Peer: {result.name}", result.note)]
@@ -231,6 +275,7 @@ def rows(report: BenchReport) -> list[Row]:
         *_rows_or_error(report.reminders, reminder_rows, "Reminders"),
         *_rows_or_error(report.reminders_spread, reminder_rows, "Reminders"),
         *_rows_or_error(report.scale, scale_rows, "Scale"),
+        *_rows_or_error(report.page, page_rows, "Public page"),
         *_rows_or_error(report.peer, peer_rows, "Peer"),
     ]
 
@@ -272,7 +317,19 @@ from sending the import until the bot's answer (a refusal or an import report), 
 sampled during each case, and VmHWM, its peak over its whole life, after the last one; calendars are read in a child
 process with its own memory and CPU limits, whose VmRSS is sampled separately and not counted), and meanwhile
 `!help` round trips in another room, one after another with a 0.2 s pause. That part has no floor: its goals are
-absolute."""
+absolute.
+
+The public page is measured in the benchmark's own process, without Synapse: a real SQLite database in a temporary
+directory with one published room (its events two hours long, a tenth of the room's in one month a few months
+ahead, the rest spread over the twelve months before and after it; every twentieth cancelled, which the page
+shows), served by the bot's `start_http` on 127.0.0.1 and requested by an aiohttp client in the same process (the
+times are end to end: from sending the request until the whole body was read, loopback HTTP included). Its floor
+is a trivial aiohttp handler on another loopback port answering the same bytes (or a 304 to its ETag); page and
+floor are requested in turn, who goes first alternating. The first request is the process's first page (templates
+not compiled yet); "built anew" drops the bot's page cache before each request (what a visitor gets after the
+room changed); "from the bot's cache" is what every further visitor gets until the room changes or a minute has
+passed. The requests at once go through a client connector allowing that many connections, page and floor one
+after the other; the latency of each counts from its own send."""
 
 
 def markdown(report: BenchReport) -> str:

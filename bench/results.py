@@ -127,6 +127,49 @@ class ScaleResult:
 
 
 @dataclass(frozen=True)
+class ConcurrentRun:
+    """`requests` HTTP requests issued at once: how many were answered with the whole page, their latencies (each
+    from its own send until its body was read), seconds until the last answer, the first failure (if any)."""
+
+    requests: int
+    answered: int
+    latencies: tuple[float, ...]
+    seconds: float
+    failure: str = ""
+
+    @property
+    def median(self) -> float:
+        return median(self.latencies)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies, 99)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """The public month page of a busy month over loopback HTTP (end to end, in seconds), each against a trivial
+    aiohttp handler answering the same bytes (the floor): the first request (cold), built anew for each request
+    (the bot's cache dropped before each), from the bot's cache, a 304, and `concurrent.requests` at once."""
+
+    events: int
+    month_events: int
+    meetups: int
+    month: str  # yyyy-mm
+    body_bytes: int
+    cold_s: float
+    floor_cold_s: float
+    rebuilt: Latencies
+    rebuilt_floor: Latencies
+    cached: Latencies
+    cached_floor: Latencies
+    not_modified: Latencies
+    not_modified_floor: Latencies
+    concurrent: ConcurrentRun
+    concurrent_floor: ConcurrentRun
+
+
+@dataclass(frozen=True)
 class IsolationResult:
     """Room B's command while room A's import waits on a calendar server that answers after `slow_s` (busy),
     and the same command in room B with nothing running in room A (idle, the floor), in alternating rounds."""
@@ -212,9 +255,10 @@ class BenchReport:
     peer: PeerResult | PartError
     isolation: IsolationResult | PartError
     hostile: HostileResult | PartError
+    page: PageResult | PartError
 
     @property
     def errors(self) -> list[PartError]:
         parts = (self.latency, self.burst, self.isolation, self.hostile, self.reminders, self.reminders_spread,
-                 self.scale, self.peer)
+                 self.scale, self.page, self.peer)
         return [part for part in parts if isinstance(part, PartError)]

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from bench.imports import IMPORTS_CONFIG, calendar_server, hostile_calendars, measure_hostile, measure_isolation
 from bench.latency import measure_burst, measure_latency
+from bench.page import measure_page
 from bench.peer import measure_peer
 from bench.punctuality import measure_reminders
 from bench.results import (
@@ -111,9 +112,10 @@ async def run_parts(homeserver: Homeserver, workdir: Path, sizes: Sizes, peer_py
         reminders_spread = await attempt("reminders", measure_reminders(session, sizes, sizes.reminder_spread_s))
         scale = await attempt("scale", measure_scale(session, sizes))
         peer = await attempt("peer", measure_peer(session, sizes, peer_python))
+    page = await attempt("page", measure_page(sizes))  # in this process, no Synapse
     return BenchReport(machine=machine(), sizes=sizes, seconds=time.perf_counter() - started, latency=latency,
                        burst=burst, reminders=reminders, reminders_spread=reminders_spread, scale=scale, peer=peer,
-                       isolation=isolation, hostile=hostile)
+                       isolation=isolation, hostile=hostile, page=page)
 
 
 async def run_benchmark(sizes: Sizes, workdir: Path | None = None, peer_python: str = sys.executable) -> BenchReport:

@@ -31,6 +31,12 @@ class Sizes:
     slow_import_s: float = 10.0
     # VEVENTs of the largest hostile calendar
     hostile_events: int = 100_000
+    # the public month page: events in the room and in the busy month, meetups, requests per measure, at once
+    page_events: int = 10_000
+    page_month_events: int = 1_000
+    page_meetups: int = 20
+    page_n: int = 30
+    page_concurrent: int = 200
 
     def describe(self) -> str:
         return (f"{self.name}: latency N={self.latency_n} (warm-up {self.warmup}), burst {self.burst_users}×"
@@ -40,7 +46,9 @@ class Sizes:
                 f"roundup {' / '.join(f'{n:,}' for n in self.roundup_sizes)} events in a month "
                 f"(median of {self.roundup_runs}), `!event list` N={self.list_n}, room B during a slow import "
                 f"{self.isolation_rounds}×{self.isolation_per_round} (server delay {self.slow_import_s:g} s), "
-                f"hostile calendars up to {self.hostile_events:,} VEVENTs")
+                f"hostile calendars up to {self.hostile_events:,} VEVENTs, public month page of "
+                f"{self.page_month_events:,} events ({self.page_events:,} in the room, {self.page_meetups} meetups) "
+                f"N={self.page_n}, {self.page_concurrent} at once")
 
 
 FULL = Sizes("full")
@@ -48,4 +56,5 @@ QUICK = Sizes("quick", latency_n=5, warmup=2, burst_users=2, burst_per_user=3, r
               reminder_start_after_s=20, reminder_due_in_s=8,
               reminder_spread_s=5, scale_events=200, scale_meetups=5, scale_rooms=3,
               roundup_sizes=(10, 40, 160), roundup_runs=3, list_n=5, isolation_rounds=1, isolation_per_round=3,
-              slow_import_s=3.0, hostile_events=10_000)
+              slow_import_s=3.0, hostile_events=10_000, page_events=1_000, page_month_events=100, page_meetups=5,
+              page_n=5, page_concurrent=20)

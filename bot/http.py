@@ -1,19 +1,27 @@
-"""The subscribable ICS feed of each room: `<public_url>/<room token>/calendar.ics`, served by aiohttp.
+"""The bot's HTTP server (aiohttp): the subscribable ICS feed of each room, `<public_url>/<room token>/calendar.ics`,
+and for the rooms a moderator published (`!calendar publish <name>`) their public pages and feed:
 
-Calendar apps poll it: every answer carries an ETag (a hash of the calendar) and a Last-Modified (when the bot
-first served that calendar, kept in the database), and a matching If-None-Match or If-Modified-Since gets a
-304 without a body.
+- `/<name>/` the next weeks, with map and subscribe box; `/<name>/<yyyy>/<mm>/` a month; `/<name>/calendar.ics`;
+- `/static/...` the pages' CSS and JavaScript (`bot/web/static`) and Leaflet (from xstatic-leaflet).
 
-Polling is cheap: each room's calendar is built once and kept in a `FeedCache` until the bot says the room changed
-(`FeedCache.invalidate`) or `max_age` has passed; a poll of a cached room reads only its token from the database.
-The URL is a secret, so answers are `private` and carry no referrer; the server names no versions. A connection
-must send complete request headers within `header_timeout` (also after each answer, so idle keep-alive connections
-close too): half-sent requests do not hold connections open.
+The routes only read data; what a page or feed says is rendered by pure functions (`bot.web`, `bot.ical`).
+
+Calendar apps poll the feeds: every answer carries an ETag (a hash of the calendar) and a Last-Modified (when the
+bot first served that calendar, kept in the database), and a matching If-None-Match or If-Modified-Since gets a
+304 without a body. Pages do the same (their Last-Modified is kept in memory).
+
+Polling is cheap: each room's calendar and pages are built once and kept in a `FeedCache` until the bot says the
+room changed (`FeedCache.invalidate`) or `max_age` has passed; a request for a cached one reads only its token or
+name from the database. The secret URL's answers are `private` and carry no referrer; pages carry a strict
+Content-Security-Policy (no inline script or style); the server names no versions. A connection must send
+complete request headers within `header_timeout` (also after each answer, so idle keep-alive connections close
+too): half-sent requests do not hold connections open.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 import time
@@ -31,7 +39,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
 from bot.clock import Clock
-from bot.config import HttpConfig
+from bot.config import LANGUAGES, HttpConfig
 from bot.ical import room_ics
 from bot.models import Event, Meetup
 from bot.storage import Storage
@@ -39,7 +47,6 @@ from bot.web import STATIC_DIR, leaflet_dir
 from bot.web.names import PUBLIC_NAME
 from bot.web.occurrences import SHOWN_STATUSES
 from bot.web.pages import (
-    LANGUAGES,
     Site,
     choose_language,
     content_security_policy,
@@ -272,7 +279,8 @@ def build_app(
         return conditional_answer(request, feed, "text/calendar", {"Cache-Control": cache_control})
 
     async def published(request: web.Request) -> tuple[str, Site]:
-        """The published room the path names (else 404), and its page's Site in the visitor's language."""
+        """The published room the path names (else 404), and its page's Site in the visitor's language (its zone is
+        filled in by `zoned`, when the page is built)."""
         asked = request.query.get("lang")
         language = choose_language(asked, request.headers.get("Accept-Language", ""), http.language)
         if language is None:
@@ -281,23 +289,26 @@ def build_app(
         room_id = await storage.published_room(name)
         if room_id is None:
             raise web.HTTPNotFound()
-        settings = await storage.room_settings(room_id)
         return room_id, Site(
             name=name,
             base_url=http.base_url,
             language=language,
-            zone=ZoneInfo(settings.timezone or http.timezone),
+            zone=ZoneInfo(http.timezone),
             tiles=http.map_tiles,
             attribution=http.map_attribution,
             query=f"?lang={language}" if asked is not None else "",
         )
 
+    async def zoned(room_id: str, site: Site) -> Site:
+        settings = await storage.room_settings(room_id)
+        return dataclasses.replace(site, zone=ZoneInfo(settings.timezone)) if settings.timezone else site
+
     async def upcoming(request: web.Request) -> web.Response:
-        room_id, shown = await published(request)
-        key = f"/{shown.name}/ {shown.language}{shown.query}"
+        room_id, site = await published(request)
+        key = f"/{site.name}/ {site.language}{site.query}"
 
         async def build(room_id: str) -> tuple[bytes, str, datetime]:
-            now = clock()
+            now, shown = clock(), await zoned(room_id, site)
             start, end = upcoming_window(shown.zone, now)
             events = await storage.list_events(room_id, start=start, end=end, statuses=SHOWN_STATUSES)
             meetups = await storage.list_meetups(room_id)
@@ -312,11 +323,11 @@ def build_app(
         year, number = int(request.match_info["year"]), int(request.match_info["month"])
         if not valid_month(year, number):
             raise web.HTTPNotFound()
-        room_id, shown = await published(request)
-        key = f"/{shown.name}/{year:04d}/{number:02d}/ {shown.language}{shown.query}"
+        room_id, site = await published(request)
+        key = f"/{site.name}/{year:04d}/{number:02d}/ {site.language}{site.query}"
 
         async def build(room_id: str) -> tuple[bytes, str, datetime]:
-            now = clock()
+            now, shown = clock(), await zoned(room_id, site)
             start, end = month_window(shown.zone, year, number)
             events = await storage.list_events(room_id, start=start, end=end, statuses=SHOWN_STATUSES)
             meetups = await storage.list_meetups(room_id)
@@ -330,7 +341,8 @@ def build_app(
     async def with_slash(request: web.Request) -> web.Response:
         await published(request)
         # relative, so that it also holds behind a reverse proxy that serves the pages under a prefix
-        raise web.HTTPPermanentRedirect(request.path.rsplit("/", 1)[1] + "/")
+        query = f"?{request.query_string}" if request.query_string else ""
+        raise web.HTTPPermanentRedirect(request.path.rsplit("/", 1)[1] + "/" + query)
 
     app = web.Application(client_max_size=CLIENT_MAX_SIZE)
     app.on_response_prepare.append(_on_prepare)

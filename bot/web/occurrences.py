@@ -61,6 +61,8 @@ class Occurrence(NamedTuple):
         if self.end is None:
             return (first,)
         last = self.end.date()
+        if last == first:
+            return (first,)
         if not self.all_day and self.end.time() == time() and last > first:
             last -= timedelta(days=1)
         return tuple(first + timedelta(days=n) for n in range((last - first).days + 1))

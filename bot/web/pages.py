@@ -1,5 +1,7 @@
-"""The public pages of a room, rendered on the server: data in, HTML out (Jinja2 with autoescaping).
+"""The public pages of a room, rendered on the server: data in, HTML out.
 
+The page is a Jinja2 template with autoescaping; its list entries and grid links, thousands on a busy month, are
+written here with every text passed through html.escape (`_Writer.article`), and the JSON-LD by `structured`.
 Everything a page links to is relative to it (`../static/…`), so the pages work under any prefix a reverse
 proxy puts in front of them; only what leaves the page (feed links, OpenGraph, JSON-LD) uses `Site.base_url`.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import html
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from babel.dates import format_date, get_day_names
-from markupsafe import Markup, escape
 
+from bot.config import LANGUAGES
 from bot.i18n import Translator
 from bot.models import Event, Meetup
 from bot.parsing.fields import MAX_YEAR, MIN_YEAR
@@ -27,7 +30,6 @@ from bot.web.occurrences import Occurrence, by_day, occurrences, on_days, over_a
 from bot.web.structured import iso, json_ld, markers
 
 UPCOMING_WEEKS = 8
-LANGUAGES = ("de", "en")
 
 
 @dataclass(frozen=True)
@@ -58,16 +60,23 @@ class Entry(NamedTuple):
     item: Occurrence
     start_iso: str
     end_iso: str | None
-    html: Markup  # the list's <article>; `article(prefix)` renders it again with another id
-    grid: Markup  # the month grid's link to it
+    html: str  # the list's <article> (escaped HTML); `_Writer.article` renders it again with another id
+    grid: str  # the month grid's link to it (escaped HTML)
 
 
 @dataclass(frozen=True)
 class Day:
+    """A day of a list with its entries."""
+
     day: date
     heading: str
     today: bool
     entries: list[Entry]
+
+    @property
+    def html(self) -> str:
+        """The entries' articles (escaped HTML), joined once rather than one by one in the template."""
+        return "\n".join(entry.html for entry in self.entries)
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,11 @@ class Cell:
     day: date
     today: bool
     entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def html(self) -> str:
+        """The day's `<li>` of grid links (escaped HTML)."""
+        return "\n".join(f"<li>{entry.grid}</li>" for entry in self.entries)
 
 
 def upcoming_window(zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
@@ -141,11 +155,16 @@ def content_security_policy(tiles: str) -> str:
     )
 
 
-def _grid_link(item: Occurrence) -> Markup:
-    """An occurrence in a day of the month grid: its title, linking to its entry in the list below."""
+def _escape(text: str) -> str:
+    """Text for HTML text and (double-quoted) attributes: `& < > " '` as character references."""
+    return html.escape(text, quote=True)
+
+
+def _grid_link(item: Occurrence) -> str:
+    """An occurrence in a day of the month grid: its title, linking to its entry in the list below (HTML)."""
     classes = "grid-event" + (" cancelled" if item.cancelled else "") + (" meetup" if item.kind == "meetup" else "")
-    title = escape(item.title)
-    return Markup(f'<a class="{classes}" href="#{item.key}">{f"<del>{title}</del>" if item.cancelled else title}</a>')
+    title = _escape(item.title)
+    return f'<a class="{classes}" href="#{item.key}">{f"<del>{title}</del>" if item.cancelled else title}</a>'
 
 
 def _clock(moment: datetime) -> str:
@@ -169,13 +188,33 @@ class _Writer:
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        self.t = Translator(site.language)
+        self.t = t = Translator(site.language)
+        # the words every entry may need, escaped once
+        self.all_day = _escape(t.raw("page_all_day"))
+        self.until = _escape(t.raw("until"))
+        self.cancelled = f' <span class="status">({_escape(t.raw("status_cancelled"))})</span>'
+        self.online = _escape(t.raw("place_online"))
+        self.meetup = t.raw("page_meetup")
+        self._days: dict[date, str] = {}
+        self._short_days: dict[date, str] = {}
 
     def day(self, day: date) -> str:
         return self.t.date(datetime.combine(day, time()))
 
+    def escaped_day(self, day: date) -> str:
+        """`day` as HTML text (kept: a page writes the same days many times)."""
+        text = self._days.get(day)
+        if text is None:
+            text = self._days[day] = _escape(self.day(day))
+        return text
+
     def short_day(self, day: date) -> str:
-        return format_date(day, "EEE d. MMM" if self.site.language == "de" else "EEE d MMM", locale=self.site.language)
+        """`Do., 4. Dez.` (kept: Babel takes its time, and a map lists the same days many times)."""
+        text = self._short_days.get(day)
+        if text is None:
+            pattern = "EEE d. MMM" if self.site.language == "de" else "EEE d MMM"
+            text = self._short_days[day] = format_date(day, pattern, locale=self.site.language)
+        return text
 
     def when(self, item: Occurrence) -> str:
         """The date and time for a popup: `Do., 4. Dez., 18:00`."""
@@ -191,47 +230,45 @@ class _Writer:
 
     def article(
         self, item: Occurrence, start_iso: str, end_iso: str | None, listed_on: date | None, prefix: str = ""
-    ) -> Markup:
+    ) -> str:
         """`<article class="h-event">` with p-name (u-url), dt-start, dt-end, p-location: the page's contract.
 
-        Rendered here rather than in a template (the same escaping, markupsafe's): lists hold thousands."""
-        t = self.t
-        when = t.raw("page_all_day") if item.all_day else _clock(item.start)
-        if item.start.date() != listed_on:
-            when = f"{self.day(item.start.date())}, {when}"
-        title = escape(item.title)
+        Rendered here rather than in a template, every text escaped with html.escape: lists hold thousands."""
+        start, end = item.start, item.end
+        when = self.all_day if item.all_day else _clock(start)
+        if start.date() != listed_on:
+            when = f"{self.escaped_day(start.date())}, {when}"
+        title = _escape(item.title)
         if item.link:
-            name = f'<a class="p-name u-url" href="{escape(item.link)}">{title}</a>'
+            name = f'<a class="p-name u-url" href="{_escape(item.link)}">{title}</a>'
         else:
             name = f'<span class="p-name">{title}</span>'
         if item.cancelled:
-            name = f'<del>{name}</del> <span class="status">({escape(t.raw("status_cancelled"))})</span>'
-        times = f'<time class="dt-start" datetime="{start_iso}">{escape(when)}</time>'
-        if item.end is not None:
+            name = f"<del>{name}</del>{self.cancelled}"
+        times = f'<time class="dt-start" datetime="{start_iso}">{when}</time>'
+        if end is not None:
             if item.all_day:
-                until, separator = f"{t.raw('until')} {self.day(item.end.date())}", ", "
-            elif item.end.date() == item.start.date():
-                until, separator = _clock(item.end), "–"
+                until, separator = f"{self.until} {self.escaped_day(end.date())}", ", "
+            elif end.date() == start.date():
+                until, separator = _clock(end), "–"
             else:
-                until, separator = f"{t.raw('until')} {self.day(item.end.date())}, {_clock(item.end)}", ", "
-            times += f'{separator}<time class="dt-end" datetime="{end_iso}">{escape(until)}</time>'
-        lines = [
+                until, separator = f"{self.until} {self.escaped_day(end.date())}, {_clock(end)}", ", "
+            times += f'{separator}<time class="dt-end" datetime="{end_iso}">{until}</time>'
+        data_start = start_iso if not item.all_day else start.isoformat(timespec="seconds")
+        html = (
             f'<article class="{"h-event cancelled" if item.cancelled else "h-event"}" id="{prefix}{item.key}" '
-            f'data-start="{item.start.isoformat(timespec="seconds")}">',
-            f'<p class="title">{name}</p>',
-            f'<p class="when">{times}</p>',
-        ]
-        where = [f'<span class="p-location">{escape(item.place)}</span>'] if item.place else []
-        if item.online:
-            online = escape(t.raw("place_online"))
-            where.append(f'<a href="{escape(item.online_url)}">{online}</a>' if item.online_url else str(online))
-        if where:
-            lines.append(f'<p class="where">{" · ".join(where)}</p>')
+            f'data-start="{data_start}">\n<p class="title">{name}</p>\n<p class="when">{times}</p>\n'
+        )
+        if item.place or item.online:
+            where = f'<span class="p-location">{_escape(item.place)}</span>' if item.place else ""
+            if item.online:
+                online = f'<a href="{_escape(item.online_url)}">{self.online}</a>' if item.online_url else self.online
+                where = f"{where} · {online}" if where else online
+            html += f'<p class="where">{where}</p>\n'
         if item.kind == "meetup":
-            kind = t.raw("page_meetup") + (f" · {item.city}" if item.city else "")
-            lines.append(f'<p class="kind">{escape(kind)}</p>')
-        lines.append("</article>")
-        return Markup("\n".join(lines))
+            kind = f"{self.meetup} · {item.city}" if item.city else self.meetup
+            html += f'<p class="kind">{_escape(kind)}</p>\n'
+        return html + "</article>"
 
     def days(self, items: Iterable[Occurrence], first_day: date, today: date) -> list[Day]:
         return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from json.encoder import encode_basestring as _json_string  # a JSON string, as json.dumps(ensure_ascii=False)
 from typing import Any, Protocol
 
 from bot.web.occurrences import Occurrence
@@ -29,20 +30,23 @@ def attendance_mode(item: Occurrence) -> str:
     return f"{SCHEMA}/OfflineEventAttendanceMode"
 
 
-def _location(item: Occurrence, page_url: str) -> list[dict[str, Any]]:
-    places: list[dict[str, Any]] = []
+def _location(item: Occurrence, page_url: str) -> str | None:
+    """The JSON of its schema.org location: a Place (with PostalAddress, and geo if known), a VirtualLocation, a
+    list of both, or None."""
+    found = []
     if item.place:
-        place: dict[str, Any] = {
-            "@type": "Place",
-            "name": item.place,
-            "address": {"@type": "PostalAddress", "streetAddress": item.place},
-        }
-        if item.geo is not None:
-            place["geo"] = {"@type": "GeoCoordinates", "latitude": item.geo[0], "longitude": item.geo[1]}
-        places.append(place)
+        name = _json_string(item.place)
+        geo = ""
+        if item.geo is not None:  # finite floats (checked when stored): their repr is JSON
+            geo = f',"geo":{{"@type":"GeoCoordinates","latitude":{item.geo[0]!r},"longitude":{item.geo[1]!r}}}'
+        found.append(
+            f'{{"@type":"Place","name":{name},"address":{{"@type":"PostalAddress","streetAddress":{name}}}{geo}}}'
+        )
     if item.online:
-        places.append({"@type": "VirtualLocation", "url": item.online_url or item.link or page_url})
-    return places
+        found.append(f'{{"@type":"VirtualLocation","url":{_json_string(item.online_url or item.link or page_url)}}}')
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else f"[{','.join(found)}]"
 
 
 class Listed(Protocol):
@@ -56,36 +60,42 @@ class Listed(Protocol):
     def end_iso(self) -> str | None: ...
 
 
-def json_ld_event(item: Occurrence, page_url: str, start_iso: str, end_iso: str | None) -> dict[str, Any]:
-    """One occurrence as a schema.org Event (times as `iso` writes them); `page_url` is the page it is listed on."""
-    data: dict[str, Any] = {
-        "@context": SCHEMA,
-        "@type": "Event",
-        "name": item.title,
-        "startDate": start_iso,
-    }
-    if end_iso is not None:
-        data["endDate"] = end_iso
-    data["eventStatus"] = f"{SCHEMA}/EventCancelled" if item.cancelled else f"{SCHEMA}/EventScheduled"
-    data["eventAttendanceMode"] = attendance_mode(item)
-    location = _location(item, page_url)
-    if location:
-        data["location"] = location[0] if len(location) == 1 else location
-    data["url"] = item.link or f"{page_url}#{item.key}"
-    return data
-
-
 def script_json(value: Any) -> str:
     """JSON for inside a `<script>` element: `<`, `>` and `&` escaped, so no text can end the element."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _script_safe(text: str) -> str:
     for unsafe, escaped in _SCRIPT_SAFE:  # str.replace: a page's JSON-LD is large, str.translate slow
         text = text.replace(unsafe, escaped)
     return text
 
 
 def json_ld(listed: Iterable[Listed], page_url: str) -> str:
-    """The JSON-LD array of the listed occurrences, ready for `<script type="application/ld+json">`."""
-    return script_json([json_ld_event(entry.item, page_url, entry.start_iso, entry.end_iso) for entry in listed])
+    """The listed occurrences as a JSON-LD array of schema.org Events, ready for `<script type="application/ld+json">`:
+    name, startDate and endDate (as `iso` writes them), eventStatus, eventAttendanceMode, location (a Place with
+    its PostalAddress and geo, a VirtualLocation, or both) and url (the occurrence's link, else its entry on the
+    page `page_url`).
+
+    Written piece by piece (each text a JSON string, each location once): a month page holds thousands."""
+    locations: dict[tuple[Any, ...], str] = {}
+    parts = []
+    for entry in listed:
+        item = entry.item
+        where = (item.place, item.geo, item.online, item.online_url or item.link)
+        location = locations.get(where)
+        if location is None:
+            found = _location(item, page_url)
+            location = locations[where] = f',"location":{found}' if found else ""
+        status = f"{SCHEMA}/EventCancelled" if item.cancelled else f"{SCHEMA}/EventScheduled"
+        end = f',"endDate":"{entry.end_iso}"' if entry.end_iso is not None else ""
+        url = item.link or f"{page_url}#{item.key}"
+        parts.append(
+            f'{{"@context":"{SCHEMA}","@type":"Event","name":{_json_string(item.title)},'
+            f'"startDate":"{entry.start_iso}"{end},"eventStatus":"{status}",'
+            f'"eventAttendanceMode":"{attendance_mode(item)}"{location},"url":{_json_string(url)}}}'
+        )
+    return _script_safe("[" + ",".join(parts) + "]")
 
 
 def markers(items: Iterable[Occurrence], when: dict[str, str]) -> list[dict[str, Any]]:

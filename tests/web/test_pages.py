@@ -178,8 +178,9 @@ async def seed(world: World) -> dict[str, int]:
     ids["Wartet"] = await world.add("!event add Wartet | 30.11.2026 19:00 | Irgendwo", sender=MEMBER)
     ids["Abgelehnt"] = await world.add("!event add Abgelehnt | 30.11.2026 20:00 | Irgendwo", sender=MEMBER)
     await world.say(f"!event reject #{ids['Abgelehnt']} doppelt")
-    assert (await world.storage.get_event(ROOM, ids["Wartet"])).status == EventStatus.PENDING  # type: ignore[union-attr]
-    assert (await world.storage.get_event(ROOM, ids["Abgelehnt"])).status == EventStatus.REJECTED  # type: ignore[union-attr]
+    for title, status in (("Wartet", EventStatus.PENDING), ("Abgelehnt", EventStatus.REJECTED)):
+        stored = await world.storage.get_event(ROOM, ids[title])
+        assert stored is not None and stored.status == status
     # another room with its own events, published too: never on Leipzig's pages
     await world.add("!event add Fremdabend | 25.11.2026 19:00 | Halle", room=OTHER_ROOM)
     assert "/halle/" in await world.say("!calendar publish halle", room=OTHER_ROOM)
@@ -774,11 +775,10 @@ async def test_the_roundup_links_the_published_page_when_no_calendar_url_is_set(
     assert await heading() == "## Veranstaltungen"
     await world.say("!calendar publish leipzig")
     assert await heading() == f"## Veranstaltungen ([Kalender/Karte]({PUBLIC_URL}/leipzig/))"
-    attachment = (
-        await world.dispatcher.dispatch(
-            Message(room_id=ROOM, event_id="$roundup", sender=MEMBER, body="!roundup november 2026", timestamp_ms=1)
-        )
-    ).attachment  # type: ignore[union-attr]
+    answer = await world.dispatcher.dispatch(
+        Message(room_id=ROOM, event_id="$roundup", sender=MEMBER, body="!roundup november 2026", timestamp_ms=1)
+    )
+    attachment = answer.attachment if answer is not None else None
     assert attachment is not None and f"([Kalender/Karte]({PUBLIC_URL}/leipzig/))" in attachment.data.decode()
     config = dataclasses.replace(config, calendar_url="https://events.codeforleipzig.de")
     assert await heading() == "## Veranstaltungen ([Kalender/Karte](https://events.codeforleipzig.de))"
@@ -787,3 +787,34 @@ async def test_the_roundup_links_the_published_page_when_no_calendar_url_is_set(
 async def test_without_http_the_roundup_has_no_page_to_link(tmp_path: Path) -> None:
     config = make_config(tmp_path, http={"enabled": False})
     assert config.roundup.page_base_url == ""
+
+
+async def test_a_room_with_its_own_time_zone_shows_its_times(world: World) -> None:
+    await world.say("!settings timezone Europe/London")
+    await world.add("!event add Datenabend | 24.11.2026 19:00 | Basislager")
+    await world.say("!calendar publish leipzig")
+
+    soup = BeautifulSoup(await world.page("/leipzig/"), "html5lib")
+    article = soup.select_one("section#list article.h-event")
+    assert article is not None and article["data-start"] == "2026-11-24T19:00:00+00:00"
+    assert "Europe/London" in soup.select_one("footer").text
+    response, _ = await world.get("/leipzig?lang=en")
+    assert response.status == 308 and response.headers["Location"] == "leipzig/?lang=en"
+
+
+async def test_the_cache_keeps_at_most_its_entries_and_forgets_a_room_at_once() -> None:
+    cache = FeedCache(max_entries=3)
+
+    async def load(room_id: str) -> tuple[bytes, str, datetime]:
+        return room_id.encode(), '"x"', NOW
+
+    for key in ("a", "b", "c", "d", "e"):
+        await cache.feed(ROOM, load, key=key)
+    assert sum(cache.get(ROOM, key) is not None for key in "abcde") <= 3
+    assert cache.get(ROOM, "e") is not None
+    await cache.feed(OTHER_ROOM, load)
+    cache.invalidate(ROOM)
+    assert all(cache.get(ROOM, key) is None for key in "abcde") and cache.get(OTHER_ROOM) is not None
+    first = cache.first_built(ROOM, "/x/", '"1"', NOW)
+    assert cache.first_built(ROOM, "/x/", '"1"', NOW + timedelta(hours=1)) == first
+    assert cache.first_built(ROOM, "/x/", '"2"', NOW + timedelta(hours=1)) > first
