@@ -40,16 +40,22 @@ from aiohttp.web_protocol import RequestHandler
 
 from bot.clock import Clock
 from bot.config import LANGUAGES, HttpConfig
-from bot.ical import room_ics
-from bot.models import Event, Meetup
+from bot.i18n import Translator
+from bot.ical import event_ics, meetup_ics, room_ics
+from bot.models import Event, Meetup, Target
+from bot.schedule import next_dates
 from bot.storage import Storage
 from bot.web import STATIC_DIR, leaflet_dir
+from bot.web.filters import FILTER_NAMES, NO_FILTERS, FilterError, Filters, parse_filters
 from bot.web.names import PUBLIC_NAME
 from bot.web.occurrences import SHOWN_STATUSES
 from bot.web.pages import (
     Site,
     choose_language,
     content_security_policy,
+    error_page,
+    event_page,
+    meetup_page,
     month_page,
     month_window,
     upcoming_page,
@@ -206,8 +212,13 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def _render(events: list[Event], meetups: list[Meetup], name: str) -> tuple[bytes, str]:
+def _render(
+    events: list[Event], meetups: list[Meetup], name: str, filters: Filters = NO_FILTERS, zone: ZoneInfo | None = None
+) -> tuple[bytes, str]:
     # stable DTSTAMPs (events: when stored), so the content hash only changes when the calendar does
+    if filters and zone is not None:
+        events = [event for event in events if filters.event(event, zone)]
+        meetups = [meetup for meetup in meetups if filters.meetup(meetup, zone)]
     body = room_ics(events, meetups, STAMP, name=name)
     return body, _etag(body)
 
@@ -266,21 +277,67 @@ def build_app(
         body, etag = await asyncio.to_thread(_render, events, meetups, name)  # large rooms take seconds
         return body, etag, await last_modified(storage, room_id, etag, clock())
 
+    def filtered_load(filters: Filters, key: str) -> Loader:
+        """The room's feed with only what the filters let through (its Last-Modified kept in memory)."""
+
+        async def build(room_id: str) -> tuple[bytes, str, datetime]:
+            events = await storage.list_events(room_id, statuses=SHOWN_STATUSES)
+            meetups = await storage.list_meetups(room_id)
+            name = await storage.public_name(room_id) or SERVER_NAME
+            settings = await storage.room_settings(room_id)
+            zone = ZoneInfo(settings.timezone or http.timezone)
+            body, etag = await asyncio.to_thread(_render, events, meetups, name, filters, zone)
+            return body, etag, feeds.first_built(room_id, key, etag, clock())
+
+        return build
+
+    def bad_request(request: web.Request, site: Site | None, error: FilterError) -> web.HTTPBadRequest:
+        """A 400 with a page of the room's layout (in the visitor's language) naming the parameter."""
+        if site is None:
+            language = choose_language(
+                request.query.get("lang"), request.headers.get("Accept-Language", ""), http.language
+            )
+            site = Site(
+                name="", base_url=http.base_url, language=language or http.language, zone=ZoneInfo(http.timezone)
+            )
+        t = Translator(site.language)
+        message = t.raw("page_bad_request").format(name=error.name[:40], allowed=t.raw(error.allowed))
+        root = "../" * max(request.path.count("/") - 1, 0)
+        body = error_page(site, root, message, clock())
+        headers = {key: value for key, value in page_headers.items() if key != "Cache-Control"}
+        return web.HTTPBadRequest(text=body, content_type="text/html", headers=headers)
+
     async def calendar(request: web.Request) -> web.Response:
         token = request.match_info["token"]
         room_id = await storage.room_by_feed_token(token)
         cache_control = FEED_CACHE_CONTROL
+        site = None
         if room_id is None and PUBLIC_NAME.fullmatch(token):
             room_id = await storage.published_room(token)
             cache_control = PUBLIC_FEED_CACHE_CONTROL
+            language = choose_language(
+                request.query.get("lang"), request.headers.get("Accept-Language", ""), http.language
+            )
+            site = Site(
+                name=token, base_url=http.base_url, language=language or http.language, zone=ZoneInfo(http.timezone)
+            )
         if room_id is None:
             raise web.HTTPNotFound()
-        feed = await feeds.feed(room_id, load)
+        try:
+            filters = parse_filters(request.query)
+        except FilterError as error:
+            raise bad_request(request, site, error) from None
+        if filters:
+            key = f"calendar.ics?{filters.query}"
+            feed = await feeds.feed(room_id, filtered_load(filters, key), key=key)
+        else:
+            feed = await feeds.feed(room_id, load)
         return conditional_answer(request, feed, "text/calendar", {"Cache-Control": cache_control})
 
-    async def published(request: web.Request) -> tuple[str, Site]:
-        """The published room the path names (else 404), and its page's Site in the visitor's language (its zone is
-        filled in by `zoned`, when the page is built)."""
+    async def published(request: web.Request, filter_names: tuple[str, ...] = FILTER_NAMES) -> tuple[str, Site]:
+        """The published room the path names (else 404), and its page's Site in the visitor's language with the
+        query's filters (a 400 page when they are not valid, or not among `filter_names`; its zone is filled in
+        by `zoned`, when the page is built)."""
         asked = request.query.get("lang")
         language = choose_language(asked, request.headers.get("Accept-Language", ""), http.language)
         if language is None:
@@ -289,15 +346,23 @@ def build_app(
         room_id = await storage.published_room(name)
         if room_id is None:
             raise web.HTTPNotFound()
-        return room_id, Site(
+        lang_query = f"lang={language}" if asked is not None else ""
+        site = Site(
             name=name,
             base_url=http.base_url,
             language=language,
             zone=ZoneInfo(http.timezone),
             tiles=http.map_tiles,
             attribution=http.map_attribution,
-            query=f"?lang={language}" if asked is not None else "",
+            query=f"?{lang_query}" if lang_query else "",
+            lang_query=f"?{lang_query}" if lang_query else "",
         )
+        try:
+            filters = parse_filters(request.query, filter_names)
+        except FilterError as error:
+            raise bad_request(request, site, error) from None
+        query = "&".join(part for part in (lang_query, filters.query) if part)
+        return room_id, dataclasses.replace(site, filters=filters, query=f"?{query}" if query else "")
 
     async def zoned(room_id: str, site: Site) -> Site:
         settings = await storage.room_settings(room_id)
@@ -305,11 +370,15 @@ def build_app(
 
     async def upcoming(request: web.Request) -> web.Response:
         room_id, site = await published(request)
+        if site.filters.start and site.filters.end and (site.filters.end - site.filters.start).days > 366:
+            raise bad_request(request, site, FilterError("to", "filter_allowed_span"))
+        if site.filters.end and not site.filters.start and (site.filters.end - clock().date()).days > 366:
+            raise bad_request(request, site, FilterError("to", "filter_allowed_span"))
         key = f"/{site.name}/ {site.language}{site.query}"
 
         async def build(room_id: str) -> tuple[bytes, str, datetime]:
             now, shown = clock(), await zoned(room_id, site)
-            start, end = upcoming_window(shown.zone, now)
+            start, end = upcoming_window(shown.zone, now, shown.filters)
             events = await storage.list_events(room_id, start=start, end=end, statuses=SHOWN_STATUSES)
             meetups = await storage.list_meetups(room_id)
             body = (await asyncio.to_thread(upcoming_page, shown, events, meetups, now)).encode()
@@ -338,6 +407,60 @@ def build_app(
         page = await feeds.feed(room_id, build, key=key)
         return conditional_answer(request, page, "text/html", page_headers)
 
+    async def item(request: web.Request) -> web.Response:
+        room_id, site = await published(request, ())
+        kind, number = request.match_info["kind"], int(request.match_info["id"])
+        found = await find(room_id, kind, number)
+        key = f"/{site.name}/{kind}/{number}/ {site.language}{site.query}"
+
+        async def build(room_id: str) -> tuple[bytes, str, datetime]:
+            now, shown = clock(), await zoned(room_id, site)
+            if isinstance(found, Event):
+                rsvps = await storage.rsvps(room_id, Target("event", found.id))
+                body = await asyncio.to_thread(event_page, shown, found, len(rsvps), now)
+            else:
+                coming = next_dates(found, now, 1)
+                occurrence = coming[0].strftime("%Y-%m-%dT%H:%M") if coming else ""
+                rsvps = await storage.rsvps(room_id, Target("meetup", found.id, occurrence)) if coming else []
+                body = await asyncio.to_thread(meetup_page, shown, found, len(rsvps), now)
+            etag = _etag(body.encode())
+            return body.encode(), etag, feeds.first_built(room_id, key, etag, now)
+
+        page = await feeds.feed(room_id, build, key=key)
+        return conditional_answer(request, page, "text/html", page_headers)
+
+    async def item_ics(request: web.Request) -> web.Response:
+        room_id, site = await published(request, ())
+        kind, number = request.match_info["kind"], int(request.match_info["id"])
+        found = await find(room_id, kind, number)
+        key = f"/{site.name}/{kind}/{number}.ics"
+
+        async def build(room_id: str) -> tuple[bytes, str, datetime]:
+            body = event_ics(found, STAMP) if isinstance(found, Event) else meetup_ics(found, STAMP)
+            if body is None:  # a meetup without any dates
+                raise web.HTTPNotFound()
+            etag = _etag(body)
+            return body, etag, feeds.first_built(room_id, key, etag, clock())
+
+        answer = await feeds.feed(room_id, build, key=key)
+        headers = {
+            "Cache-Control": PUBLIC_FEED_CACHE_CONTROL,
+            "Content-Disposition": f'attachment; filename="{site.name}-{kind}{number}.ics"',
+        }
+        return conditional_answer(request, answer, "text/calendar", headers)
+
+    async def find(room_id: str, kind: str, number: int) -> Event | Meetup:
+        """The room's public event (`e`) or meetup (`m`) of that number, else 404."""
+        if kind == "e":
+            event = await storage.get_event(room_id, number)
+            if event is None or event.status not in SHOWN_STATUSES:
+                raise web.HTTPNotFound()
+            return event
+        meetup = await storage.get_meetup(room_id, number)
+        if meetup is None:
+            raise web.HTTPNotFound()
+        return meetup
+
     async def with_slash(request: web.Request) -> web.Response:
         await published(request)
         # relative, so that it also holds behind a reverse proxy that serves the pages under a prefix
@@ -355,6 +478,10 @@ def build_app(
     app.router.add_get(f"/{name}", with_slash)
     app.router.add_get(f"/{name}/{{year:[0-9]{{4}}}}/{{month:[0-9]{{2}}}}/", month)
     app.router.add_get(f"/{name}/{{year:[0-9]{{4}}}}/{{month:[0-9]{{2}}}}", with_slash)
+    item_path = f"/{name}/{{kind:[em]}}/{{id:[0-9]{{1,9}}}}"
+    app.router.add_get(f"{item_path}/", item)
+    app.router.add_get(item_path, with_slash)
+    app.router.add_get(f"{item_path}.ics", item_ics)
     return app
 
 

@@ -14,9 +14,9 @@ import html
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote_plus, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -26,10 +26,22 @@ from bot.config import LANGUAGES
 from bot.i18n import Translator
 from bot.models import Event, Meetup
 from bot.parsing.fields import MAX_YEAR, MIN_YEAR
-from bot.web.occurrences import Occurrence, by_day, occurrences, on_days, over_at
+from bot.schedule import next_dates
+from bot.web.filters import NO_FILTERS, Filters
+from bot.web.occurrences import (
+    Occurrence,
+    by_day,
+    event_occurrence,
+    meetup_occurrences,
+    occurrences,
+    on_days,
+    over_at,
+)
 from bot.web.structured import iso, json_ld, markers
 
 UPCOMING_WEEKS = 8
+NEXT_DATES = 6  # the dates a meetup's page lists
+MAX_GOOGLE_DETAILS = 1000  # characters of a description in a Google Calendar link
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,9 @@ class Site:
     zone: ZoneInfo
     tiles: str = ""  # the tile URL template; empty: a map without tiles
     attribution: str = ""  # the tiles' attribution, HTML written by the operator
-    query: str = ""  # kept on the links between the pages (`?lang=en` when the visitor chose the language)
+    query: str = ""  # kept on the links between the pages (`?lang=en` when the visitor chose the language, filters)
+    lang_query: str = ""  # kept on the links to an event's page (`?lang=en` when the visitor chose the language)
+    filters: Filters = NO_FILTERS
 
     @property
     def page_url(self) -> str:
@@ -93,11 +107,17 @@ class Cell:
         return "\n".join(f"<li>{entry.grid}</li>" for entry in self.entries)
 
 
-def upcoming_window(zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+def upcoming_window(zone: ZoneInfo, now: datetime, filters: Filters = NO_FILTERS) -> tuple[datetime, datetime]:
     """From now to the end of the day UPCOMING_WEEKS weeks ahead (in the room's zone): everything not over yet of
-    the next UPCOMING_WEEKS weeks, whatever the time of day."""
-    today = now.astimezone(zone).date()
-    return now, datetime.combine(today + timedelta(weeks=UPCOMING_WEEKS, days=1), time(), zone)
+    the next UPCOMING_WEEKS weeks, whatever the time of day. With `from=`/`to=`, from the start of `from` (else
+    now) to the end of `to` (else UPCOMING_WEEKS weeks after `from`)."""
+    start, end = filters.window(zone)
+    if start is None:
+        start = now
+    if end is None:
+        first = start.astimezone(zone).date()
+        end = datetime.combine(first + timedelta(weeks=UPCOMING_WEEKS, days=1), time(), zone)
+    return start, max(start, end)
 
 
 def choose_language(asked: str | None, accept_language: str, default: str) -> str | None:
@@ -183,11 +203,17 @@ def _templates() -> jinja2.Environment:
     )
 
 
+def item_path(kind: str, item_id: int) -> str:
+    """The path of an event's (`e/12/`) or a meetup's (`m/3/`) page, from the room's `/<name>/`."""
+    return f"{'m' if kind == 'meetup' else 'e'}/{item_id}/"
+
+
 class _Writer:
     """Dates, times and places as the page's language writes them."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, root: str = "") -> None:
         self.site = site
+        self.root = root  # the path from the page to the room's `/<name>/`, for the links to an event's page
         self.t = t = Translator(site.language)
         # the words every entry may need, escaped once
         self.all_day = _escape(t.raw("page_all_day"))
@@ -195,6 +221,7 @@ class _Writer:
         self.cancelled = f' <span class="status">({_escape(t.raw("status_cancelled"))})</span>'
         self.online = _escape(t.raw("place_online"))
         self.meetup = t.raw("page_meetup")
+        self.details = _escape(t.raw("page_details"))
         self._days: dict[date, str] = {}
         self._short_days: dict[date, str] = {}
 
@@ -268,6 +295,11 @@ class _Writer:
         if item.kind == "meetup":
             kind = f"{self.meetup} · {item.city}" if item.city else self.meetup
             html += f'<p class="kind">{_escape(kind)}</p>\n'
+        href = f"{self.root}{item_path(item.kind, item.item_id)}{self.site.lang_query}"
+        html += (
+            f'<p class="more"><a class="details" href="{_escape(href)}">{self.details}'
+            f'<span class="visually-hidden">: {title}</span></a></p>\n'
+        )
         return html + "</article>"
 
     def days(self, items: Iterable[Occurrence], first_day: date, today: date) -> list[Day]:
@@ -297,15 +329,16 @@ def upcoming_page(site: Site, events: Sequence[Event], meetups: Sequence[Meetup]
     writer = _Writer(site)
     local = now.astimezone(site.zone)
     today = local.date()
-    _, end = upcoming_window(site.zone, now)
     # meetup dates from the start of today, of which those still going on stay (events: as the caller read them)
+    start, end = upcoming_window(site.zone, now, site.filters)
+    first = start if site.filters.start is not None else datetime.combine(today, time(), site.zone)
     items = [
         item
-        for item in occurrences(events, meetups, datetime.combine(today, time(), site.zone), end, site.zone)
-        if over_at(item) > now
+        for item in occurrences(events, meetups, first, end, site.zone)
+        if over_at(item) > start and site.filters.matches(item)
     ]
     when = {item.key: writer.when(item) for item in items if item.geo is not None}
-    days = writer.days(items, today, today)
+    days = writer.days(items, start.astimezone(site.zone).date(), today)
     entries = [entry for day in days for entry in day.entries]
     return (
         _templates()
@@ -318,7 +351,10 @@ def upcoming_page(site: Site, events: Sequence[Event], meetups: Sequence[Meetup]
             heading=writer.t.raw("page_heading").format(name=site.name),
             description=writer.t.raw("page_description").format(name=site.name),
             days=days,
-            nothing=writer.t.raw("page_nothing").format(weeks=UPCOMING_WEEKS),
+            nothing=writer.t.raw("page_filtered_nothing" if site.filters else "page_nothing").format(
+                weeks=UPCOMING_WEEKS
+            ),
+            filtered=_filtered(site),
             month_link=f"{local.year:04d}/{local.month:02d}/{site.query}",
             markers=json.dumps(markers(items, when), ensure_ascii=False, separators=(",", ":")),
             has_markers=any(item.geo is not None and not item.cancelled for item in items),
@@ -330,6 +366,13 @@ def upcoming_page(site: Site, events: Sequence[Event], meetups: Sequence[Meetup]
             json_ld=json_ld(entries, site.page_url),
         )
     )
+
+
+def _filtered(site: Site) -> dict[str, str] | None:
+    """What a page says of its filters (None without): them, and the link to the page without them."""
+    if not site.filters:
+        return None
+    return {"query": unquote_plus(site.filters.query).replace("&", " · "), "all": f"./{site.lang_query}"}
 
 
 def _month_link(year: int, month: int, step: int) -> tuple[int, int] | None:
@@ -344,11 +387,11 @@ def month_page(
     """`/<name>/<yyyy>/<mm>/`: the month as a grid (Monday first), then its list by day.
 
     `events` are the room's events in `month_window`."""
-    writer = _Writer(site)
+    writer = _Writer(site, "../../")
     t = writer.t
     start, end = month_window(site.zone, year, month)
     today = now.astimezone(site.zone).date()
-    items = occurrences(events, meetups, start, end, site.zone)
+    items = [item for item in occurrences(events, meetups, start, end, site.zone) if site.filters.matches(item)]
     days = writer.days(items, start.date(), today)
     entries = {entry.item.key: entry for day in days for entry in day.entries}
     taking_place = on_days(items)
@@ -386,6 +429,119 @@ def month_page(
             days=days,
             links=links,
             upcoming_link=f"../../{site.query}",
+            filtered=_filtered(site),
             json_ld=json_ld(entries.values(), f"{site.page_url}{year:04d}/{month:02d}/"),
+        )
+    )
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_template(item: Occurrence, details: str) -> str:
+    """A Google Calendar link that adds the occurrence (times in UTC; all-day ones as dates, end exclusive)."""
+    if item.all_day:
+        last = (item.end or item.start).date() + timedelta(days=1)
+        dates = f"{item.start:%Y%m%d}/{last:%Y%m%d}"
+    else:
+        dates = f"{_utc(item.start)}/{_utc(item.end or item.start + timedelta(hours=1))}"
+    params = {
+        "action": "TEMPLATE",
+        "text": item.title,
+        "dates": dates,
+        "details": details[:MAX_GOOGLE_DETAILS],
+        "location": item.place or item.online_url or "",
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(params, quote_via=quote)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What an event's or a meetup's own page shows besides its occurrence."""
+
+    kind: str  # "event" or "meetup"
+    item_id: int
+    title: str
+    description: str | None
+    rsvps: int
+    rule: str | None = None  # a meetup's rule as written
+    coming: tuple[Occurrence, ...] = ()  # a meetup's next dates
+
+
+def event_page(site: Site, event: Event, rsvps: int, now: datetime) -> str:
+    """`/<name>/e/<id>/`: one event (approved or cancelled) with everything known about it."""
+    item = event_occurrence(event, site.zone)
+    return _item_page(site, item, Shown("event", event.id, event.title, event.description, rsvps), now)
+
+
+def meetup_page(site: Site, meetup: Meetup, rsvps: int, now: datetime) -> str:
+    """`/<name>/m/<id>/`: a meetup, its rule as written and its next dates (the first of them as its occurrence;
+    `rsvps` are that date's)."""
+    dates = next_dates(meetup, now, NEXT_DATES)
+    coming = meetup_occurrences(meetup, dates[0], dates[-1] + timedelta(seconds=1), site.zone) if dates else []
+    shown = Shown("meetup", meetup.id, meetup.name, None, rsvps, meetup.rule_text, tuple(coming))
+    return _item_page(site, coming[0] if coming else None, shown, now)
+
+
+def _item_page(site: Site, item: Occurrence | None, shown: Shown, now: datetime) -> str:
+    writer = _Writer(site, "../../")
+    t = writer.t
+    path = item_path(shown.kind, shown.item_id)
+    canonical = f"{site.page_url}{path}"
+    entries = [writer.entry(item, None)] if item is not None else []
+    when = t.when(item.start, item.end, item.all_day) if item is not None else ""
+    place = t.place(item.place, item.online) if item is not None else None
+    details = "\n\n".join(
+        part for part in (shown.description, shown.rule, item.link if item else None, canonical) if part
+    )
+    popup = {item.key: writer.when(item)} if item is not None else {}
+    found_markers = markers([item], popup) if item is not None else []
+    description = shown.description or shown.rule or t.raw("page_description").format(name=site.name)
+    return (
+        _templates()
+        .get_template("item.html")
+        .render(
+            **writer.common(now),
+            root="../../../",
+            canonical=canonical,
+            title=f"{shown.title} · {site.name}",
+            heading=shown.title,
+            description=description[:300],
+            upcoming_link=f"../../{site.lang_query}",
+            article=entries[0].html if entries else None,
+            item=item,
+            when=when,
+            zone=site.zone.key,
+            place=place,
+            description_lines=shown.description.splitlines() if shown.description else [],
+            rule=shown.rule,
+            rsvps=t.raw("page_rsvps").format(count=shown.rsvps),
+            coming=[(o.start.isoformat(timespec="seconds"), t.when(o.start, o.end, False)) for o in shown.coming],
+            markers=json.dumps(found_markers, ensure_ascii=False, separators=(",", ":")),
+            has_map=bool(found_markers),
+            ics=f"../{shown.item_id}.ics",
+            google_template=google_template(item, details) if item is not None else None,
+            json_ld=json_ld(entries, canonical),
+        )
+    )
+
+
+def error_page(site: Site, root: str, message: str, now: datetime) -> str:
+    """A page of the room's layout saying what is wrong with the address (a 400's body)."""
+    writer = _Writer(site)
+    return (
+        _templates()
+        .get_template("error.html")
+        .render(
+            **writer.common(now),
+            root=root,
+            canonical=site.page_url,
+            title=writer.t.raw("page_bad_request_title"),
+            heading=writer.t.raw("page_bad_request_title"),
+            description=message,
+            message=message,
+            upcoming_link=f"{root}{site.name}/{site.lang_query}",
+            json_ld="[]",
         )
     )

@@ -439,7 +439,10 @@ async def test_only_http_links_become_links(world: World) -> None:
     html = await world.page("/leipzig/")
     assert "javascript:" not in html and "data:x" not in html
     soup = BeautifulSoup(html, "html5lib")
-    assert all(a["href"].startswith(("https://", "http://", "webcal://", "#", "../", "20")) for a in soup.select("a"))
+    assert all(
+        a["href"].startswith(("https://", "http://", "webcal://", "#", "../", "20", "e/", "m/"))
+        for a in soup.select("a")
+    )
 
 
 async def test_the_month_grid_has_every_day_of_its_events_and_the_meetup_dates(world: World) -> None:
