@@ -24,7 +24,7 @@ from bot.ical import (
     room_ics,
 )
 from bot.importer import import_calendar
-from bot.models import Event, EventStatus, Meetup
+from bot.models import Event, EventStatus, Meetup, Target
 from bot.storage import Storage
 
 DATA = Path(__file__).parent.parent / "data"
@@ -480,3 +480,24 @@ async def test_import_reports_over_long_entries_and_imports_the_rest():
             await import_calendar(storage, "!a", data, zone=BERLIN, t=DE, submitter="@c", now=NOW, max_entries=3)
     finally:
         await storage.close()
+
+
+async def test_an_event_gone_from_its_feed_tells_those_who_said_yes(tmp_path):
+    storage = await Storage.open(tmp_path / "feed.db")
+    feed, _ = await storage.add_feed("!a", "https://events.example.org/f.ics", 3600, "@curator")
+    both = room_ics([sample_event(uid="1", title="Bleibt"), sample_event(uid="2", title="Fällt aus")], [], STAMP, "f")
+    await import_calendar(storage, "!a", both, zone=BERLIN, t=DE, submitter="@c", now=NOW, feed_id=feed.id)
+    gone = next(e for e in await storage.list_events("!a") if e.uid == "2")
+    await storage.add_rsvp("!a", Target("event", gone.id), "@bob:example.org", "$yes")
+
+    one = room_ics([sample_event(uid="1", title="Bleibt")], [], STAMP, "f")
+    report = await import_calendar(storage, "!a", one, zone=BERLIN, t=DE, submitter="@c", now=NOW, feed_id=feed.id)
+
+    assert report.counts.cancelled == 1 and report.counts.cancelled_ids == (gone.id,)
+    [notice] = await storage.unsent_messages()
+    assert (
+        notice.mentions == ("@bob:example.org",)
+        and "Abgesagt" in notice.reply.text
+        and "Fällt aus" in notice.reply.text
+    )
+    await storage.close()
