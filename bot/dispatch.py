@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.clock import Clock
-from bot.commands import Answer, Command, Context, Media, Registry, UsageError, UserError
+from bot.commands import Answer, Command, Context, Media, Registry, UsageError, UserError, is_moderator
 from bot.config import Config
 from bot.i18n import Translator
 from bot.inbox import is_prefixed
@@ -93,13 +93,13 @@ class Dispatcher:
         self.t = Translator(config.bot.language)
         self.rate_limiter = RateLimiter(config.bot.rate_limit_per_minute, config.bot.rate_limit_burst)
 
-    def is_moderator(self, item: Message | Reaction | Redaction) -> bool:
-        """Room moderators (power level 50, room creators) and the bot's admins."""
-        return getattr(item, "sender_power", 0) >= 50 or item.sender in self.config.bot.admins
-
     def throttled_s(self, message: Message) -> float:
         """Seconds until this sender may run a command (0: now); moderators are never limited."""
-        return 0.0 if self.is_moderator(message) else self.rate_limiter.wait_s(message.sender, message.timestamp_ms)
+        return (
+            0.0
+            if is_moderator(message, self.config)
+            else self.rate_limiter.wait_s(message.sender, message.timestamp_ms)
+        )
 
     def refusal(self, count: int, wait_s: float) -> Answer:
         """The one answer to a burst of commands that were not carried out."""
@@ -153,7 +153,7 @@ class Dispatcher:
             if close is None:
                 return None
             return Answer(t("did_you_mean", command=prefix + word, suggestion=prefix + close, prefix=prefix))
-        if not self.is_moderator(message):
+        if not is_moderator(message, self.config):
             wait = self.rate_limiter.take(message.sender, message.timestamp_ms)
             if wait:
                 return self.refusal(1, wait)

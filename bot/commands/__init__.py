@@ -39,6 +39,14 @@ class Media(Protocol):
     async def attachment_of(self, room_id: str, event_id: str) -> FileRef | None: ...
 
 
+MODERATOR_POWER = 50
+
+
+def is_moderator(item: Message | Reaction | Redaction, config: Config) -> bool:
+    """Room moderators (power level 50, room creators) and the bot's admins."""
+    return getattr(item, "sender_power", 0) >= MODERATOR_POWER or item.sender in config.bot.admins
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything a handler may use; handlers never touch nio."""
@@ -64,7 +72,7 @@ class Context:
 
     @property
     def is_moderator(self) -> bool:
-        return getattr(self.message, "sender_power", 0) >= 50 or self.message.sender in self.config.bot.admins
+        return is_moderator(self.message, self.config)
 
     def require_moderator(self) -> None:
         if not self.is_moderator:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
+from typing import TypeVar
 
 from bot.commands import Context, UsageError, UserError
 from bot.i18n import MESSAGES, Translator
@@ -19,6 +20,8 @@ from bot.parsing.fields import (
 )
 from bot.parsing.when import When, WhenError, parse_when
 from bot.text import Rich
+
+T = TypeVar("T")
 
 # The field that most likely holds a `|` of its own when a one-line command has too many parts: the title.
 _TEXT_FIELDS = ("title", "name")
@@ -154,6 +157,20 @@ def read_title(context: Context, text: str) -> str:
     if len(title) > MAX_TITLE:
         raise UserError(context.t("title_too_long", length=len(title), limit=MAX_TITLE))
     return title
+
+
+async def added_by_original(context: Context, find: Callable[[str, str], Awaitable[T | None]]) -> tuple[str, T | None]:
+    """For an add command: the message the item belongs to (for an edit of the command, the original), and the
+    item that original added (None when it added none). An original that was carried out but whose item is gone
+    since (deleted) is a UserError: the edit is not turned into a new item."""
+    message = context.message
+    replaces = message.replaces if isinstance(message, Message) else None
+    if not replaces:
+        return message.event_id, None
+    added = await find(message.room_id, replaces)
+    if added is None and context.edited is not None and context.edited.carried_out:
+        raise UserError(context.t("edit_item_gone"))
+    return replaces, added
 
 
 def split_edit(context: Context, args: str, fields: Mapping[str, str]) -> tuple[str, str, str]:

@@ -10,8 +10,16 @@ from functools import partial
 from typing import Any
 
 from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
-from bot.commands.common import field_error, item_number, read_title, read_when, split_edit, split_number
-from bot.models import Event, EventStatus, Message, QueuedMessage, Reaction, Target
+from bot.commands.common import (
+    added_by_original,
+    field_error,
+    item_number,
+    read_title,
+    read_when,
+    split_edit,
+    split_number,
+)
+from bot.models import Event, EventStatus, QueuedMessage, Reaction, Target
 from bot.parsing.fields import (
     EVENT_FIELDS,
     FieldError,
@@ -110,16 +118,11 @@ async def add_event(context: Context, args: str) -> Answer:
     missing = [t.raw(f"field_{name}") for name in ("title", "when") if name not in values]
     if missing:
         raise UsageError(t("missing_fields", fields=", ".join(missing)))
-    replaces = message.replaces if isinstance(message, Message) else None
-    source = replaces or message.event_id  # an edit of the command belongs to the same event
-    if replaces:
-        edited = await context.storage.event_by_source(message.room_id, replaces)
-        if edited is None and context.edited is not None and context.edited.carried_out:
-            raise UserError(t("edit_item_gone"))  # the event the command added was deleted since
-        if edited is not None:
-            context.require_owner_or_moderator(edited.submitter)
-            updated = await context.storage.update_event(_apply_fields(context, edited, values))
-            return Answer(confirmation(context, updated))
+    source, edited = await added_by_original(context, context.storage.event_by_source)
+    if edited is not None:  # an edit of the command changes the event it added
+        context.require_owner_or_moderator(edited.submitter)
+        updated = await context.storage.update_event(_apply_fields(context, edited, values))
+        return Answer(confirmation(context, updated))
     draft = Event(
         id=0,
         room_id=message.room_id,
