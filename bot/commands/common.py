@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from bot.commands import Context, UsageError, UserError
-from bot.i18n import MESSAGES, Translator
+from bot.i18n import KEYS, Translator
 from bot.models import Message
 from bot.parsing.fields import (
     MAX_TITLE,
@@ -63,7 +63,7 @@ def spread_parts(parts: Sequence[str], names: Sequence[str]) -> dict[str, str]:
 def field_label(t: Translator, name: str, fields: Mapping[str, str]) -> str:
     """The key a `key: value` line uses for a field in this language (`Titel`, `Wo`), one its command knows."""
     key = f"field_{name}"
-    if key in MESSAGES and fields.get(t.raw(key).casefold()) == name:
+    if key in KEYS and fields.get(t.raw(key).casefold()) == name:
         label = t.raw(key)
     else:
         label = next((alias for alias, canonical in fields.items() if canonical == name), name)

@@ -13,7 +13,7 @@ from babel.dates import get_day_names, get_month_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.i18n import MESSAGES
+from bot.i18n import KEYS
 from bot.parsing.when import ERROR_CODES, MAX_LENGTH, When, WhenError, parse_when
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -542,7 +542,7 @@ def test_error_codes_are_the_documented_ones() -> None:
 
 @pytest.mark.parametrize("code", sorted(ERROR_CODES))
 def test_every_error_code_has_a_message(code: str) -> None:
-    assert f"when_{code}" in MESSAGES
+    assert f"when_{code}" in KEYS
 
 
 # --- properties -------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from bot.commands import Answer, Command, Context, Registry, UsageError, UserErr
 from bot.commands.catalog import build_registry
 from bot.config import Config, parse_config
 from bot.dispatch import MAX_MESSAGE_LENGTH, Dispatcher, RateLimiter, normalize_reaction
-from bot.i18n import PLACEHOLDERS, Translator
+from bot.i18n import CATALOGS, Translator
 from bot.models import Message
 from bot.storage import Storage
 from bot.text import Rich
@@ -131,7 +131,7 @@ def test_every_argument_name_has_a_german_name() -> None:
             for name in argument.findall(sub.usage)
         }
         - keywords
-        - set(PLACEHOLDERS["de"])
+        - set(CATALOGS["de"].PLACEHOLDERS)
     )
     assert untranslated == set()
 

@@ -1,31 +1,51 @@
-"""The bot's words: every message in both languages with the same placeholders; singular forms."""
+"""The bot's words: every catalog has every key with the same placeholders; singular forms; keys used exist."""
 
 from __future__ import annotations
 
+import re
 import string
+from pathlib import Path
 
 import pytest
 
-from bot.i18n import MESSAGES, Translator
+from bot.i18n import CATALOGS, KEYS, Translator
+from bot.locales import LANGUAGES
+
+REFERENCE = CATALOGS[LANGUAGES[0]]
 
 
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@pytest.mark.parametrize("key", sorted(MESSAGES))
-def test_every_message_has_both_languages_with_the_same_placeholders(key: str) -> None:
-    message = MESSAGES[key]
-    assert set(message) == {"de", "en"}
-    assert _fields(message["de"]) == _fields(message["en"])
+def test_the_languages_are_listed_once_and_each_has_a_catalog() -> None:
+    assert len(set(LANGUAGES)) == len(LANGUAGES) >= 2
+    assert set(CATALOGS) == set(LANGUAGES)
+    modules = {path.stem for path in Path("bot/locales").glob("*.py")} - {"__init__"}
+    assert modules == set(LANGUAGES)  # a catalog file nobody lists is a language nobody can choose
 
 
-@pytest.mark.parametrize("key", sorted(k for k in MESSAGES if k.endswith("_one")))
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_every_catalog_has_every_key_and_no_other(language: str) -> None:
+    catalog = CATALOGS[language].MESSAGES
+    assert sorted(KEYS - set(catalog)) == []
+    assert sorted(set(catalog) - KEYS) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+@pytest.mark.parametrize("key", sorted(KEYS))
+def test_every_message_has_the_same_placeholders_in_every_language(language: str, key: str) -> None:
+    assert _fields(CATALOGS[language].MESSAGES[key]) == _fields(REFERENCE.MESSAGES[key])
+
+
+@pytest.mark.parametrize("key", sorted(k for k in KEYS if k.endswith("_one")))
 def test_singular_forms_belong_to_a_counted_message(key: str) -> None:
     base = key.removesuffix("_one")
-    assert base in MESSAGES
-    assert "{count}" in MESSAGES[base]["de"]
-    assert _fields(MESSAGES[key]["de"]) <= _fields(MESSAGES[base]["de"])
+    assert base in KEYS
+    for language in LANGUAGES:
+        messages = CATALOGS[language].MESSAGES
+        assert "{count}" in messages[base]
+        assert _fields(messages[key]) <= _fields(messages[base])
 
 
 @pytest.mark.parametrize(
@@ -47,13 +67,8 @@ def test_count_without_a_singular_form_uses_the_message() -> None:
 
 
 def test_every_message_key_written_in_the_code_exists() -> None:
-    """A key named literally at a call (`t("…")`, `t.raw('…')`, `t.count("…", n)`) must be in the table."""
-    import re
-    from pathlib import Path
-
-    from bot.i18n import MESSAGES
-
+    """A key named literally at a call (`t("…")`, `t.raw('…')`, `t.count("…", n)`) must be in the catalogs."""
     call = re.compile(r"""\bt(?:\.raw|\.count)?\(\s*["']([a-z][a-z0-9_]*)["']\s*[,)]""")
     named = {key for path in Path("bot").rglob("*.py") for key in call.findall(path.read_text(encoding="utf-8"))}
     assert len(named) > 50  # the pattern finds the calls
-    assert sorted(named - set(MESSAGES)) == []
+    assert sorted(named - KEYS) == []
