@@ -79,7 +79,12 @@ class EventBot:
         self.scheduler = ReminderScheduler(storage, config, clock, self._send_queued)
         self.feeds = FeedScheduler(storage, config, clock, changed=self.feed_cache.invalidate)
         self.dispatcher = Dispatcher(
-            registry or build_registry(), storage, config, clock, media=gateway, wake=self._wake_tasks
+            registry or build_registry(config.links.reaction),
+            storage,
+            config,
+            clock,
+            media=gateway,
+            wake=self._wake_tasks,
         )
         self.inbox = Inbox(storage, config.bot.command_prefix, sender_of=gateway.event_sender)
         self.queues: RoomQueues[Item] = RoomQueues(self._handle, self.inbox.done)
@@ -219,7 +224,8 @@ class EventBot:
                     break
                 burst.append(item)
             if burst:
-                answer = self.dispatcher.refusal(1 + len(burst), answer.retry_after_s)
+                t = await self.dispatcher.room_translator(message.room_id)
+                answer = self.dispatcher.refusal(1 + len(burst), answer.retry_after_s, t)
         answer_id = await self._answer(message, answer, previous)
         carried_out = answer.carried_out if answer is not None else None
         await self.storage.mark_handled(
@@ -329,7 +335,7 @@ class EventBot:
     async def _on_reaction(self, reaction: Reaction) -> None:
         answer = await self.dispatcher.dispatch_reaction(reaction)
         if answer is not None:
-            await self._send(
+            sent_id = await self._send(
                 self.gateway.send,
                 Outgoing(
                     room_id=reaction.room_id,
@@ -337,8 +343,11 @@ class EventBot:
                     txn_id=txn_id_for("reaction", reaction.event_id),
                     in_reply_to=reaction.target_event_id,
                     mentions=(reaction.sender,),
+                    thread_root=answer.thread_root,
                 ),
             )
+            if sent_id and answer.on_sent:
+                await answer.on_sent(sent_id)
             await self.storage.mark_handled(reaction.event_id, reaction.room_id)
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.locales import LANGUAGES
+
 PLACEHOLDER = "CHANGE_ME"
-LANGUAGES = ("de", "en")
 DEFAULT_MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_MAP_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
 
@@ -102,6 +103,37 @@ class ImportConfig:
     max_feeds_per_room: int = 10
 
 
+# The recurring news sections of the 2025 posts, in their usual order
+DEFAULT_LINK_SECTIONS = (
+    "Open Data",
+    "Digitale Souveränität",
+    "Verwaltungsdigitalisierung",
+    "Karten",
+    "Mobilität",
+    "Energie",
+    "Klima",
+    "Gesundheit",
+    "Kultur",
+    "Transparenz",
+    "Überwachung",
+    "Recap",
+    "Und sonst so",
+)
+
+
+@dataclass(frozen=True)
+class LinksConfig:
+    """The link desk: the reaction that files a message's link, the sections a room starts with (one of them
+    written as a list of `* [Name](url)`: `recap`), where links without a section go, and how long the page title
+    may take."""
+
+    reaction: str = "🔖"
+    sections: tuple[str, ...] = DEFAULT_LINK_SECTIONS
+    recap: str = "Recap"
+    default_section: str = "Und sonst so"
+    title_timeout_s: float = 5.0
+
+
 @dataclass(frozen=True)
 class HttpConfig:
     enabled: bool = False
@@ -127,6 +159,7 @@ class Config:
     reminders: RemindersConfig = RemindersConfig()
     imports: ImportConfig = ImportConfig()
     http: HttpConfig = HttpConfig()
+    links: LinksConfig = LinksConfig()
 
 
 _SECTIONS: dict[str, type] = {
@@ -136,6 +169,7 @@ _SECTIONS: dict[str, type] = {
     "reminders": RemindersConfig,
     "import": ImportConfig,
     "http": HttpConfig,
+    "links": LinksConfig,
 }
 _LEAD = re.compile(r"^[1-9]\d{0,3}[smhdw]$")
 _ENV_SECRETS = {"password": "EVENTBOT_PASSWORD", "access_token": "EVENTBOT_ACCESS_TOKEN"}
@@ -245,6 +279,16 @@ def _check_reminders(reminders: dict[str, Any], problems: list[str]) -> None:
             problems.append(f'reminders.{key}: {", ".join(map(repr, bad))} not like "30m", "1h", "1d"')
 
 
+def _check_links(links: dict[str, Any], problems: list[str]) -> None:
+    sections = links.get("sections", DEFAULT_LINK_SECTIONS)
+    if not sections or any(not name.strip() or len(name) > 60 for name in sections):
+        problems.append("links.sections: must be a non-empty list of names of 1 to 60 characters")
+    if not links.get("reaction", "🔖").strip():
+        problems.append("links.reaction: must be an emoji, got an empty string")
+    if not 0 < links.get("title_timeout_s", 5.0) <= 30:
+        problems.append("links.title_timeout_s: must be more than 0 and at most 30")
+
+
 def _check_values(matrix: dict[str, Any], bot: dict[str, Any], problems: list[str]) -> None:
     homeserver = matrix.get("homeserver")
     if isinstance(homeserver, str) and not homeserver.startswith(("http://", "https://")):
@@ -294,6 +338,7 @@ def parse_config(
     _check_roundup(sections["roundup"], problems)
     _check_reminders(sections["reminders"], problems)
     _check_import_http(sections["import"], sections["http"], problems)
+    _check_links(sections["links"], problems)
     if problems:
         raise ConfigError(source, problems)
     data_dir = bot.get("data_dir", BotConfig.data_dir)
@@ -310,6 +355,7 @@ def parse_config(
         reminders=RemindersConfig(**sections["reminders"]),
         imports=ImportConfig(**sections["import"]),
         http=http,
+        links=LinksConfig(**sections["links"]),
     )
 
 

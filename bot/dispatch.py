@@ -11,10 +11,10 @@ from dataclasses import replace
 from bot.clock import Clock
 from bot.commands import Answer, Command, Context, Media, Registry, UsageError, UserError, is_moderator
 from bot.config import Config
-from bot.i18n import Translator
+from bot.i18n import TRANSLATORS, Translator
 from bot.inbox import is_prefixed
 from bot.models import HandledCommand, Message, Reaction, Redaction
-from bot.storage import Storage, StorageUnavailable
+from bot.storage import RoomSettings, Storage, StorageUnavailable
 from bot.tasks import reference_code
 from bot.text import Rich
 
@@ -90,7 +90,6 @@ class Dispatcher:
         self.storage = storage
         self.config = config
         self.clock = clock
-        self.t = Translator(config.bot.language)
         self.rate_limiter = RateLimiter(config.bot.rate_limit_per_minute, config.bot.rate_limit_burst)
 
     def throttled_s(self, message: Message) -> float:
@@ -101,11 +100,19 @@ class Dispatcher:
             else self.rate_limiter.wait_s(message.sender, message.timestamp_ms)
         )
 
-    def refusal(self, count: int, wait_s: float) -> Answer:
+    def translator(self, settings: RoomSettings) -> Translator:
+        """The room's language, else the bot's."""
+        return TRANSLATORS[settings.language or self.config.bot.language]
+
+    async def room_translator(self, room_id: str) -> Translator:
+        """The room's Translator, for answers given outside a dispatch (a burst's one refusal)."""
+        return self.translator(await self.storage.room_settings(room_id))
+
+    def refusal(self, count: int, wait_s: float, t: Translator) -> Answer:
         """The one answer to a burst of commands that were not carried out."""
         return Answer(
             carried_out=False,
-            body=self.t.count(
+            body=t.count(
                 "rate_limited",
                 count,
                 seconds=max(1, math.ceil(wait_s)),
@@ -142,9 +149,7 @@ class Dispatcher:
             return None
         # JSON can carry lone surrogates ("\ud800"), which no database or client can encode
         message = replace(message, body=_LONE_SURROGATE.sub("\ufffd", message.body))
-        t = self.t
-        prefix = self.config.bot.command_prefix
-        text = message.body.lstrip()[len(prefix) :]
+        text = message.body.lstrip()[len(self.config.bot.command_prefix) :]
         resolved = self.registry.resolve(text)
         if resolved is None:
             # another bot's command (`!remindme`, `!poll`): not ours to answer, unless it looks like a typo of ours
@@ -152,20 +157,27 @@ class Dispatcher:
             close = self.registry.close_to(word)
             if close is None:
                 return None
-            return Answer(t("did_you_mean", command=prefix + word, suggestion=prefix + close, prefix=prefix))
+            return await self._guarded(message, lambda context: _did_you_mean(context, word, close))
+        command, args = resolved
+        return await self._guarded(
+            message, lambda context: self._command(context, message, command, args), command, previous
+        )
+
+    async def _command(self, context: Context, message: Message, command: Command, args: str) -> Rich | Answer | None:
+        """The handler's answer, or why it was not run (refused, too long, no subcommand, an edit not repeated)."""
+        t, prefix = context.t, context.prefix
         if not is_moderator(message, self.config):
             wait = self.rate_limiter.take(message.sender, message.timestamp_ms)
             if wait:
-                return self.refusal(1, wait)
+                return self.refusal(1, wait, t)
         if len(message.body) > MAX_MESSAGE_LENGTH:
             return Answer(t("too_long", length=len(message.body), limit=MAX_MESSAGE_LENGTH), carried_out=False)
-        command, args = resolved
         if command.handler is None:
-            return Answer(self.usage(command))
+            return Answer(self.usage(command, t))
+        previous = context.edited
         if message.replaces and previous is not None and previous.carried_out and command.on_edit == "once":
             return Answer(t("edit_not_repeated", command=prefix + command.usage.split()[0]), carried_out=False)
-        handler = command.handler
-        return await self._guarded(message, lambda context: handler(context, args), command, previous)
+        return await command.handler(context, args)
 
     async def _guarded(
         self,
@@ -174,10 +186,12 @@ class Dispatcher:
         command: Command | None = None,
         previous: HandledCommand | None = None,
     ) -> Answer | None:
-        """Run a handler; user errors become their message, anything else a reference code in log and reply."""
-        t = self.t
+        """Run a handler in the room's language (its settings read once per item); user errors become their message,
+        anything else a reference code in log and reply."""
+        t = TRANSLATORS[self.config.bot.language]  # until the room's settings are read
         try:
             settings = await self.storage.room_settings(item.room_id)
+            t = self.translator(settings)
             context = Context(
                 message=item,
                 storage=self.storage,
@@ -191,12 +205,12 @@ class Dispatcher:
                 edited=previous,
             )
             result = await call(context)
-        except UserError as exc:
-            return Answer(exc.message, carried_out=False)
         except UsageError as exc:
             assert command is not None
-            usage = self.usage(command)
+            usage = self.usage(command, t)
             return Answer(exc.detail + Rich.plain("\n") + usage if exc.detail else usage, carried_out=False)
+        except UserError as exc:
+            return Answer(exc.message, carried_out=False)
         except StorageUnavailable:
             code = reference_code()
             log.exception("database error [%s] handling %s in %s", code, item.event_id, item.room_id)
@@ -209,13 +223,19 @@ class Dispatcher:
             return result
         return Answer(result)
 
-    def usage(self, command: Command) -> Rich:
+    def usage(self, command: Command, t: Translator) -> Rich:
         """The usage line of a command (or one line per subcommand), with its example."""
-        prefix, t = self.config.bot.command_prefix, self.t
+        prefix = self.config.bot.command_prefix
         if command.subcommands:
             lines = [t("usage_list"), *(Rich.code(prefix + t.usage(sub.usage)) for sub in command.subcommands)]
         else:
             lines = [t("usage", usage=prefix + t.usage(command.usage))]
         if command.example:
-            lines.append(self.t("example", example=prefix + command.example))
+            lines.append(t("example", example=prefix + command.example))
         return Rich.join(lines)
+
+
+async def _did_you_mean(context: Context, word: str, close: str) -> Rich:
+    """The hint for a typo of one of our commands."""
+    prefix = context.prefix
+    return context.t("did_you_mean", command=prefix + word, suggestion=prefix + close, prefix=prefix)

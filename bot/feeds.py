@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.config import Config
 from bot.fetch import FetchError, fetch_url
-from bot.i18n import Translator
+from bot.i18n import TRANSLATORS
 from bot.ical import CalendarError
 from bot.importer import ImportReport, import_calendar
 from bot.storage import Feed, Storage, StorageUnavailable
@@ -23,8 +23,9 @@ ERROR_RETRY_S = 30.0
 IDLE_S = 3600.0
 
 
-async def sync_feed(storage: Storage, config: Config, feed: Feed, now: datetime, t: Translator) -> ImportReport:
-    """Fetch one feed and import it into its room; the fetch result is recorded either way."""
+async def sync_feed(storage: Storage, config: Config, feed: Feed, now: datetime) -> ImportReport:
+    """Fetch one feed and import it into its room (notices in the room's language); the fetch result is recorded
+    either way."""
     settings = await storage.room_settings(feed.room_id)
     zone = ZoneInfo(settings.timezone or config.bot.timezone)
     imports = config.imports
@@ -42,7 +43,7 @@ async def sync_feed(storage: Storage, config: Config, feed: Feed, now: datetime,
             zone=zone,
             submitter=feed.added_by,
             now=now,
-            t=t,
+            t=TRANSLATORS[settings.language or config.bot.language],
             feed_id=feed.id,
             max_entries=imports.max_entries,
             content_type=headers.get("Content-Type"),
@@ -73,7 +74,6 @@ class FeedScheduler:
         self.config = config
         self.clock = clock
         self.changed = changed
-        self.t = Translator(config.bot.language)
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -97,7 +97,7 @@ class FeedScheduler:
         due = [feed for feed in feeds if next_fetch_at(feed) <= now.timestamp()]
         for feed in due:
             try:
-                report = await sync_feed(self.storage, self.config, feed, self.clock(), self.t)
+                report = await sync_feed(self.storage, self.config, feed, self.clock())
                 log.info("feed #%d synced: %s", feed.id, report.counts)
             except (FetchError, CalendarError) as error:
                 log.warning("feed #%d (%s) failed: %s", feed.id, feed.room_id, error)

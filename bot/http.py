@@ -39,9 +39,10 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
 from bot.clock import Clock
-from bot.config import LANGUAGES, HttpConfig
+from bot.config import HttpConfig
 from bot.i18n import Translator
 from bot.ical import event_ics, meetup_ics, room_ics
+from bot.locales import LANGUAGES
 from bot.models import Event, Meetup, Target
 from bot.schedule import next_dates
 from bot.storage import Storage
@@ -313,14 +314,13 @@ def build_app(
         cache_control = FEED_CACHE_CONTROL
         site = None
         if room_id is None and PUBLIC_NAME.fullmatch(token):
-            room_id = await storage.published_room(token)
-            cache_control = PUBLIC_FEED_CACHE_CONTROL
-            language = choose_language(
-                request.query.get("lang"), request.headers.get("Accept-Language", ""), http.language
-            )
-            site = Site(
-                name=token, base_url=http.base_url, language=language or http.language, zone=ZoneInfo(http.timezone)
-            )
+            settings = await storage.published_settings(token)
+            if settings is None:
+                raise web.HTTPNotFound()
+            room_id, cache_control = settings.room_id, PUBLIC_FEED_CACHE_CONTROL
+            default = settings.language or http.language
+            language = choose_language(request.query.get("lang"), request.headers.get("Accept-Language", ""), default)
+            site = Site(name=token, base_url=http.base_url, language=language or default, zone=ZoneInfo(http.timezone))
         if room_id is None:
             raise web.HTTPNotFound()
         try:
@@ -335,23 +335,25 @@ def build_app(
         return conditional_answer(request, feed, "text/calendar", {"Cache-Control": cache_control})
 
     async def published(request: web.Request, filter_names: tuple[str, ...] = FILTER_NAMES) -> tuple[str, Site]:
-        """The published room the path names (else 404), and its page's Site in the visitor's language with the
-        query's filters (a 400 page when they are not valid, or not among `filter_names`; its zone is filled in
-        by `zoned`, when the page is built)."""
+        """The published room the path names (else 404), and its page's Site in the room's zone and the visitor's
+        language (else the room's) with the query's filters (a 400 page when they are not valid, or not among
+        `filter_names`)."""
+        name = request.match_info["name"]
+        settings = await storage.published_settings(name)
+        if settings is None:
+            raise web.HTTPNotFound()
         asked = request.query.get("lang")
-        language = choose_language(asked, request.headers.get("Accept-Language", ""), http.language)
+        language = choose_language(
+            asked, request.headers.get("Accept-Language", ""), settings.language or http.language
+        )
         if language is None:
             raise web.HTTPBadRequest(text=f"lang: {' or '.join(LANGUAGES)}")
-        name = request.match_info["name"]
-        room_id = await storage.published_room(name)
-        if room_id is None:
-            raise web.HTTPNotFound()
         lang_query = f"lang={language}" if asked is not None else ""
         site = Site(
             name=name,
             base_url=http.base_url,
             language=language,
-            zone=ZoneInfo(http.timezone),
+            zone=ZoneInfo(settings.timezone or http.timezone),
             tiles=http.map_tiles,
             attribution=http.map_attribution,
             query=f"?{lang_query}" if lang_query else "",
@@ -362,11 +364,7 @@ def build_app(
         except FilterError as error:
             raise bad_request(request, site, error) from None
         query = "&".join(part for part in (lang_query, filters.query) if part)
-        return room_id, dataclasses.replace(site, filters=filters, query=f"?{query}" if query else "")
-
-    async def zoned(room_id: str, site: Site) -> Site:
-        settings = await storage.room_settings(room_id)
-        return dataclasses.replace(site, zone=ZoneInfo(settings.timezone)) if settings.timezone else site
+        return settings.room_id, dataclasses.replace(site, filters=filters, query=f"?{query}" if query else "")
 
     async def upcoming(request: web.Request) -> web.Response:
         room_id, site = await published(request)
@@ -377,11 +375,11 @@ def build_app(
         key = f"/{site.name}/ {site.language}{site.query}"
 
         async def build(room_id: str) -> tuple[bytes, str, datetime]:
-            now, shown = clock(), await zoned(room_id, site)
-            start, end = upcoming_window(shown.zone, now, shown.filters)
+            now = clock()
+            start, end = upcoming_window(site.zone, now, site.filters)
             events = await storage.list_events(room_id, start=start, end=end, statuses=SHOWN_STATUSES)
             meetups = await storage.list_meetups(room_id)
-            body = (await asyncio.to_thread(upcoming_page, shown, events, meetups, now)).encode()
+            body = (await asyncio.to_thread(upcoming_page, site, events, meetups, now)).encode()
             etag = _etag(body)
             return body, etag, feeds.first_built(room_id, key, etag, now)
 
@@ -396,11 +394,11 @@ def build_app(
         key = f"/{site.name}/{year:04d}/{number:02d}/ {site.language}{site.query}"
 
         async def build(room_id: str) -> tuple[bytes, str, datetime]:
-            now, shown = clock(), await zoned(room_id, site)
-            start, end = month_window(shown.zone, year, number)
+            now = clock()
+            start, end = month_window(site.zone, year, number)
             events = await storage.list_events(room_id, start=start, end=end, statuses=SHOWN_STATUSES)
             meetups = await storage.list_meetups(room_id)
-            body = (await asyncio.to_thread(month_page, shown, events, meetups, year, number, now)).encode()
+            body = (await asyncio.to_thread(month_page, site, events, meetups, year, number, now)).encode()
             etag = _etag(body)
             return body, etag, feeds.first_built(room_id, key, etag, now)
 
@@ -414,15 +412,15 @@ def build_app(
         key = f"/{site.name}/{kind}/{number}/ {site.language}{site.query}"
 
         async def build(room_id: str) -> tuple[bytes, str, datetime]:
-            now, shown = clock(), await zoned(room_id, site)
+            now = clock()
             if isinstance(found, Event):
                 rsvps = await storage.rsvps(room_id, Target("event", found.id))
-                body = await asyncio.to_thread(event_page, shown, found, len(rsvps), now)
+                body = await asyncio.to_thread(event_page, site, found, len(rsvps), now)
             else:
                 coming = next_dates(found, now, 1)
                 occurrence = coming[0].strftime("%Y-%m-%dT%H:%M") if coming else ""
                 rsvps = await storage.rsvps(room_id, Target("meetup", found.id, occurrence)) if coming else []
-                body = await asyncio.to_thread(meetup_page, shown, found, len(rsvps), now)
+                body = await asyncio.to_thread(meetup_page, site, found, len(rsvps), now)
             etag = _etag(body.encode())
             return body.encode(), etag, feeds.first_built(room_id, key, etag, now)
 

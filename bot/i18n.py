@@ -16,6 +16,16 @@ from bot.text import Rich, fill
 
 CATALOGS = {language: import_module(f"bot.locales.{language}") for language in LANGUAGES}
 KEYS: frozenset[str] = frozenset(CATALOGS[LANGUAGES[0]].MESSAGES)
+
+
+@functools.cache
+def words(key: str) -> tuple[str, ...]:
+    """The words every catalog accepts for a keyword (`switch.on`, `field.title`, `command.event.add`), in the
+    order of LANGUAGES: commands understand every language the bot speaks, whatever a room's language."""
+    found = (word for language in LANGUAGES for word in CATALOGS[language].WORDS.get(key, ()))
+    return tuple(dict.fromkeys(found))
+
+
 _PLACEHOLDER = re.compile(r"([<\[])([^<>\[\]|]+)([>\]])")
 
 
@@ -88,3 +98,7 @@ class Translator:
         if place and online:
             return self.raw("place_also_online").format(place=place)
         return place or (self.raw("place_online") if online else None)
+
+
+TRANSLATORS: Mapping[str, Translator] = {language: Translator(language) for language in LANGUAGES}
+"""One Translator per language, shared by every room that speaks it."""

@@ -30,7 +30,7 @@ from nio.exceptions import EncryptionError
 from nio.store import DefaultStore
 
 from bot.config import MatrixConfig
-from bot.models import FileRef, Invite, Joined, Message, Outgoing, Reaction, Redaction, SyncBatch
+from bot.models import FileRef, Invite, Joined, Message, Outgoing, Posted, Reaction, Redaction, SyncBatch
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -491,6 +491,26 @@ class MatrixGateway:
             except EncryptionError:
                 return None
         return file_ref(event.source.get("content", {}))
+
+    async def posted(self, room_id: str, event_id: str) -> Posted | None:
+        """A text message of the room as it was sent (decrypted if needed), or None for anything else."""
+        response = await self.client.room_get_event(room_id, event_id)
+        if not isinstance(response, RoomGetEventResponse):
+            return None
+        event = response.event
+        if isinstance(event, MegolmEvent) and self.client.olm is not None:
+            try:
+                event = self.client.decrypt_event(event)
+            except EncryptionError:
+                return None
+        source = event.source
+        content = source.get("content", {})
+        body = content.get("body")
+        if source.get("type") != "m.room.message" or not isinstance(body, str):
+            return None
+        relates = content.get("m.relates_to") or {}
+        thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+        return Posted(sender=str(source.get("sender", "")), body=body, thread_root=thread)
 
     async def join(self, room_id: str) -> bool:
         response = await self.client.join(room_id)

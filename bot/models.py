@@ -190,6 +190,39 @@ class Deadline:
     source_event_id: str | None = None
 
 
+class LinkStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link filed for the roundup's news: one paragraph in `section` (under the sub-heading `topic`) of the post
+    for the month `edition` ("YYYY-MM"). `[words]` in `text` carry the link; `title` is the page's own title."""
+
+    id: int
+    room_id: str
+    url: str
+    text: str
+    section: str
+    edition: str
+    topic: str | None = None
+    title: str | None = None
+    status: LinkStatus = LinkStatus.APPROVED
+    submitter: str = ""
+    source_event_id: str | None = None
+    answer_event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A message someone posted in a room, as read back from the homeserver (for a 🔖 on it)."""
+
+    sender: str
+    body: str
+    thread_root: str | None = None
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A file the bot uploads with a reply."""
@@ -251,6 +284,7 @@ class RoomSettings:
     event_lead_times: tuple[int, ...] | None = None
     meetup_lead_times: tuple[int, ...] | None = None
     room_mention: bool = False
+    language: str | None = None  # the language of the room's replies and its page
 
 
 @dataclass(frozen=True)

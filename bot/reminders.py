@@ -14,7 +14,7 @@ from babel.dates import format_timedelta
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.i18n import Translator
+from bot.i18n import TRANSLATORS, Translator
 from bot.matrix import SendError
 from bot.models import Event, Meetup, QueuedMessage, Target
 from bot.schedule import meetup_dates
@@ -222,7 +222,6 @@ class ReminderScheduler:
         self.config = config
         self.clock = clock
         self.send = send
-        self.t = Translator(config.bot.language)
         self._wake = asyncio.Event()
         self._default_event_leads = tuple(parse_lead(lead) for lead in config.reminders.lead_times)
         self._default_meetup_leads = tuple(parse_lead(lead) for lead in config.reminders.meetup_lead_times)
@@ -328,8 +327,9 @@ class ReminderScheduler:
             occurrence = group.occurrence
             rsvps = said_yes.get((occurrence.room_id, occurrence.target), [])
             txn = reminder_txn(group.keys)
-            body = render_reminder(occurrence, rsvps, now, self.t, late=group.late)
             room = settings.get(occurrence.room_id)
+            t = TRANSLATORS[(room.language if room else None) or self.config.bot.language]
+            body = render_reminder(occurrence, rsvps, now, t, late=group.late)
             messages.append(
                 QueuedMessage(
                     txn_id=txn,

@@ -11,15 +11,17 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from bot.clock import system_clock
-from bot.config import Config, RoundupConfig
+from bot.config import Config, LinksConfig, RoundupConfig
 from bot.i18n import Translator
 from bot.ical import event_ics, meetup_ics
-from bot.models import Deadline, Event, EventStatus, Meetup
+from bot.links import fallback_title, find_section, render_item, render_recap
+from bot.models import Deadline, Event, EventStatus, Link, LinkStatus, Meetup
 from bot.parsing.months import MonthError, parse_month
 from bot.schedule import city_sort_key
 from bot.storage import Storage
 
 _GERMAN = Translator("de")
+DEFAULT_LINKS = LinksConfig()
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
@@ -51,6 +53,16 @@ class Edition:
 
 
 @dataclass(frozen=True)
+class NewsSection:
+    """One `## ` section of the post's news: its links in the order filed (those under a sub-heading after the
+    others, by sub-heading in order of appearance); `recap` sections are a list of `* [Name](url)`."""
+
+    name: str
+    links: tuple[Link, ...]
+    recap: bool = False
+
+
+@dataclass(frozen=True)
 class RoundupContent:
     edition: Edition
     window_start: datetime
@@ -60,6 +72,8 @@ class RoundupContent:
     deadlines: tuple[Deadline, ...]
     left_out: tuple[Event, ...]
     calendar_url: str = ""  # the room's published page, linked when `[roundup] calendar_url` is empty
+    news: tuple[NewsSection, ...] = ()
+    pending_links: int = 0
 
 
 def events_window(year: int, month: int, lookahead_days: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -72,11 +86,32 @@ def events_window(year: int, month: int, lookahead_days: int, zone: ZoneInfo) ->
     )
 
 
+def news_sections(links: list[Link], order: list[str], recap: str) -> tuple[NewsSection, ...]:
+    """The edition's links by section in the room's order; sections the list no longer names follow at the end."""
+    names = list(order) + [link.section for link in links if link.section not in order]
+    grouped: dict[str, list[Link]] = {name: [] for name in names}
+    for link in links:
+        grouped[link.section].append(link)
+    sections = []
+    for name, items in grouped.items():
+        if items:
+            topics = list(dict.fromkeys(link.topic or "" for link in items))
+            items.sort(key=lambda link: topics.index(link.topic or ""))  # stable: filing order within a topic
+            sections.append(NewsSection(name, tuple(items), recap=find_section(name, [recap]) is not None))
+    return tuple(sections)
+
+
 async def collect_roundup(
-    storage: Storage, room_id: str, edition: Edition, config: RoundupConfig, zone: ZoneInfo
+    storage: Storage,
+    room_id: str,
+    edition: Edition,
+    config: RoundupConfig,
+    zone: ZoneInfo,
+    links: LinksConfig = DEFAULT_LINKS,
 ) -> RoundupContent:
-    """What goes into an edition: approved events starting in the window, all meetups, open deadlines, and the
-    room's public page (when it has one and the bot serves pages: `config.page_base_url`)."""
+    """What goes into an edition: the approved links filed in its month, approved events starting in the window,
+    all meetups, open deadlines, and the room's public page (when it has one and the bot serves pages:
+    `config.page_base_url`)."""
     start, end = events_window(edition.year, edition.month, config.lookahead_days, zone)
     page = ""
     if not config.calendar_url and config.page_base_url:
@@ -84,7 +119,12 @@ async def collect_roundup(
         page = f"{config.page_base_url}/{name}/" if name else ""
     candidates = await storage.list_events(room_id, start=start, end=end, statuses=tuple(EventStatus))
     starting = [event for event in candidates if event.start >= start]
+    filed = await storage.list_links(room_id, edition.slug)
+    approved = [link for link in filed if link.status == LinkStatus.APPROVED]
+    order = await storage.link_sections(room_id) or list(links.sections)
     return RoundupContent(
+        news=news_sections(approved, order, links.recap),
+        pending_links=len(filed) - len(approved),
         edition=edition,
         window_start=start,
         window_end=end,
@@ -171,8 +211,27 @@ def deadline_line(deadline: Deadline) -> str:
     return f"* {name}, {when}"
 
 
+def news_lines(section: NewsSection) -> list[str]:
+    """`## Section`, then one paragraph per link (a `### ` heading before each sub-topic), or the recap's list."""
+    lines = [f"## {markdown_text(section.name)}", ""]
+    topic = None
+    for link in section.links:
+        fallback = link.title or fallback_title(link.url)
+        if section.recap:
+            lines.append(render_recap(link.text, link.url, fallback=fallback))
+            continue
+        if link.topic and link.topic != topic:
+            lines += [f"### {markdown_text(link.topic)}", ""]
+        topic = link.topic
+        lines += [render_item(link.text, link.url, fallback=fallback), ""]
+    if section.recap:
+        lines.append("")
+    return lines
+
+
 def render_roundup(content: RoundupContent, config: RoundupConfig) -> str:
-    """The whole post: Hugo front matter, `## Fristen`, `## Veranstaltungen` with the regular meetups."""
+    """The whole post: Hugo front matter, the news sections, `## Fristen`, `## Veranstaltungen` with the regular
+    meetups."""
     edition = content.edition
     image = f"out-in-the-open-{edition.slug}-header.jpg"
     lines = ["---", f"title: {yaml_string(edition.title, quoted=True)}"]
@@ -188,6 +247,8 @@ def render_roundup(content: RoundupContent, config: RoundupConfig) -> str:
     if config.attribution:
         lines.append(f"  attribution: {yaml_string(config.attribution)}")
     lines += [f"og_image: {image}", "type: blog", "---", "", ""]
+    for section in content.news:
+        lines += news_lines(section)
     if content.deadlines:
         lines += ["## Fristen", *(deadline_line(d) for d in content.deadlines), "  ", ""]
     calendar_url = config.calendar_url or content.calendar_url
@@ -232,7 +293,7 @@ async def write_roundup(
         edition = Edition(
             year, number, published=publication_time(local_now, config.roundup.publish_time), headline=headline
         )
-        content = await collect_roundup(storage, room_id, edition, config.roundup, zone)
+        content = await collect_roundup(storage, room_id, edition, config.roundup, zone, config.links)
         return render_roundup(content, config.roundup)
     finally:
         await storage.close()

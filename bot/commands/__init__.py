@@ -9,26 +9,12 @@ from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
+from bot.errors import UsageError as UsageError  # re-exported: handlers raise it
+from bot.errors import UserError
 from bot.i18n import Translator
-from bot.models import Attachment, FileRef, HandledCommand, Message, Reaction, Redaction
+from bot.models import Attachment, FileRef, HandledCommand, Message, Posted, Reaction, Redaction
 from bot.storage import RoomSettings, Storage
 from bot.text import Rich
-
-
-class UserError(Exception):
-    """A problem with what the user wrote or may do; shown to them as written."""
-
-    def __init__(self, message: Rich) -> None:
-        super().__init__(message.text)
-        self.message = message
-
-
-class UsageError(Exception):
-    """The arguments do not fit the command; the reply shows its usage line."""
-
-    def __init__(self, detail: Rich | None = None) -> None:
-        super().__init__(detail.text if detail else "usage")
-        self.detail = detail
 
 
 class Media(Protocol):
@@ -37,6 +23,8 @@ class Media(Protocol):
     async def download(self, ref: FileRef, max_bytes: int) -> bytes: ...
 
     async def attachment_of(self, room_id: str, event_id: str) -> FileRef | None: ...
+
+    async def posted(self, room_id: str, event_id: str) -> Posted | None: ...
 
 
 MODERATOR_POWER = 50
@@ -92,6 +80,7 @@ class Answer:
     attachment: Attachment | None = None
     retry_after_s: float | None = None  # set on a refusal: the command was not carried out
     carried_out: bool = True  # False for errors and refusals: an edit of the command is carried out then
+    thread_root: str | None = None  # for an answer to a reaction: the thread of the message reacted to
 
 
 Handler = Callable[[Context, str], Awaitable[Rich | Answer]]

@@ -190,7 +190,7 @@ async def feed_sync(context: Context, args: str) -> Rich:
     context.require_moderator()
     feed = await _find_feed(context, args)
     try:
-        result = await sync_feed(context.storage, context.config, feed, context.now, context.t)
+        result = await sync_feed(context.storage, context.config, feed, context.now)
     except FetchError as error:
         raise _fetch_error(context, error) from None
     except CalendarError as error:

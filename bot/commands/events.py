@@ -418,5 +418,3 @@ EVENT = Command(
         ),
     ),
 )
-
-REACTIONS = {APPROVE_KEY: approve_by_reaction}

@@ -36,6 +36,11 @@ def summary(context: Context, content: RoundupContent) -> Rich:
             deadlines=len(content.deadlines),
         )
     ]
+    if content.news:
+        counts = ", ".join(f"{section.name} {len(section.links)}" for section in content.news)
+        lines.append(t("roundup_news", sections=counts))
+    if content.pending_links:
+        lines.append(t.count("roundup_links_pending", content.pending_links, prefix=context.prefix))
     # pending events are the moderators' business: others learn only how many there are
     shown = [e for e in content.left_out if context.is_moderator or e.status != EventStatus.PENDING]
     hidden = len(content.left_out) - len(shown)
@@ -58,7 +63,9 @@ async def roundup_command(context: Context, args: str) -> Answer:
     edition = Edition(
         year=year, month=month, headline=headline, published=publication_time(local_now, config.publish_time)
     )
-    content = await collect_roundup(context.storage, context.message.room_id, edition, config, context.tz)
+    content = await collect_roundup(
+        context.storage, context.message.room_id, edition, config, context.tz, context.config.links
+    )
     markdown = render_roundup(content, config)
     attachment = Attachment(f"out-in-the-open-{edition.slug}.md", "text/markdown", markdown.encode("utf-8"))
     return Answer(summary(context, content), attachment=attachment)

@@ -335,12 +335,64 @@ MESSAGES: dict[str, str] = {
     "calendar_disabled": "Der Kalender-Feed ist nicht eingeschaltet (`[http] enabled = true` in der Konfiguration).",
     # settings
     "settings_show": (
-        "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}, @room in Erinnerungen {room_mention}"
+        "Einstellungen dieses Raums: Freigabe {approval}, Zeitzone {timezone}, @room in Erinnerungen {room_mention}, "
+        "Sprache {language}"
     ),
     "on": "an",
     "off": "aus",
     "settings_saved": "Gespeichert. ",
     "settings_bad_zone": "„{value}“ ist keine Zeitzone. Beispiel: `Europe/Berlin`.",
+    "settings_bad_language": "„{value}“ ist keine Sprache, die ich spreche. Möglich: {languages}.",
+    "language_name": "Deutsch",
+    # the link desk (`!link`, 🔖, `!section`)
+    "link_bad_scheme": "Nur http- und https-Links kommen in den Beitrag, nicht „{url}“.",
+    "link_bad_malformed": (
+        "„{url}“ ist kein vollständiger Link: Es fehlt der Rechnername, oder er enthält Leer- oder Steuerzeichen."
+    ),
+    "link_bad_too_long": "Der Link ist zu lang (höchstens 2000 Zeichen): „{url}“.",
+    "link_text_too_long": "Der Text ist zu lang ({length} Zeichen, höchstens {limit}).",
+    "link_not_found": "Es gibt keinen Link #{number} in diesem Raum.",
+    "link_duplicate": "Diesen Link gibt es schon als **#{number}**:",
+    "link_filed": "Abgelegt als **#{number}**:",
+    "link_already_filed": "Schon abgelegt als **#{number}**:",
+    "link_section_created": (
+        "Den Abschnitt „{section}“ gab es noch nicht; ich habe ihn angelegt. Rückgängig: `{prefix}link move #{number} "
+        "<Abschnitt>` und `{prefix}section remove {section}`."
+    ),
+    "link_pending": "Der Link wartet auf Freigabe: Moderator:innen bestätigen mit ✅ auf diese Nachricht.",
+    "link_updated": "Geändert: **#{number}**",
+    "links_none": (
+        "Für {month} ist noch kein Link abgelegt. So geht es: `{prefix}link https://example.org/baeume #Karten Die "
+        "Stadt [zeigt] ihre Bäume.` oder 🔖 auf eine Nachricht mit Link."
+    ),
+    "links_header": "**Links für {month}** ({count})",
+    "links_more": "… und {count} weitere. Einen Link im Einzelnen: `{prefix}link show #N`.",
+    "link_by": "Abgelegt von {submitter}",
+    "link_unknown_field": "„{value}“ kann ich an einem Link nicht ändern. Möglich: {known}.",
+    "link_deleted": "Gelöscht: Link **#{number}** {url}",
+    "link_not_pending": "Link #{number} wartet nicht auf Freigabe.",
+    "link_approved": "Link **#{number}** ist freigegeben und kommt in den Beitrag.",
+    "section_bad_name": "Ein Abschnitt braucht einen Namen von 1 bis {limit} Zeichen.",
+    "section_unknown": "Den Abschnitt „{section}“ gibt es nicht. Vorhanden: {sections}.",
+    "section_bad_position": "„{value}“ ist keine Position; möglich sind 1 bis {count}.",
+    "sections_header": "**Abschnitte dieses Raums**, in der Reihenfolge des Beitrags:",
+    "sections_header_default": "**Abschnitte** (die voreingestellten), in der Reihenfolge des Beitrags:",
+    "section_exists": "Den Abschnitt „{section}“ gibt es schon.",
+    "section_added": "Abschnitt „{section}“ angelegt.",
+    "section_moved": "Abschnitt „{section}“ steht jetzt an Position {position}.",
+    "section_last": "Der letzte Abschnitt bleibt: Links brauchen einen Platz im Beitrag.",
+    "section_removed": "Abschnitt „{section}“ entfernt.",
+    "section_still_used": (
+        "{count} Links nennen „{section}“ noch; sie stehen am Ende der Nachrichten, bis sie verschoben sind."
+    ),
+    "section_still_used_one": "1 Link nennt „{section}“ noch; er steht am Ende der Nachrichten, bis er verschoben ist.",
+    "roundup_news": "Nachrichten: {sections}.",
+    "roundup_links_pending": "{count} Links warten noch auf Freigabe (`{prefix}link list` zeigt sie).",
+    "roundup_links_pending_one": "1 Link wartet noch auf Freigabe (`{prefix}link list` zeigt ihn).",
+    # command arguments (bot/commands/args.py)
+    "arg_not_one_of": "„{value}“ passt hier nicht; möglich: {choices}.",
+    "arg_bad_count": "„{value}“ ist keine Zahl von {low} bis {high}.",
+    "arg_extra": "Zu viel angegeben: „{text}“.",
 }
 
 # The argument names in usage lines (`<title>`, `[month]`); keywords stay as they are.
@@ -368,4 +420,15 @@ PLACEHOLDERS: dict[str, str] = {
     "lead": "Vorlauf",
     "zone": "Zeitzone",
     "command": "Befehl",
+    "#section": "#Abschnitt",
+    "text": "Text",
+    "section or month": "Abschnitt oder Monat",
+    "position": "Position",
+}
+
+# The words commands accept besides their English names: aliases of commands (`command.<path>`), field
+# names (`field.<name>`), switches and other keywords.
+WORDS: dict[str, tuple[str, ...]] = {
+    "switch.on": ("an", "ein", "ja"),
+    "switch.off": ("aus", "nein"),
 }

@@ -322,13 +322,70 @@ MESSAGES: dict[str, str] = {
     "calendar_disabled": "The calendar feed is switched off (`[http] enabled = true` in the configuration).",
     # settings
     "settings_show": (
-        "Settings of this room: approval {approval}, time zone {timezone}, @room in reminders {room_mention}"
+        "Settings of this room: approval {approval}, time zone {timezone}, @room in reminders {room_mention}, "
+        "language {language}"
     ),
     "on": "on",
     "off": "off",
     "settings_saved": "Saved. ",
     "settings_bad_zone": "“{value}” is not a time zone. Example: `Europe/Berlin`.",
+    "settings_bad_language": "“{value}” is not a language I speak. Possible: {languages}.",
+    "language_name": "English",
+    # the link desk (`!link`, 🔖, `!section`)
+    "link_bad_scheme": "Only http and https links go into the post, not “{url}”.",
+    "link_bad_malformed": (
+        "“{url}” is not a complete link: the host name is missing, or it holds spaces or control characters."
+    ),
+    "link_bad_too_long": "The link is too long (at most 2000 characters): “{url}”.",
+    "link_text_too_long": "The text is too long ({length} characters, at most {limit}).",
+    "link_not_found": "There is no link #{number} in this room.",
+    "link_duplicate": "This link is already filed as **#{number}**:",
+    "link_filed": "Filed as **#{number}**:",
+    "link_already_filed": "Already filed as **#{number}**:",
+    "link_section_created": (
+        "There was no section “{section}” yet; I created it. To undo: `{prefix}link move #{number} <section>` and "
+        "`{prefix}section remove {section}`."
+    ),
+    "link_pending": "The link waits for approval: moderators confirm with ✅ on this message.",
+    "link_updated": "Changed: **#{number}**",
+    "links_none": (
+        "No links filed for {month} yet. How: `{prefix}link https://example.org/trees #Karten The city [maps] its "
+        "trees.` or 🔖 on a message with a link."
+    ),
+    "links_header": "**Links for {month}** ({count})",
+    "links_more": "… and {count} more. One link in detail: `{prefix}link show #N`.",
+    "link_by": "Filed by {submitter}",
+    "link_unknown_field": "I cannot change “{value}” of a link. Possible: {known}.",
+    "link_deleted": "Deleted: link **#{number}** {url}",
+    "link_not_pending": "Link #{number} is not waiting for approval.",
+    "link_approved": "Link **#{number}** is approved and goes into the post.",
+    "section_bad_name": "A section needs a name of 1 to {limit} characters.",
+    "section_unknown": "There is no section “{section}”. There are: {sections}.",
+    "section_bad_position": "“{value}” is not a position; possible are 1 to {count}.",
+    "sections_header": "**This room's sections**, in the post's order:",
+    "sections_header_default": "**Sections** (the default ones), in the post's order:",
+    "section_exists": "There already is a section “{section}”.",
+    "section_added": "Section “{section}” added.",
+    "section_moved": "Section “{section}” is now at position {position}.",
+    "section_last": "The last section stays: links need a place in the post.",
+    "section_removed": "Section “{section}” removed.",
+    "section_still_used": "{count} links still name “{section}”; they come at the end of the news until moved.",
+    "section_still_used_one": "1 link still names “{section}”; it comes at the end of the news until moved.",
+    "roundup_news": "News: {sections}.",
+    "roundup_links_pending": "{count} links still wait for approval (`{prefix}link list` shows them).",
+    "roundup_links_pending_one": "1 link still waits for approval (`{prefix}link list` shows it).",
+    # command arguments (bot/commands/args.py)
+    "arg_not_one_of": "“{value}” does not fit here; possible: {choices}.",
+    "arg_bad_count": "“{value}” is not a number from {low} to {high}.",
+    "arg_extra": "More than the command takes: “{text}”.",
 }
 
 # The argument names in usage lines (`<title>`, `[month]`); keywords stay as they are.
 PLACEHOLDERS: dict[str, str] = {}
+
+# The words commands accept besides their English names: aliases of commands (`command.<path>`), field
+# names (`field.<name>`), switches and other keywords.
+WORDS: dict[str, tuple[str, ...]] = {
+    "switch.on": ("yes", "true"),
+    "switch.off": ("no", "false"),
+}

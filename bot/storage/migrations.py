@@ -196,6 +196,37 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE handled_events ADD COLUMN carried_out INTEGER",
         "ALTER TABLE outbox ADD COLUMN replaces TEXT",
     ),
+    # 10: the link desk: links filed for the roundup's news sections, and each room's order of sections
+    (
+        """CREATE TABLE links (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            room_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            url_key TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            title TEXT,
+            section TEXT NOT NULL,
+            topic TEXT,
+            edition TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'approved' CHECK (status IN ('pending', 'approved')),
+            submitter TEXT NOT NULL,
+            source_event_id TEXT,
+            answer_event_id TEXT,
+            created_at INTEGER NOT NULL,
+            UNIQUE (room_id, url_key)
+        )""",
+        "CREATE INDEX links_edition ON links(room_id, edition)",
+        "CREATE INDEX links_source ON links(room_id, source_event_id)",
+        "CREATE INDEX links_answer ON links(room_id, answer_event_id)",
+        """CREATE TABLE link_sections (
+            room_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (room_id, position)
+        )""",
+    ),
+    # 11: a reply language per room (NULL: the bot's `bot.language`)
+    ("ALTER TABLE rooms ADD COLUMN language TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ import json
 
 import aiosqlite
 
+from bot.locales import LANGUAGES
 from bot.models import HandledCommand, RoomSettings
 from bot.storage.database import Database
 
@@ -22,6 +23,8 @@ def settings_from_row(row: aiosqlite.Row) -> RoomSettings:
         event_lead_times=_seconds_list(row["event_lead_times"]),
         meetup_lead_times=_seconds_list(row["meetup_lead_times"]),
         room_mention=bool(row["room_mention"]),
+        # a language the bot no longer speaks falls back to its default
+        language=row["language"] if row["language"] in LANGUAGES else None,
     )
 
 
@@ -114,18 +117,25 @@ class RoomsStore(Database):
         async with self.transaction() as db:
             await db.execute(
                 "INSERT INTO rooms(room_id, joined_at_ms, approval, timezone, event_lead_times, meetup_lead_times, "
-                "room_mention) VALUES (?, 0, ?, ?, ?, ?, ?) ON CONFLICT(room_id) DO UPDATE SET "
+                "room_mention, language) VALUES (?, 0, ?, ?, ?, ?, ?, ?) ON CONFLICT(room_id) DO UPDATE SET "
                 "approval = excluded.approval, timezone = excluded.timezone, "
                 "event_lead_times = excluded.event_lead_times, meetup_lead_times = excluded.meetup_lead_times, "
-                "room_mention = excluded.room_mention",
-                (settings.room_id, int(settings.approval), settings.timezone, *leads, int(settings.room_mention)),
+                "room_mention = excluded.room_mention, language = excluded.language",
+                (
+                    settings.room_id,
+                    int(settings.approval),
+                    settings.timezone,
+                    *leads,
+                    int(settings.room_mention),
+                    settings.language,
+                ),
             )
 
     async def rooms_with_content(self) -> list[str]:
-        """Rooms that hold events, meetups or deadlines."""
+        """Rooms that hold events, meetups, deadlines or links."""
         rows = await self._fetchall(
             "SELECT room_id FROM events UNION SELECT room_id FROM meetups "
-            "UNION SELECT room_id FROM deadlines ORDER BY room_id"
+            "UNION SELECT room_id FROM deadlines UNION SELECT room_id FROM links ORDER BY room_id"
         )
         return [row["room_id"] for row in rows]
 
@@ -177,6 +187,11 @@ class RoomsStore(Database):
         """The room whose calendar is public under this name."""
         row = await self._fetchone("SELECT room_id FROM rooms WHERE public_name = ?", (name,))
         return row["room_id"] if row else None
+
+    async def published_settings(self, name: str) -> RoomSettings | None:
+        """The settings of the room whose calendar is public under this name (its page's zone and language)."""
+        row = await self._fetchone("SELECT * FROM rooms WHERE public_name = ?", (name,))
+        return settings_from_row(row) if row else None
 
     async def public_name(self, room_id: str) -> str | None:
         row = await self._fetchone("SELECT public_name FROM rooms WHERE room_id = ?", (room_id,))

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 import jinja2
 from babel.dates import format_date, get_day_names
 
-from bot.config import LANGUAGES
 from bot.i18n import Translator
+from bot.locales import LANGUAGES
 from bot.models import Event, Meetup
 from bot.parsing.fields import MAX_YEAR, MIN_YEAR
 from bot.schedule import next_dates

@@ -17,7 +17,7 @@ from bot.commands import Answer, Command, Context, Registry, UsageError, UserErr
 from bot.commands.catalog import build_registry
 from bot.config import Config, parse_config
 from bot.dispatch import MAX_MESSAGE_LENGTH, Dispatcher, RateLimiter, normalize_reaction
-from bot.i18n import CATALOGS, Translator
+from bot.i18n import CATALOGS, TRANSLATORS, Translator
 from bot.models import Message
 from bot.storage import Storage
 from bot.text import Rich
@@ -170,7 +170,7 @@ async def test_command_with_subcommands_but_none_given_shows_usage(dispatcher: D
 
     event = dispatcher.registry.find("event")
     assert answer is not None
-    assert answer.body == dispatcher.usage(event)
+    assert answer.body == dispatcher.usage(event, t)
     assert "!event list [month] [year]" in answer.body.text
 
 
@@ -435,3 +435,73 @@ async def test_an_edit_of_a_command_that_cannot_be_redone_says_so(dispatcher: Di
     assert refused == Answer(t("edit_not_repeated", command="!event"), carried_out=False)
     assert retried is not None and retried.body.text == "There is no event #3 in this room."
     assert rerun is not None and rerun.carried_out and rerun.body.text.startswith("eventbot")
+
+
+# -- a reply language per room --
+
+OTHER_ROOM = "!other:example.org"
+MODERATOR = "@mod:example.org"
+
+
+async def say(dispatcher: Dispatcher, body: str, room: str = ROOM, sender: str = MODERATOR) -> str:
+    """The text of the answer to `body`, sent by `sender` (power 50 when it is MODERATOR) in `room`."""
+    sent = replace(message(body, sender=sender), room_id=room, sender_power=50 if sender == MODERATOR else 0)
+    answer = await dispatcher.dispatch(sent)
+    assert answer is not None, body
+    return answer.body.text
+
+
+async def test_a_moderator_switches_the_rooms_replies_to_english_while_other_rooms_stay_german(
+    tmp_path: Path, storage: Storage
+) -> None:
+    config = make_config(tmp_path, language="de", rate_limit_per_minute=1, rate_limit_burst=1)
+    dispatcher = Dispatcher(build_registry(), storage, config, clock=lambda: NOW)
+    assert "Sprache Deutsch (de)" in await say(dispatcher, "!settings")
+
+    reply = await say(dispatcher, "!settings language en")
+
+    assert reply.startswith("Saved. Settings of this room:") and reply.endswith("language English (en)")
+    assert (await storage.room_settings(ROOM)).language == "en"
+    assert await say(dispatcher, "!event delete #3") == "There is no event #3 in this room."
+    assert (await say(dispatcher, "!help")).startswith(t("help_header").text)
+    assert (await say(dispatcher, "!event reject")).startswith("Usage: !event reject #N [reason]\n")
+    assert (await say(dispatcher, "!event")).startswith("Usage:\n")
+    assert (await say(dispatcher, "!evnet list")).startswith("I do not know !evnet.")
+    assert (await say(dispatcher, "!help " + "x" * MAX_MESSAGE_LENGTH)).startswith("The message is too long")
+    assert (await say(dispatcher, "!help", sender="@member:example.org")).startswith("eventbot")
+    assert (await say(dispatcher, "!help", sender="@member:example.org")).startswith("Not carried out")
+
+    german = await say(dispatcher, "!event delete #3", room=OTHER_ROOM)
+    assert german == "In diesem Raum gibt es keine Veranstaltung #3."
+    assert (await say(dispatcher, "!help", room=OTHER_ROOM)).startswith(TRANSLATORS["de"]("help_header").text)
+    assert (await say(dispatcher, "!event reject", room=OTHER_ROOM)).startswith("So geht es: !event reject #N")
+    assert (await say(dispatcher, "!settings sprache de")).startswith("Gespeichert. Einstellungen dieses Raums:")
+
+
+async def test_only_moderators_choose_a_rooms_language(tmp_path: Path, storage: Storage) -> None:
+    dispatcher = Dispatcher(build_registry(), storage, make_config(tmp_path, language="de"), clock=lambda: NOW)
+
+    reply = await say(dispatcher, "!settings language en", sender="@member:example.org")
+
+    assert reply == "Das dürfen nur Moderator:innen dieses Raums."
+    assert (await storage.room_settings(ROOM)).language is None
+    assert (await say(dispatcher, "!help")).startswith(TRANSLATORS["de"]("help_header").text)
+
+
+@pytest.mark.parametrize("body", ["!settings language fr", "!settings sprache english", "!settings lang <b>"])
+async def test_an_unknown_language_is_answered_with_the_ones_there_are(
+    tmp_path: Path, storage: Storage, body: str
+) -> None:
+    dispatcher = Dispatcher(build_registry(), storage, make_config(tmp_path, language="de"), clock=lambda: NOW)
+
+    reply = await say(dispatcher, body)
+
+    assert reply == f"„{body.split()[-1]}“ ist keine Sprache, die ich spreche. Möglich: Deutsch (de), English (en)."
+    assert (await storage.room_settings(ROOM)).language is None
+    assert (await say(dispatcher, "!settings LANG EN")).startswith("Saved.")  # key and code in any case
+
+
+def test_the_usage_line_offers_every_language() -> None:
+    settings = build_registry().find("settings")
+    assert settings is not None
+    assert settings.usage == "settings [approval on|off | timezone <zone> | roommention on|off | language de|en]"

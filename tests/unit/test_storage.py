@@ -205,6 +205,32 @@ async def test_database_from_before_scheduled_at_is_migrated_and_keeps_its_rows(
     assert queued.txn_id == "old-txn"
 
 
+async def test_a_database_of_version_10_gains_the_rooms_language_and_keeps_its_settings(tmp_path: Path) -> None:
+    path = tmp_path / "eventbot.db"
+    _create_at_version(path, 10)  # migration 11 added rooms.language
+    with sqlite(path) as db:
+        db.execute(
+            "INSERT INTO rooms(room_id, joined_at_ms, approval, timezone) VALUES (?, 5, 1, 'Europe/Vienna')", (ROOM,)
+        )
+
+    storage = await Storage.open(path)
+    try:
+        assert await storage.schema_version() == SCHEMA_VERSION >= 11
+        assert await storage.room_settings(ROOM) == RoomSettings(ROOM, approval=True, timezone="Europe/Vienna")
+        await storage.save_room_settings(RoomSettings(ROOM, approval=True, language="en"))
+        assert (await storage.room_settings(ROOM)).language == "en"
+        assert await storage.joined_at(ROOM) == 5
+    finally:
+        await storage.close()
+    with sqlite(path) as db:
+        db.execute("UPDATE rooms SET language = 'xx'")  # a language this bot does not (or no longer) speak
+    storage = await Storage.open(path)
+    try:
+        assert (await storage.room_settings(ROOM)).language is None  # the bot's default, then
+    finally:
+        await storage.close()
+
+
 # -- events: add, get, update, delete --
 
 
@@ -515,7 +541,12 @@ async def test_room_settings_default(storage: Storage) -> None:
 
 async def test_room_settings_round_trip(storage: Storage) -> None:
     settings = RoomSettings(
-        ROOM, approval=True, timezone="Europe/Vienna", event_lead_times=(86400, 3600), meetup_lead_times=()
+        ROOM,
+        approval=True,
+        timezone="Europe/Vienna",
+        event_lead_times=(86400, 3600),
+        meetup_lead_times=(),
+        language="en",
     )
 
     await storage.save_room_settings(settings)

@@ -748,6 +748,29 @@ async def test_the_page_speaks_the_visitors_language(world: World) -> None:
     assert choose_language("xx", "de", "de") is None
 
 
+async def test_a_visitor_who_asks_for_no_language_gets_the_rooms(world: World) -> None:
+    number = await world.add("!event add Datenabend | 24.11.2026 19:00 | Basislager")
+    await world.say("!calendar publish leipzig")
+    assert 'lang="de"' in await world.page("/leipzig/")  # the bot's language: the room chose none
+
+    settings = await world.storage.room_settings(ROOM)
+    # written without an invalidate: the cached German page is kept under its language, not served for English
+    await world.storage.save_room_settings(dataclasses.replace(settings, language="en"))
+
+    english = BeautifulSoup(await world.page("/leipzig/"), "html5lib")
+    assert english.html is not None and english.html["lang"] == "en" and "Tuesday" in english.text
+    assert english.select_one("header nav a")["href"] == "2026/11/"  # the room's language is not pinned on links
+    assert 'lang="en"' in await world.page("/leipzig/2026/11/")
+    assert 'lang="en"' in await world.page(f"/leipzig/e/{number}/")
+    assert 'lang="en"' in (await world.get("/leipzig/", {"Accept-Language": "fr"}))[1]  # none the pages speak
+    assert 'lang="de"' in (await world.get("/leipzig/", {"Accept-Language": "de-AT,de;q=0.9"}))[1]
+    assert 'lang="de"' in await world.page("/leipzig/?lang=de")
+    response, body = await world.get("/leipzig/calendar.ics?from=tomorrow")
+    assert response.status == 400 and 'lang="en"' in body and "“from”" in body
+    await world.say("!calendar publish halle", room=OTHER_ROOM)
+    assert 'lang="de"' in await world.page("/halle/")  # another room keeps the bot's language
+
+
 # -- storage --
 
 
