@@ -7,9 +7,11 @@ import math
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import date
 
 from bot.clock import Clock
 from bot.commands import Answer, Command, Context, Media, Registry, UsageError, UserError, is_moderator
+from bot.commands.args import read_arguments
 from bot.config import Config
 from bot.i18n import TRANSLATORS, Translator
 from bot.inbox import is_prefixed
@@ -172,12 +174,15 @@ class Dispatcher:
                 return self.refusal(1, wait, t)
         if len(message.body) > MAX_MESSAGE_LENGTH:
             return Answer(t("too_long", length=len(message.body), limit=MAX_MESSAGE_LENGTH), carried_out=False)
+        today = context.now.astimezone(context.tz).date()
         if command.handler is None:
-            return Answer(self.usage(command, t))
+            return Answer(self.usage(command, t, today))
         previous = context.edited
         if message.replaces and previous is not None and previous.carried_out and command.on_edit == "once":
-            return Answer(t("edit_not_repeated", command=prefix + command.usage.split()[0]), carried_out=False)
-        return await command.handler(context, args)
+            return Answer(t("edit_not_repeated", command=prefix + command.usage_line.split()[0]), carried_out=False)
+        if command.args is None:  # LEGACY: the handler reads the text itself
+            return await command.handler(context, args)
+        return await command.handler(context, *await read_arguments(context, command.args, args))
 
     async def _guarded(
         self,
@@ -207,7 +212,7 @@ class Dispatcher:
             result = await call(context)
         except UsageError as exc:
             assert command is not None
-            usage = self.usage(command, t)
+            usage = self.usage(command, t, context.now.astimezone(context.tz).date())
             return Answer(exc.detail + Rich.plain("\n") + usage if exc.detail else usage, carried_out=False)
         except UserError as exc:
             return Answer(exc.message, carried_out=False)
@@ -223,15 +228,16 @@ class Dispatcher:
             return result
         return Answer(result)
 
-    def usage(self, command: Command, t: Translator) -> Rich:
-        """The usage line of a command (or one line per subcommand), with its example."""
+    def usage(self, command: Command, t: Translator, today: date) -> Rich:
+        """The usage line of a command (or one line per subcommand), with an example that works today."""
         prefix = self.config.bot.command_prefix
         if command.subcommands:
-            lines = [t("usage_list"), *(Rich.code(prefix + t.usage(sub.usage)) for sub in command.subcommands)]
+            lines = [t("usage_list"), *(Rich.code(prefix + t.usage(sub.usage_line)) for sub in command.subcommands)]
         else:
-            lines = [t("usage", usage=prefix + t.usage(command.usage))]
-        if command.example:
-            lines.append(t("example", example=prefix + command.example))
+            lines = [t("usage", usage=prefix + t.usage(command.usage_line))]
+        examples = command.example_texts(today)
+        if examples:
+            lines.append(t("example", example=prefix + examples[0]))
         return Rich.join(lines)
 
 

@@ -139,7 +139,13 @@ async def collect_roundup(
 def markdown_text(text: str, *, line_start: bool = False) -> str:
     """User text as literal Markdown: everything that could format, link or open HTML is escaped."""
     escaped = _ENTITY.sub("&amp;", _MD_SPECIAL.sub(r"\\\1", text))
-    return _LINE_START.sub(r"\1\\\2", escaped) if line_start else escaped
+    return _LINE_START.sub(_escape_line_start, escaped) if line_start else escaped
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    """`# x` → `\\# x`; `1. x` → `1\\. x` (a backslash before a digit is no escape in CommonMark)."""
+    space, marker = match.groups()
+    return f"{space}{marker[:-1]}\\{marker[-1]}" if marker[0].isdigit() else f"{space}\\{marker}"
 
 
 def markdown_url(url: str) -> str:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.commands.args import Arg, example_values, usage_of
 from bot.config import Config
 from bot.errors import UsageError as UsageError  # re-exported: handlers raise it
 from bot.errors import UserError
-from bot.i18n import Translator
+from bot.i18n import Translator, words
 from bot.models import Attachment, FileRef, HandledCommand, Message, Posted, Reaction, Redaction
 from bot.storage import RoomSettings, Storage
 from bot.text import Rich
@@ -83,32 +84,68 @@ class Answer:
     thread_root: str | None = None  # for an answer to a reaction: the thread of the message reacted to
 
 
-Handler = Callable[[Context, str], Awaitable[Rich | Answer]]
+Handler = Callable[..., Awaitable[Rich | Answer]]
 ReactionHandler = Callable[[Context, Reaction], Awaitable[Rich | Answer | None]]
 RedactionHandler = Callable[[Context, Redaction], Awaitable[None]]
+EDIT_MODES = ("once", "rerun", "update")
 
 
 @dataclass(frozen=True)
 class Command:
-    """A command or subcommand: names, usage, help in each language, and its handler."""
+    """A command, a subcommand (`path` "event add") or a family of subcommands (`event`).
+
+    Declared once with `command(...)` at its handler: its arguments give the parser, the usage line and the
+    generated tests; its help text is the catalogs' `help_<path>` message; its aliases are the catalogs'
+    `command.<path>` words; its examples are computed from today (see `args.example_values`).
+    `on_edit` says what an edit of the command does after it was carried out: "rerun" (it only shows something,
+    or sets a value again), "update" (an add changes what it added) or "once" (answered that it is not carried
+    out twice: delete, import, roundup, …).
+    """
 
     name: str
-    usage: str
-    help: Mapping[str, str]
+    usage: str = ""  # LEGACY: hand-written (commands not declared with `command` yet)
+    help: Mapping[str, str] = field(default_factory=dict)  # LEGACY
     handler: Handler | None = None
     aliases: tuple[str, ...] = ()
     subcommands: tuple[Command, ...] = ()
-    example: str | None = None
-    parent: str | None = field(default=None, compare=False)
+    example: str | None = None  # LEGACY
+    parent: str | None = field(default=None, compare=False)  # LEGACY
+    path: str = ""
+    args: tuple[Arg, ...] | None = None  # None: LEGACY, the handler reads the text itself
+    examples: tuple[str, ...] = ()
+    edit_mode: str | None = None
 
     @property
     def on_edit(self) -> str:
-        """What an edit of the command does once it was carried out (see `redo_on_edit`); "once" by default."""
-        return getattr(self.handler, "on_edit", "once")
+        return self.edit_mode or str(getattr(self.handler, "on_edit", "once"))
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    @property
+    def help_key(self) -> str:
+        return "help_" + (self.path or self.name).replace(" ", "_")
+
+    def help_text(self, t: Translator) -> str:
+        return self.help[t.language] if self.help else t.raw(self.help_key)
+
+    @property
+    def usage_line(self) -> str:
+        """`event edit #N <field> <value>`; a family without a default lists its subcommands: `event <add|…>`."""
+        if self.args is None:
+            return self.usage
+        if self.subcommands and self.handler is None:
+            names = [sub.name for sub in self.subcommands]
+            return f"{self.path} <{'|'.join(names[:4])}{'|…' if len(names) > 4 else ''}>"
+        return f"{self.path} {usage_of(self.args)}".strip()
+
+    def example_texts(self, today: date) -> list[str]:
+        """The examples as shown to users today (every date in them ahead of today)."""
+        if self.args is None:
+            return [self.example] if self.example else []
+        values = example_values(today)
+        return [example.format(**values) for example in self.examples]
 
     def find_sub(self, word: str) -> Command | None:
         word = word.casefold()
@@ -119,9 +156,7 @@ H = TypeVar("H", bound=Callable[..., Awaitable[object]])
 
 
 def redo_on_edit(mode: str) -> Callable[[H], H]:
-    """Declare, at a handler, what an edit of its command does after it was carried out: "rerun" (it only shows
-    something, or sets a value again) or "update" (an add changes what it added). Undeclared handlers answer an
-    edit that they are not carried out twice (delete, import, roundup, …)."""
+    """LEGACY: what an edit of a command does (now `command(..., on_edit=)`)."""
 
     def mark(handler: H) -> H:
         handler.on_edit = mode  # type: ignore[attr-defined]
@@ -140,7 +175,7 @@ def subcommand(
     en: str,
     example: str | None = None,
 ) -> Command:
-    """A subcommand of a family (`event add ...`), declared in one line with its help in both languages."""
+    """LEGACY: a subcommand declared with hand-written usage and help."""
     return Command(
         name=name,
         aliases=aliases,
@@ -148,6 +183,54 @@ def subcommand(
         handler=handler,
         help={"de": de, "en": en},
         example=example,
+    )
+
+
+def command(
+    path: str, *args: Arg, examples: tuple[str, ...] | str = (), on_edit: str = "once"
+) -> Callable[[Handler], Command]:
+    """Declare a command at its handler: `@command("event edit", Item(kind="event"), Keyword(...), Text("value"))`.
+
+    The handler is called as `handler(context, *values)`, one value per argument, read by the arguments.
+    Examples may name `{date}`, `{date2}`, `{month}`, … (see `args.example_values`)."""
+    assert on_edit in EDIT_MODES, on_edit
+    assert all(not arg.takes_rest for arg in args[:-1]), f"{path}: only the last argument may take the rest"
+
+    def declare(handler: Handler) -> Command:
+        return Command(
+            name=path.rsplit(" ", 1)[-1],
+            path=path,
+            args=args,
+            handler=handler,
+            aliases=command_words(path),
+            examples=(examples,) if isinstance(examples, str) else examples,
+            edit_mode=on_edit,
+        )
+
+    return declare
+
+
+def command_words(path: str) -> tuple[str, ...]:
+    """The other names of a command in every catalog: its own (`command.event.add`) and, for a subcommand, those
+    of every subcommand of that name (`command.*.add`: neu, eintragen, …)."""
+    own = words(f"command.{path}")
+    if " " not in path:
+        return own
+    return tuple(dict.fromkeys((*own, *words(f"command.*.{path.rsplit(' ', 1)[-1]}"))))
+
+
+def family(name: str, *subcommands: Command, default: Command | None = None, examples: tuple[str, ...] = ()) -> Command:
+    """A family of subcommands (`!event add`, `!event list`, …); `default` runs when no subcommand is named
+    (`!link <url>` files a link), else the reply lists the subcommands."""
+    return Command(
+        name=name,
+        path=name,
+        args=default.args if default else (),
+        handler=default.handler if default else None,
+        aliases=command_words(name),
+        subcommands=subcommands,
+        examples=examples or (default.examples if default else ()),
+        edit_mode=default.on_edit if default else "once",
     )
 
 

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-from bot.commands import Command, Context, UsageError, UserError, redo_on_edit, subcommand
-from bot.commands.common import field_error, read_number, read_title, read_when
+from bot.commands import Command, Context, UsageError, command, family
+from bot.commands.args import Fields, Item, ItemKind, item_kind
+from bot.commands.common import field_error, read_title, read_when
 from bot.models import Deadline
-from bot.parsing.fields import FieldError, parse_link, split_fields
+from bot.parsing.fields import FieldError, parse_link
 from bot.text import Rich
 
-DEADLINE_FIELDS = {
-    "name": "name",
-    "titel": "name",
-    "title": "name",
-    "link": "link",
-    "url": "link",
-    "frist": "until",
-    "bis": "until",
-    "until": "until",
-    "deadline": "until",
-    "wann": "until",
-    "when": "until",
-}
-_ADD_ORDER = ("name", "link", "until")
+FIELDS = Fields(
+    "fields",
+    group="deadline",
+    names=("name", "link", "until"),
+    labels=("name", "link", "date or range"),
+    samples=("[Winterkongress] der Digitalen Gesellschaft", "https://www.digitale-gesellschaft.ch/", "{date}"),
+)
+DEADLINE_FIELDS = FIELDS.table()
 EXAMPLE_ADD = (
-    "frist add [Winterkongress] der Digitalen Gesellschaft Schweiz | https://www.digitale-gesellschaft.ch/ | 07.12.2026"
+    "frist add [Winterkongress] der Digitalen Gesellschaft Schweiz | https://www.digitale-gesellschaft.ch/ | {date}"
+)
+
+item_kind(
+    "deadline",
+    ItemKind(
+        find=lambda context, number: context.storage.get_deadline(context.message.room_id, number),
+        not_found="deadline_not_found",
+    ),
 )
 
 
@@ -40,13 +41,13 @@ def describe_deadline(context: Context, deadline: Deadline) -> Rich:
     return Rich.plain(f"{deadline.name.replace('[', '').replace(']', '')}, {when}\n{deadline.link}")
 
 
-async def add_deadline(context: Context, args: str) -> Rich:
+@command("frist add", FIELDS, examples=EXAMPLE_ADD)
+async def add_deadline(context: Context, values: dict[str, str]) -> Rich:
     t, message = context.t, context.message
+    missing = [t.raw(f"field_{name}") for name in FIELDS.names if name not in values]
+    if missing:
+        raise UsageError(t("missing_fields", fields=", ".join(missing)))
     try:
-        values = split_fields(args, _ADD_ORDER, DEADLINE_FIELDS)
-        missing = [t.raw(f"field_{name}") for name in ("name", "link", "until") if name not in values]
-        if missing:
-            raise UsageError(t("missing_fields", fields=", ".join(missing)))
         link = parse_link(values["link"])
     except FieldError as error:
         raise field_error(context, error, DEADLINE_FIELDS) from None
@@ -67,8 +68,8 @@ async def add_deadline(context: Context, args: str) -> Rich:
     return t(head, number=stored.id) + Rich.plain("\n") + describe_deadline(context, stored)
 
 
-@redo_on_edit("rerun")
-async def list_deadlines(context: Context, args: str) -> Rich:
+@command("frist list", on_edit="rerun")
+async def list_deadlines(context: Context) -> Rich:
     today = context.now.astimezone(context.tz).date()
     deadlines = await context.storage.list_deadlines(context.message.room_id, ending_from=today)
     if not deadlines:
@@ -81,47 +82,11 @@ async def list_deadlines(context: Context, args: str) -> Rich:
     )
 
 
-async def delete_deadline(context: Context, args: str) -> Rich:
-    number = read_number(context, args)
-    deadline = await context.storage.get_deadline(context.message.room_id, number)
-    if deadline is None:
-        raise UserError(context.t("deadline_not_found", number=number))
+@command("frist delete", Item(kind="deadline"), examples="frist delete #1")
+async def delete_deadline(context: Context, deadline: Deadline) -> Rich:
     context.require_owner_or_moderator(deadline.submitter)
     await context.storage.delete_deadline(deadline.room_id, deadline.id)
     return context.t("deadline_deleted", number=deadline.id, name=deadline.name)
 
 
-_sub = partial(subcommand, "frist")
-
-
-DEADLINE = Command(
-    name="frist",
-    aliases=("deadline", "fristen", "deadlines", "cfp"),
-    usage="frist <add|list|delete>",
-    help={
-        "de": "Fristen (Calls for Participation) für den Rundbrief",
-        "en": "deadlines (calls for participation) for the roundup",
-    },
-    example=EXAMPLE_ADD,
-    subcommands=(
-        _sub(
-            "add",
-            ("neu", "eintragen", "hinzufügen"),
-            "add <name> | <link> | <date or range>",
-            add_deadline,
-            "trägt eine Frist ein; [eckige Klammern] markieren den verlinkten Teil des Namens",
-            "adds a deadline; [brackets] mark the linked part of the name",
-            EXAMPLE_ADD,
-        ),
-        _sub("list", ("liste", "ls"), "list", list_deadlines, "zeigt offene Fristen", "lists open deadlines"),
-        _sub(
-            "delete",
-            ("löschen", "loeschen", "remove"),
-            "delete #N",
-            delete_deadline,
-            "löscht eine Frist",
-            "deletes a deadline",
-            "frist delete #2",
-        ),
-    ),
-)
+DEADLINE: Command = family("frist", add_deadline, list_deadlines, delete_deadline, examples=(EXAMPLE_ADD,))

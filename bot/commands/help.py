@@ -1,50 +1,43 @@
-"""`!help` and `!help <command>`, generated from the registry."""
+"""`!help` and `!help <command> [<subcommand>]`, generated from the declarations."""
 
 from __future__ import annotations
 
-from bot.commands import Command, Context, UserError, redo_on_edit
+from bot.commands import Command, Context, UserError, command
+from bot.commands.args import Text
 from bot.text import Rich
 
 
-def _summary(context: Context, command: Command) -> list[Rich]:
-    prefix, language = context.prefix, context.t.language
-    commands = command.subcommands or (command,)
-    return [Rich.code(prefix + context.t.usage(sub.usage)) + Rich.plain(" — " + sub.help[language]) for sub in commands]
+def _summary(context: Context, found: Command) -> list[Rich]:
+    t, prefix = context.t, context.prefix
+    commands = found.subcommands or (found,)
+    return [Rich.code(prefix + t.usage(sub.usage_line)) + Rich.plain(" — " + sub.help_text(t)) for sub in commands]
 
 
-@redo_on_edit("rerun")
-async def help_command(context: Context, args: str) -> Rich:
-    """All commands, or the details of one."""
-    t = context.t
-    words = args.split()
+@command("help", Text("command", optional=True, example="event add"), on_edit="rerun")
+async def help_command(context: Context, asked: str) -> Rich:
+    """All commands, or one command with its usage, examples and aliases."""
+    t, prefix = context.t, context.prefix
+    words = asked.split()
     if not words:
         lines = [t("help_header")]
-        for command in context.registry:
-            lines.extend(_summary(context, command))
-        lines.append(t("help_footer", prefix=context.prefix))
+        for found in context.registry:
+            lines.extend(_summary(context, found))
+        lines.append(t("help_footer", prefix=prefix))
         return Rich.join(lines)
-    found = context.registry.find(words[0].removeprefix(context.prefix))
-    if found is None:
-        raise UserError(t("unknown_command", command=context.prefix + words[0], prefix=context.prefix))
-    command = found
-    if len(words) > 1 and (sub := command.find_sub(words[1])) is not None:
-        command = sub
-    lines = [Rich.bold(context.prefix + command.name) + Rich.plain(" — " + command.help[t.language])]
-    lines.extend(
-        _summary(context, command) if command.subcommands else [Rich.code(context.prefix + t.usage(command.usage))]
-    )
-    aliases = [a for a in command.aliases] + [f"{command.name} {a}" for s in command.subcommands for a in s.aliases]
+    named = context.registry.find(words[0].removeprefix(prefix))
+    if named is None:
+        raise UserError(t("unknown_command", command=prefix + words[0], prefix=prefix))
+    found, name = named, named.name
+    if len(words) > 1 and (sub := found.find_sub(words[1])) is not None:
+        found, name = sub, f"{found.name} {sub.name}"
+    lines = [Rich.bold(prefix + name) + Rich.plain(" — " + found.help_text(t))]
+    lines.extend(_summary(context, found) if found.subcommands else [Rich.code(prefix + t.usage(found.usage_line))])
+    today = context.now.astimezone(context.tz).date()
+    lines += [t("example", example=prefix + example) for example in found.example_texts(today)[:2]]
+    aliases = [*found.aliases, *(f"{found.name} {alias}" for sub in found.subcommands for alias in sub.aliases)]
     if aliases:
         lines.append(t("help_aliases", aliases=", ".join(aliases)))
-    if command.example:
-        lines.append(t("example", example=context.prefix + command.example))
     return Rich.join(lines)
 
 
-HELP = Command(
-    name="help",
-    aliases=("hilfe",),
-    usage="help [command]",
-    handler=help_command,
-    help={"de": "zeigt alle Befehle oder die Hilfe zu einem", "en": "lists all commands or explains one"},
-)
+HELP = help_command

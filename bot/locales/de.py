@@ -393,6 +393,12 @@ MESSAGES: dict[str, str] = {
     "arg_not_one_of": "„{value}“ passt hier nicht; möglich: {choices}.",
     "arg_bad_count": "„{value}“ ist keine Zahl von {low} bis {high}.",
     "arg_extra": "Zu viel angegeben: „{text}“.",
+    # help texts, by command (`help_<path>`)
+    "help_help": "zeigt alle Befehle oder die Hilfe zu einem",
+    "help_frist": "Fristen (Calls for Participation) für den Rundbrief",
+    "help_frist_add": "trägt eine Frist ein; [eckige Klammern] markieren den verlinkten Teil des Namens",
+    "help_frist_list": "zeigt offene Fristen",
+    "help_frist_delete": "löscht eine Frist",
 }
 
 # The argument names in usage lines (`<title>`, `[month]`); keywords stay as they are.
@@ -429,6 +435,33 @@ PLACEHOLDERS: dict[str, str] = {
 # The words commands accept besides their English names: aliases of commands (`command.<path>`), field
 # names (`field.<name>`), switches and other keywords.
 WORDS: dict[str, tuple[str, ...]] = {
+    "command.*.add": (
+        "neu",
+        "eintragen",
+        "hinzufügen",
+    ),
+    "command.*.list": ("liste",),
+    "command.*.show": (
+        "zeige",
+        "zeigen",
+    ),
+    "command.*.edit": (
+        "ändern",
+        "bearbeiten",
+        "aendern",
+    ),
+    "command.*.delete": (
+        "löschen",
+        "loeschen",
+    ),
+    "command.help": ("hilfe",),
+    "command.frist": ("fristen",),
+    "deadline.name": ("titel",),
+    "deadline.until": (
+        "frist",
+        "bis",
+        "wann",
+    ),
     "switch.on": ("an", "ein", "ja"),
     "switch.off": ("aus", "nein"),
 }

@@ -378,6 +378,12 @@ MESSAGES: dict[str, str] = {
     "arg_not_one_of": "“{value}” does not fit here; possible: {choices}.",
     "arg_bad_count": "“{value}” is not a number from {low} to {high}.",
     "arg_extra": "More than the command takes: “{text}”.",
+    # help texts, by command (`help_<path>`)
+    "help_help": "lists all commands or explains one",
+    "help_frist": "deadlines (calls for participation) for the roundup",
+    "help_frist_add": "adds a deadline; [brackets] mark the linked part of the name",
+    "help_frist_list": "lists open deadlines",
+    "help_frist_delete": "deletes a deadline",
 }
 
 # The argument names in usage lines (`<title>`, `[month]`); keywords stay as they are.
@@ -386,6 +392,20 @@ PLACEHOLDERS: dict[str, str] = {}
 # The words commands accept besides their English names: aliases of commands (`command.<path>`), field
 # names (`field.<name>`), switches and other keywords.
 WORDS: dict[str, tuple[str, ...]] = {
+    "command.*.list": ("ls",),
+    "command.*.show": ("info",),
+    "command.*.delete": ("remove",),
+    "command.frist": (
+        "deadline",
+        "deadlines",
+        "cfp",
+    ),
+    "deadline.name": ("title",),
+    "deadline.link": ("url",),
+    "deadline.until": (
+        "deadline",
+        "when",
+    ),
     "switch.on": ("yes", "true"),
     "switch.off": ("no", "false"),
 }

@@ -98,7 +98,7 @@ async def test_help_lists_every_registered_command(dispatcher: Dispatcher) -> No
     assert len(registry.commands) > 1
     for command in registry:
         for sub in command.subcommands or (command,):
-            assert f"!{sub.usage} — {sub.help['en']}" in text, sub.name
+            assert f"!{sub.usage_line} — {sub.help_text(Translator('en'))}" in text, sub.name
 
 
 async def test_help_html_is_safe(dispatcher: Dispatcher) -> None:
@@ -128,7 +128,7 @@ def test_every_argument_name_has_a_german_name() -> None:
             name
             for command in build_registry()
             for sub in (command, *command.subcommands)
-            for name in argument.findall(sub.usage)
+            for name in argument.findall(sub.usage_line)
         }
         - keywords
         - set(CATALOGS["de"].PLACEHOLDERS)
@@ -170,7 +170,7 @@ async def test_command_with_subcommands_but_none_given_shows_usage(dispatcher: D
 
     event = dispatcher.registry.find("event")
     assert answer is not None
-    assert answer.body == dispatcher.usage(event, t)
+    assert answer.body == dispatcher.usage(event, t, NOW.date())
     assert "!event list [month] [year]" in answer.body.text
 
 
@@ -504,4 +504,4 @@ async def test_an_unknown_language_is_answered_with_the_ones_there_are(
 def test_the_usage_line_offers_every_language() -> None:
     settings = build_registry().find("settings")
     assert settings is not None
-    assert settings.usage == "settings [approval on|off | timezone <zone> | roommention on|off | language de|en]"
+    assert settings.usage_line == "settings [approval on|off | timezone <zone> | roommention on|off | language de|en]"
