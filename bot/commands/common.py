@@ -130,6 +130,12 @@ async def replied_item(context: Context, kind: str) -> int | None:
     return target.item_id if target is not None and target.kind == kind else None
 
 
+async def replied_announced(context: Context, reply_to: str, kind: str) -> int | None:
+    """The number of the `kind` item (event, meetup) a bot message announced, reminded of or confirmed."""
+    target = await context.storage.announced(context.message.room_id, reply_to)
+    return target.item_id if target is not None and target.kind == kind else None
+
+
 async def item_number(context: Context, text: str, kind: str) -> int:
     """The item a command names: `#N`, or (without one) the item of the bot's message it replies to."""
     if text.strip():

@@ -10,12 +10,14 @@ from functools import partial
 from typing import Any
 
 from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
+from bot.commands.args import ItemKind, item_kind
 from bot.commands.common import (
     added_by_original,
     field_error,
     item_number,
     read_title,
     read_when,
+    replied_announced,
     split_edit,
     split_number,
 )
@@ -39,6 +41,21 @@ _ADD_ORDER = ("title", "when", "where", "link")
 EXAMPLE_ADD = (
     "event add Jugend editiert | 04.12.2026 18:00-21:00 | WikiBär, Köpenicker Straße 45, 10179 Berlin "
     "| https://www.wikimedia.de/veranstaltungen/jugend-editiert/"
+)
+
+
+async def _replied_event(context: Context, reply_to: str) -> Event | None:
+    number = await replied_announced(context, reply_to, "event")
+    return None if number is None else await context.storage.get_event(context.message.room_id, number)
+
+
+item_kind(
+    "event",
+    ItemKind(
+        find=lambda context, number: context.storage.get_event(context.message.room_id, number),
+        not_found="event_not_found",
+        replied=_replied_event,
+    ),
 )
 
 

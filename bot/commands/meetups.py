@@ -10,12 +10,14 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
+from bot.commands.args import ItemKind, item_kind
 from bot.commands.common import (
     added_by_original,
     field_error,
     item_number,
     read_title,
     read_when,
+    replied_announced,
     split_edit,
     split_number,
 )
@@ -92,6 +94,21 @@ def describe_meetup(context: Context, meetup: Meetup) -> Rich:
     head = ", ".join(part for part in (f"{meetup.city}: {meetup.rule_text}", times, place) if part)
     line = Rich.plain(head + ": ") + Rich.bold(meetup.name)
     return line + Rich.plain(f"\n{meetup.link}") if meetup.link else line
+
+
+async def _replied_meetup(context: Context, reply_to: str) -> Meetup | None:
+    number = await replied_announced(context, reply_to, "meetup")
+    return None if number is None else await context.storage.get_meetup(context.message.room_id, number)
+
+
+item_kind(
+    "meetup",
+    ItemKind(
+        find=lambda context, number: context.storage.get_meetup(context.message.room_id, number),
+        not_found="meetup_not_found",
+        replied=_replied_meetup,
+    ),
+)
 
 
 async def find_meetup(context: Context, text: str) -> Meetup:
