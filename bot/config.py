@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.errors import EventbotError
 from bot.locales import LANGUAGES
 
 PLACEHOLDER = "CHANGE_ME"
@@ -29,7 +30,7 @@ def valid_zone(name: str) -> bool:
     return True
 
 
-class ConfigError(Exception):
+class ConfigError(EventbotError):
     """The configuration has problems; each names its key."""
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:

@@ -180,8 +180,6 @@ class Dispatcher:
         previous = context.edited
         if message.replaces and previous is not None and previous.carried_out and command.on_edit == "once":
             return Answer(t("edit_not_repeated", command=prefix + command.usage_line.split()[0]), carried_out=False)
-        if command.args is None:  # LEGACY: the handler reads the text itself
-            return await command.handler(context, args)
         return await command.handler(context, *await read_arguments(context, command.args, args))
 
     async def _guarded(

@@ -26,6 +26,7 @@ import re
 import socket
 import unicodedata
 from collections.abc import Collection, Sequence
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +34,8 @@ import aiohttp
 import yarl
 from aiohttp.abc import ResolveResult
 from aiohttp.resolver import ThreadedResolver
+
+from bot.errors import InputError
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -43,17 +46,34 @@ ALLOWED_PORTS: tuple[int, ...] = (80, 443, 8000, 8080, 8443)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class FetchError(Exception):
-    """A URL that is not fetched; `code` says why (for the user's message), `detail` names the culprit.
+class FetchCode(StrEnum):
+    """Why a URL is not fetched (its message: `fetch_<code>`)."""
 
-    Codes: bad_url, bad_host, blocked_address, blocked_port, too_large, timeout, http_status,
-    too_many_redirects, unreachable.
-    """
+    BAD_URL = "bad_url"
+    BAD_HOST = "bad_host"
+    BLOCKED_ADDRESS = "blocked_address"
+    BLOCKED_PORT = "blocked_port"
+    TOO_LARGE = "too_large"
+    TIMEOUT = "timeout"
+    HTTP_STATUS = "http_status"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    UNREACHABLE = "unreachable"
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
+
+class FetchError(InputError):
+    """A URL that is not fetched; `code` (a FetchCode) says why (for the user's message), `detail` names the
+    culprit. An input error: the URL is the user's (or a feed's they subscribed to); another one may work."""
+
+    prefix = "fetch"
+    codes = FetchCode
+    code: FetchCode
+
+    def __init__(self, code: FetchCode, detail: str = "") -> None:
+        super().__init__(code, detail)
         self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.detail}"
 
 
 # --- the block list -------------------------------------------------------------------------------------------
@@ -162,7 +182,7 @@ def _raw_authority(url: str) -> str:
     """`user@host:port` exactly as written, before urllib or yarl had a chance to normalise it."""
     match = _SCHEME.match(url)
     if match is None:
-        raise FetchError("bad_url", url[:200])
+        raise FetchError(FetchCode.BAD_URL, url[:200])
     rest = url[match.end() :]
     ends = [index for index in (rest.find(char) for char in "/?#") if index >= 0]
     return rest[: min(ends, default=len(rest))]
@@ -179,22 +199,22 @@ def _without_port(host_port: str) -> str:
 
 
 def _check_host_text(host: str) -> IPAddress | None:
-    """The IP address a (lower-case ASCII) host names, None for a name; FetchError("bad_host") if ambiguous."""
+    """The IP address a (lower-case ASCII) host names, None for a name; FetchError (BAD_HOST) if ambiguous."""
     if ":" in host:  # an IPv6 literal (the brackets are gone)
         if "%" in host:
-            raise FetchError("bad_host", _shown(host))  # zone ids have no business in a feed URL
+            raise FetchError(FetchCode.BAD_HOST, _shown(host))  # zone ids have no business in a feed URL
         try:
             return ipaddress.IPv6Address(host)
         except ValueError:
-            raise FetchError("bad_host", _shown(host)) from None
+            raise FetchError(FetchCode.BAD_HOST, _shown(host)) from None
     labels = host.split(".")
     last = labels[-1] or (labels[-2] if len(labels) > 1 else "")
     if _NUMERIC_LABEL.fullmatch(last):  # an IPv4 address to every parser that follows (WHATWG, inet_aton)
         if not _CANONICAL_V4.fullmatch(host):
-            raise FetchError("bad_host", _shown(host))
+            raise FetchError(FetchCode.BAD_HOST, _shown(host))
         return ipaddress.IPv4Address(host)
     if not _NAME.fullmatch(host):
-        raise FetchError("bad_host", _shown(host))
+        raise FetchError(FetchCode.BAD_HOST, _shown(host))
     return None
 
 
@@ -209,23 +229,23 @@ def _host_allowed(host: str, allowed_hosts: Collection[str]) -> bool:
 def _checked(url: str, allowed_hosts: Collection[str], allowed_ports: Collection[int]) -> yarl.URL:
     """The URL to request, exactly as checked; FetchError if it is not to be fetched."""
     if _CONTROL.search(url):
-        raise FetchError("bad_url", _shown(url[:200]))
+        raise FetchError(FetchCode.BAD_URL, _shown(url[:200]))
     authority = _raw_authority(url)
     raw_host = _without_port(authority.rpartition("@")[2])
     if not authority.isascii() or any(char in authority for char in " \\") or "%" in raw_host:
-        raise FetchError("bad_host", _shown(raw_host))
+        raise FetchError(FetchCode.BAD_HOST, _shown(raw_host))
     try:
         parts = urlsplit(url)
         host = parts.hostname
         port = parts.port or (443 if parts.scheme == "https" else 80)
         target = yarl.URL(url)
     except ValueError:
-        raise FetchError("bad_url", url[:200]) from None
+        raise FetchError(FetchCode.BAD_URL, url[:200]) from None
     if parts.scheme not in ("http", "https") or not host:
-        raise FetchError("bad_url", url[:200])
+        raise FetchError(FetchCode.BAD_URL, url[:200])
     ip = _check_host_text(host)
     if _bracketed(authority) != isinstance(ip, ipaddress.IPv6Address):
-        raise FetchError("bad_host", _shown(host))  # [v1.future] or an IPv6 address without brackets
+        raise FetchError(FetchCode.BAD_HOST, _shown(host))  # [v1.future] or an IPv6 address without brackets
     # urllib and yarl (which aiohttp connects with) must agree on where this goes
     seen = target.raw_host or ""
     try:
@@ -233,12 +253,12 @@ def _checked(url: str, allowed_hosts: Collection[str], allowed_ports: Collection
     except ValueError:
         same = False
     if not same or target.port != port or target.scheme != parts.scheme:
-        raise FetchError("bad_host", _shown(host))
+        raise FetchError(FetchCode.BAD_HOST, _shown(host))
     if not _host_allowed(host, allowed_hosts):
         if ip is not None and blocked_address(str(ip)):
-            raise FetchError("blocked_address", host)
+            raise FetchError(FetchCode.BLOCKED_ADDRESS, host)
         if port not in allowed_ports:
-            raise FetchError("blocked_port", str(port))
+            raise FetchError(FetchCode.BLOCKED_PORT, str(port))
     return target
 
 
@@ -287,14 +307,14 @@ class GuardedConnector(aiohttp.TCPConnector):
             if ip is not None:
                 await _know_own_addresses()
                 if blocked_address(str(ip)):
-                    raise FetchError("blocked_address", host)
+                    raise FetchError(FetchCode.BLOCKED_ADDRESS, host)
             if port not in self._allowed_ports:
-                raise FetchError("blocked_port", str(port))
+                raise FetchError(FetchCode.BLOCKED_PORT, str(port))
         results = await super()._resolve_host(host, port, traces=traces)
         if not trusted:
             await _know_own_addresses()
             if not results or any(blocked_address(result["host"]) for result in results):
-                raise FetchError("blocked_address", host)  # one private answer taints the name (DNS rebinding)
+                raise FetchError(FetchCode.BLOCKED_ADDRESS, host)  # one private answer taints the name (DNS rebinding)
         self._vetted.update(_ip_key(result["host"], result["port"]) for result in results)
         return results
 
@@ -318,13 +338,13 @@ def _refusal_in(exc: BaseException) -> FetchError | None:
         if isinstance(current, FetchError):
             return current
         if isinstance(current, _RefusedAddress):
-            return FetchError("blocked_address", current.address)
+            return FetchError(FetchCode.BLOCKED_ADDRESS, current.address)
         os_error = getattr(current, "os_error", None)
         if isinstance(os_error, _RefusedAddress | FetchError):
             current = os_error
             continue
         if "refused to connect to unvetted address" in str(current):  # several refused sockets, merged
-            return FetchError("blocked_address", "")
+            return FetchError(FetchCode.BLOCKED_ADDRESS, "")
         current = current.__cause__ or current.__context__
     return None
 
@@ -359,29 +379,29 @@ async def fetch_url(
                         if response.status == 304:
                             return b"", response.headers
                         if response.status >= 400:
-                            raise FetchError("http_status", str(response.status))
+                            raise FetchError(FetchCode.HTTP_STATUS, str(response.status))
                         if response.content_length is not None and response.content_length > max_bytes:
-                            raise FetchError("too_large", str(max_bytes))
+                            raise FetchError(FetchCode.TOO_LARGE, str(max_bytes))
                         body = bytearray()
                         async for chunk in response.content.iter_chunked(65536):
                             body += chunk
                             if len(body) > max_bytes:
-                                raise FetchError("too_large", str(max_bytes))
+                                raise FetchError(FetchCode.TOO_LARGE, str(max_bytes))
                         return bytes(body), response.headers
-                raise FetchError("too_many_redirects", str(MAX_REDIRECTS))
+                raise FetchError(FetchCode.TOO_MANY_REDIRECTS, str(MAX_REDIRECTS))
     except FetchError:
         raise
     except TimeoutError:
-        raise FetchError("timeout", f"{timeout_s:g}") from None
+        raise FetchError(FetchCode.TIMEOUT, f"{timeout_s:g}") from None
     except aiohttp.ClientConnectorError as exc:
         refusal = _refusal_in(exc)
         if refusal is not None:
             raise refusal from None
-        raise FetchError("unreachable", _host_of(current)) from None
+        raise FetchError(FetchCode.UNREACHABLE, _host_of(current)) from None
     except aiohttp.InvalidURL:
-        raise FetchError("bad_url", current[:200]) from None
+        raise FetchError(FetchCode.BAD_URL, current[:200]) from None
     except aiohttp.ClientError as exc:
-        raise FetchError("unreachable", type(exc).__name__) from None
+        raise FetchError(FetchCode.UNREACHABLE, type(exc).__name__) from None
 
 
 def _host_of(url: str) -> str:

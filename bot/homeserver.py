@@ -15,10 +15,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.errors import EventbotError
+
 _UNLIMITED = {"per_second": 10000, "burst_count": 100000}
 
 
-class HomeserverError(RuntimeError):
+class HomeserverError(EventbotError, RuntimeError):
     """The throwaway homeserver could not be started or used."""
 
 

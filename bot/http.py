@@ -40,6 +40,7 @@ from aiohttp.web_protocol import RequestHandler
 
 from bot.clock import Clock
 from bot.config import HttpConfig
+from bot.errors import EventbotError
 from bot.i18n import Translator
 from bot.ical import event_ics, meetup_ics, room_ics
 from bot.locales import LANGUAGES
@@ -47,7 +48,7 @@ from bot.models import Event, Meetup, Target
 from bot.schedule import next_dates
 from bot.storage import Storage
 from bot.web import STATIC_DIR, leaflet_dir
-from bot.web.filters import FILTER_NAMES, NO_FILTERS, FilterError, Filters, parse_filters
+from bot.web.filters import FILTER_NAMES, NO_FILTERS, FilterCode, FilterError, Filters, parse_filters
 from bot.web.names import PUBLIC_NAME
 from bot.web.occurrences import SHOWN_STATUSES
 from bot.web.pages import (
@@ -80,7 +81,7 @@ HANDLER_LIMITS: dict[str, int] = {"max_line_size": 2048, "max_field_size": 4096,
 CLIENT_MAX_SIZE = 64 * 1024
 
 
-class HttpStartError(Exception):
+class HttpStartError(EventbotError):
     """The feed server could not listen on its address (port busy or forbidden, unknown host)."""
 
     def __init__(self, host: str, port: int, reason: str) -> None:
@@ -302,7 +303,7 @@ def build_app(
                 name="", base_url=http.base_url, language=language or http.language, zone=ZoneInfo(http.timezone)
             )
         t = Translator(site.language)
-        message = t.raw("page_bad_request").format(name=error.name[:40], allowed=t.raw(error.allowed))
+        message = t.raw("page_bad_request").format(name=error.name[:40], allowed=t.raw(error.message_key))
         root = "../" * max(request.path.count("/") - 1, 0)
         body = error_page(site, root, message, clock())
         headers = {key: value for key, value in page_headers.items() if key != "Cache-Control"}
@@ -369,9 +370,9 @@ def build_app(
     async def upcoming(request: web.Request) -> web.Response:
         room_id, site = await published(request)
         if site.filters.start and site.filters.end and (site.filters.end - site.filters.start).days > 366:
-            raise bad_request(request, site, FilterError("to", "filter_allowed_span"))
+            raise bad_request(request, site, FilterError(FilterCode.SPAN, "to"))
         if site.filters.end and not site.filters.start and (site.filters.end - clock().date()).days > 366:
-            raise bad_request(request, site, FilterError("to", "filter_allowed_span"))
+            raise bad_request(request, site, FilterError(FilterCode.SPAN, "to"))
         key = f"/{site.name}/ {site.language}{site.query}"
 
         async def build(room_id: str) -> tuple[bytes, str, datetime]:

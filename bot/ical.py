@@ -15,6 +15,7 @@ import icalendar
 from icalendar.parser.content_line import NEWLINE, UFOLD, Contentline
 from icalendar.parser_tools import to_unicode
 
+from bot.errors import InputError
 from bot.models import Event, Meetup
 from bot.parsing.fields import MAX_TITLE, clean_text, parse_place
 
@@ -42,8 +43,12 @@ _UTC_ZONES = (UTC, ZoneInfo("UTC"))
 _BLANKS = re.compile(r"[ \t]+")
 
 
-class CalendarError(ValueError):
-    """The data is not a readable iCalendar file."""
+class CalendarError(InputError, ValueError):
+    """The data is not a readable iCalendar file: `str(error)` says why, in English (no codes: the message
+    quotes it as the detail)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(None, detail)
 
 
 @dataclass(frozen=True)

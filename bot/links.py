@@ -9,8 +9,11 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from html.parser import HTMLParser
 from urllib.parse import quote, unquote
+
+from bot.errors import InputError
 
 MAX_URL_LENGTH = 2000
 MAX_TITLE_LENGTH = 200
@@ -92,14 +95,27 @@ _HIDDEN = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-
 CHARSET_PRESCAN = 4096  # bytes; the HTML standard looks for a <meta charset> in the first 1024
 
 
-class LinkError(ValueError):
-    """A URL that cannot be filed; `code` says why: "scheme" (not http/https), "malformed" (no host, spaces or
-    control characters, unparsable) or "too_long" (more than 2000 characters)."""
+class LinkCode(StrEnum):
+    """Why a URL cannot be filed (its message: `link_bad_<code>`)."""
 
-    def __init__(self, code: str, url: str) -> None:
-        self.code = code
+    SCHEME = "scheme"  # not http/https
+    MALFORMED = "malformed"  # no host, spaces or control characters, unparsable
+    TOO_LONG = "too_long"  # more than 2000 characters
+
+
+class LinkError(InputError, ValueError):
+    """A URL that cannot be filed; `code` (a LinkCode) says why, `url` is the URL as shown to the user."""
+
+    prefix = "link_bad"
+    codes = LinkCode
+    code: LinkCode
+
+    def __init__(self, code: LinkCode, url: str) -> None:
         self.url = _shown(url)
-        super().__init__(f"{code}: {self.url}")
+        super().__init__(code, self.url)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.url}"
 
     def __reduce__(self) -> tuple[type[LinkError], tuple[str, str]]:
         return (type(self), (self.code, self.url))
@@ -125,37 +141,37 @@ def _parts(url: str) -> _Parts:
     """The checked parts of an http(s) URL, host lower-cased and port without the default; else LinkError."""
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
-        raise LinkError("too_long", url)
+        raise LinkError(LinkCode.TOO_LONG, url)
     scheme = _SCHEME.match(_INVISIBLE.sub("", url))
     if scheme is None:
-        raise LinkError("malformed", url)
+        raise LinkError(LinkCode.MALFORMED, url)
     name = scheme.group(1).lower()
     if name not in ("http", "https"):
-        raise LinkError("scheme", url)
+        raise LinkError(LinkCode.SCHEME, url)
     # browsers read "\" as "/" in http(s) URLs, so "https://a.example\@b.example" would go to another host than
     # the one it seems to name; spaces, controls and invisible formatting characters have no place in a URL
     if "\\" in url or any(unicodedata.category(char)[0] in "CZ" for char in url):
-        raise LinkError("malformed", url)
+        raise LinkError(LinkCode.MALFORMED, url)
     parts = _URL_PARTS.match(url, scheme.end())  # url has nothing _INVISIBLE left: the scheme ends there too
     if parts is None:
-        raise LinkError("malformed", url)
+        raise LinkError(LinkCode.MALFORMED, url)
     authority, path, query, fragment = parts.groups()
     # credentials have no place in a published link, and "https://trusted.example@evil.example" only misleads
     hostport = authority.rpartition("@")[2]
     if hostport.startswith("["):
         if "]" not in hostport:
-            raise LinkError("malformed", url)
+            raise LinkError(LinkCode.MALFORMED, url)
         host, _, port = hostport.partition("]")
         host += "]"
         if port and not port.startswith(":"):
-            raise LinkError("malformed", url)
+            raise LinkError(LinkCode.MALFORMED, url)
         port = port[1:]
         valid = _IPV6.fullmatch(host) is not None
     else:
         host, _, port = hostport.partition(":")
         valid = _HOST.fullmatch(host) is not None and any(char.isalnum() for char in host)
     if not valid or not (port == "" or (port.isascii() and port.isdigit() and int(port) <= 65535)):
-        raise LinkError("malformed", url)
+        raise LinkError(LinkCode.MALFORMED, url)
     port = str(int(port)) if port else ""
     if (name, port) in (("http", "80"), ("https", "443")):
         port = ""
@@ -318,7 +334,7 @@ def parse_filing(args: str) -> Filing:
             url = clean_url(first)
             words = words[1:]
         elif _looks_foreign(first):
-            raise LinkError("scheme", first)
+            raise LinkError(LinkCode.SCHEME, first)
     section = topic = None
     if words and (tag := _hashtag(words[0])):
         (section, topic), words = tag, words[1:]

@@ -30,6 +30,7 @@ from nio.exceptions import EncryptionError
 from nio.store import DefaultStore
 
 from bot.config import MatrixConfig
+from bot.errors import EventbotError, InternalError
 from bot.models import FileRef, Invite, Joined, Message, Outgoing, Posted, Reaction, Redaction, SyncBatch
 from bot.storage import Storage
 
@@ -51,15 +52,15 @@ SYNC_FILTER: dict[str, Any] = {
 }
 
 
-class MediaError(Exception):
+class MediaError(InternalError):
     """A file could not be fetched from the media repository."""
 
 
-class MatrixLoginError(Exception):
+class MatrixLoginError(EventbotError):
     """The homeserver refused the credentials."""
 
 
-class SendError(Exception):
+class SendError(InternalError):
     """The homeserver did not take a message; `retryable` when trying again later may help (429, 5xx, network)."""
 
     def __init__(self, reason: str, *, retryable: bool) -> None:

@@ -14,6 +14,7 @@ from babel.dates import format_timedelta
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.errors import InputError
 from bot.i18n import TRANSLATORS, Translator
 from bot.matrix import SendError
 from bot.models import Event, Meetup, QueuedMessage, Target
@@ -33,8 +34,11 @@ _LEAD = re.compile(r"^(\d{1,4})([smhdw])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-class LeadTimeError(ValueError):
-    """Not a lead time like `30s`, `15m`, `1h`, `1d`, `1w`."""
+class LeadTimeError(InputError, ValueError):
+    """Not a lead time like `30s`, `15m`, `1h`, `1d`, `1w`: `str(error)` is the text (no codes)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(None, text)
 
 
 def parse_lead(text: str) -> int:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import system_clock
 from bot.config import Config, LinksConfig, RoundupConfig
+from bot.errors import EventbotError
 from bot.i18n import Translator
 from bot.ical import event_ics, meetup_ics
 from bot.links import fallback_title, find_section, render_item, render_recap
@@ -29,7 +30,7 @@ _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#@!$&'()+,;=%]")
 _YAML_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*(?<!\s)$")
 
 
-class RoundupUnavailable(Exception):
+class RoundupUnavailable(EventbotError):
     """The offline roundup cannot be written (no such month, room or database)."""
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol, TypeVar
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.commands.args import Arg, example_values, usage_of
@@ -103,21 +103,13 @@ class Command:
     """
 
     name: str
-    usage: str = ""  # LEGACY: hand-written (commands not declared with `command` yet)
-    help: Mapping[str, str] = field(default_factory=dict)  # LEGACY
+    path: str
+    args: tuple[Arg, ...] = ()
     handler: Handler | None = None
     aliases: tuple[str, ...] = ()
     subcommands: tuple[Command, ...] = ()
-    example: str | None = None  # LEGACY
-    parent: str | None = field(default=None, compare=False)  # LEGACY
-    path: str = ""
-    args: tuple[Arg, ...] | None = None  # None: LEGACY, the handler reads the text itself
     examples: tuple[str, ...] = ()
-    edit_mode: str | None = None
-
-    @property
-    def on_edit(self) -> str:
-        return self.edit_mode or str(getattr(self.handler, "on_edit", "once"))
+    on_edit: str = "once"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -125,16 +117,14 @@ class Command:
 
     @property
     def help_key(self) -> str:
-        return "help_" + (self.path or self.name).replace(" ", "_")
+        return "help_" + self.path.replace(" ", "_")
 
     def help_text(self, t: Translator) -> str:
-        return self.help[t.language] if self.help else t.raw(self.help_key)
+        return t.raw(self.help_key)
 
     @property
     def usage_line(self) -> str:
         """`event edit #N <field> <value>`; a family without a default lists its subcommands: `event <add|…>`."""
-        if self.args is None:
-            return self.usage
         if self.subcommands and self.handler is None:
             names = [sub.name for sub in self.subcommands]
             return f"{self.path} <{'|'.join(names[:4])}{'|…' if len(names) > 4 else ''}>"
@@ -142,48 +132,12 @@ class Command:
 
     def example_texts(self, today: date) -> list[str]:
         """The examples as shown to users today (every date in them ahead of today)."""
-        if self.args is None:
-            return [self.example] if self.example else []
         values = example_values(today)
         return [example.format(**values) for example in self.examples]
 
     def find_sub(self, word: str) -> Command | None:
         word = word.casefold()
         return next((sub for sub in self.subcommands if word in sub.names), None)
-
-
-H = TypeVar("H", bound=Callable[..., Awaitable[object]])
-
-
-def redo_on_edit(mode: str) -> Callable[[H], H]:
-    """LEGACY: what an edit of a command does (now `command(..., on_edit=)`)."""
-
-    def mark(handler: H) -> H:
-        handler.on_edit = mode  # type: ignore[attr-defined]
-        return handler
-
-    return mark
-
-
-def subcommand(
-    family: str,
-    name: str,
-    aliases: tuple[str, ...],
-    usage: str,
-    handler: Handler,
-    de: str,
-    en: str,
-    example: str | None = None,
-) -> Command:
-    """LEGACY: a subcommand declared with hand-written usage and help."""
-    return Command(
-        name=name,
-        aliases=aliases,
-        usage=f"{family} {usage}",
-        handler=handler,
-        help={"de": de, "en": en},
-        example=example,
-    )
 
 
 def command(
@@ -204,7 +158,7 @@ def command(
             handler=handler,
             aliases=command_words(path),
             examples=(examples,) if isinstance(examples, str) else examples,
-            edit_mode=on_edit,
+            on_edit=on_edit,
         )
 
     return declare
@@ -213,7 +167,7 @@ def command(
 def command_words(path: str) -> tuple[str, ...]:
     """The other names of a command in every catalog: its own (`command.event.add`) and, for a subcommand, those
     of every subcommand of that name (`command.*.add`: neu, eintragen, …)."""
-    own = words(f"command.{path}")
+    own = words("command." + path.replace(" ", "."))
     if " " not in path:
         return own
     return tuple(dict.fromkeys((*own, *words(f"command.*.{path.rsplit(' ', 1)[-1]}"))))
@@ -230,7 +184,7 @@ def family(name: str, *subcommands: Command, default: Command | None = None, exa
         aliases=command_words(name),
         subcommands=subcommands,
         examples=examples or (default.examples if default else ()),
-        edit_mode=default.on_edit if default else "once",
+        on_edit=default.on_edit if default else "once",
     )
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from babel.dates import format_date
+
 from bot.errors import UsageError, UserError
-from bot.i18n import words
+from bot.i18n import Translator, words
 from bot.parsing.fields import FieldError, looks_like_number, parse_number, split_fields
 from bot.parsing.months import MonthError, parse_month
 
@@ -181,9 +183,10 @@ class Count(Arg):
 
     async def read(self, context: Context, text: str) -> tuple[Any, str]:
         word, rest = first_word(text)
-        if word.isdigit() and self.low <= int(word) <= self.high:
+        # isdecimal, not isdigit: "²" is a digit that int() refuses
+        if word.isdecimal() and self.low <= int(word) <= self.high:
             return int(word), rest
-        if self.optional and not word.isdigit():
+        if self.optional and not word.isdecimal():
             return None, text
         raise UsageError(context.t("arg_bad_count", value=word[:20] or "…", low=self.low, high=self.high))
 
@@ -214,9 +217,11 @@ class Month(Arg):
                     continue
                 rest = text.strip().split(None, count)
                 return month, rest[count] if len(rest) > count else ""
-        if self.optional and not words_:
-            return None, text
-        raise UserError(context.t("bad_month", value=" ".join(words_[:2])[:40]))
+        if not words_:
+            if self.optional:
+                return None, text
+            raise UsageError()
+        raise UserError(context.t("bad_month", value=" ".join(words_[:2])[:40], **month_examples(context.t, today)))
 
     def sample(self, today: date) -> str:
         return f"{today:%Y-%m}"
@@ -291,6 +296,67 @@ class Fields(Arg):
         return " | ".join(sample.format(**values) for sample in self.samples)
 
 
+# -- a keyword with its value; a choice the command refuses in its own words (calendar.py, settings.py) --
+
+
+@dataclass(frozen=True)
+class Option(Arg):
+    """`[every 6h]`: a keyword (in any language: the catalogs' `{group}.{keyword}` words, `alle`) and the word
+    after it; the handler gets that word, or None when the keyword is not there. `name` is how the usage line
+    shows the word (`6h`)."""
+
+    optional: bool = True
+    group: str = ""
+    keyword: str = ""
+    example: str = "x"
+
+    def usage(self) -> str:
+        text = f"{self.keyword} {self.name}"
+        return f"[{text}]" if self.optional else text
+
+    async def read(self, context: Context, text: str) -> tuple[Any, str]:
+        word, rest = first_word(text)
+        if word.casefold() not in keyword_table(self.group, (self.keyword,)):
+            if self.optional:
+                return None, text
+            raise UsageError()
+        value, rest = first_word(rest)
+        if not value:
+            raise UsageError()
+        return value, rest
+
+    def sample(self, today: date) -> str:
+        return f"{self.keyword} {self.example}"
+
+
+@dataclass(frozen=True)
+class Choice(Keyword):
+    """A Keyword shown as its choices (`de|en`) whose command answers another word in its own words:
+    `refuse(context, word)` gives the UserError (`settings language fr`: the languages there are), where a
+    Keyword answers with the usage line."""
+
+    shown: bool = True
+    refuse: Callable[[Context, str], UserError] | None = field(default=None, compare=False)
+
+    async def read(self, context: Context, text: str) -> tuple[Any, str]:
+        word, _ = first_word(text)
+        if word and self.refuse is not None and word.casefold().rstrip(":") not in self.table():
+            raise self.refuse(context, word)
+        return await super().read(context, text)
+
+
+# -- one or more values in the rest of the text (meetups.py) --
+
+
+@dataclass(frozen=True)
+class Several(Text):
+    """`<date> [<date> ...]`: the rest of the text, one or more `name`s; the handler gets the text and reads
+    each (`meetup dates #N 12.01. 09.02. 19:30`: a date may carry its own time)."""
+
+    def usage(self) -> str:
+        return f"[<{self.name}> ...]" if self.optional else f"<{self.name}> [<{self.name}> ...]"
+
+
 # -- reading a whole command --
 
 
@@ -313,6 +379,21 @@ def usage_of(args: Sequence[Arg]) -> str:
 # -- examples, computed from today --
 
 
+def month_examples(t: Translator, today: date, *, past: bool = False) -> dict[str, str]:
+    """Next month (or, `past`, last month) written the ways a month argument reads it: `januar`, `jan 2027`, `1`,
+    `2027-01`."""
+    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    if past:
+        first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return {
+        "name": format_date(first, "LLLL", locale=t.language).casefold(),
+        "short": format_date(first, "LLL", locale=t.language).casefold().rstrip("."),
+        "year": f"{first.year}",
+        "number": f"{first.month}",
+        "iso": f"{first:%Y-%m}",
+    }
+
+
 def example_values(today: date) -> dict[str, str]:
     """What examples may name, always ahead of `today`: {date} the first Thursday of next month, {date2} a week
     after it, {date3} four weeks after it, {month} next month (`2027-01`), {year} its year."""
@@ -324,4 +405,7 @@ def example_values(today: date) -> dict[str, str]:
         "date3": f"{thursday + timedelta(days=28):%d.%m.%Y}",
         "month": f"{first:%Y-%m}",
         "year": f"{first.year}",
+        # meetups (the `meetup add` example meets every Wednesday): {wednesday} the day before {date2}, in next
+        # month's second week
+        "wednesday": f"{thursday + timedelta(days=6):%d.%m.%Y}",
     }

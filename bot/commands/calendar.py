@@ -7,22 +7,31 @@ import secrets
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
-from bot.commands.common import read_number
-from bot.commands.events import find_event
-from bot.commands.meetups import find_meetup
+from bot.commands import Answer, Command, Context, UserError, command, family
+from bot.commands.args import Item, ItemKind, Option, Word, item_kind
 from bot.feeds import sync_feed
 from bot.fetch import FetchError, check_url, fetch_url
 from bot.ical import CalendarError, event_ics, meetup_ics
 from bot.importer import ImportReport, import_calendar
 from bot.matrix import MediaError
-from bot.models import Attachment, Message
+from bot.models import Attachment, Event, Meetup, Message
 from bot.reminders import LeadTimeError, format_lead, parse_lead
 from bot.storage import Feed
 from bot.text import Rich
 from bot.web.names import alternative, reserved, slug, valid_name
 
 MAX_SKIPPED_SHOWN = 10
+FEED_URL = "https://events.example.org/events.ics"
+EXAMPLE_FEED_ADD = f"feed add {FEED_URL} every 6h"
+EXAMPLE_PUBLISH = "calendar publish ok-lab-leipzig"
+
+item_kind(
+    "feed",
+    ItemKind(
+        find=lambda context, number: context.storage.get_feed(context.message.room_id, number),
+        not_found="feed_not_found",
+    ),
+)
 
 
 def display_url(url: str) -> str:
@@ -46,7 +55,7 @@ def carries_credentials(url: str) -> bool:
 
 def _fetch_error(context: Context, error: FetchError) -> UserError:
     ports = ", ".join(map(str, context.config.imports.allowed_ports))
-    return UserError(context.t(f"fetch_{error.code}", detail=error.detail, ports=ports))
+    return UserError(context.t(error.message_key, detail=error.detail, ports=ports))
 
 
 def report(context: Context, result: ImportReport) -> Rich:
@@ -68,10 +77,9 @@ def report(context: Context, result: ImportReport) -> Rich:
     return Rich.join(lines)
 
 
-async def _source(context: Context, args: str) -> tuple[bytes, str | None]:
+async def _source(context: Context, url: str | None) -> tuple[bytes, str | None]:
     """The calendar to import and its content type (if known): from a URL, the attached file, or the file of the
     message replied to."""
-    url = args.strip()
     imports = context.config.imports
     limit = imports.max_bytes
     if url:
@@ -94,9 +102,14 @@ async def _source(context: Context, args: str) -> tuple[bytes, str | None]:
         raise UserError(context.t("fetch_download", detail=str(error))) from None
 
 
-async def import_command(context: Context, args: str) -> Rich:
+@command(
+    "event import",
+    Word("https URL", optional=True, example=FEED_URL),
+    examples=f"event import {FEED_URL}",
+)
+async def import_command(context: Context, url: str | None) -> Rich:
     context.require_moderator()
-    data, content_type = await _source(context, args)
+    data, content_type = await _source(context, url)
     try:
         result = await import_calendar(
             context.storage,
@@ -115,34 +128,33 @@ async def import_command(context: Context, args: str) -> Rich:
     return report(context, result)
 
 
-async def feed_add(context: Context, args: str) -> Rich:
+@command(
+    "feed add",
+    Word("URL", example=FEED_URL),
+    Option("6h", group="feed", keyword="every", example="6h"),
+    examples=EXAMPLE_FEED_ADD,
+)
+async def feed_add(context: Context, url: str, every: str | None) -> Rich:
     """`<URL> [every 6h]` (also `alle 6h`)."""
-    words = args.split()
-    if not words:
-        raise UsageError()
     context.require_moderator()
-    interval_text = context.config.imports.feed_interval
-    if len(words) == 3 and words[1].casefold() in ("every", "alle"):
-        interval_text = words[2]
-    elif len(words) != 1:
-        raise UsageError()
+    interval_text = every or context.config.imports.feed_interval
     try:
         interval = parse_lead(interval_text)
     except LeadTimeError:
         raise UserError(context.t("reminders_bad_lead", value=interval_text)) from None
     try:
-        check_url(words[0], context.config.imports.allowed_hosts, context.config.imports.allowed_ports)
+        check_url(url, context.config.imports.allowed_hosts, context.config.imports.allowed_ports)
     except FetchError as error:
         raise _fetch_error(context, error) from None
     feeds = await context.storage.feeds(context.message.room_id)
-    existing = next((feed for feed in feeds if feed.url == words[0]), None)
+    existing = next((feed for feed in feeds if feed.url == url), None)
     if existing is not None:
         return context.t("feed_exists", number=existing.id)
     limit = context.config.imports.max_feeds_per_room
     if len(feeds) >= limit:
         raise UserError(context.t("feed_limit", limit=limit, prefix=context.prefix, number=feeds[0].id))
     feed, created = await context.storage.add_feed(
-        context.message.room_id, words[0], max(interval, 300), context.message.sender
+        context.message.room_id, url, max(interval, 300), context.message.sender
     )
     if not created:
         return context.t("feed_exists", number=feed.id)
@@ -150,8 +162,8 @@ async def feed_add(context: Context, args: str) -> Rich:
     return context.t("feed_added", number=feed.id, interval=format_lead(feed.interval_s), url=display_url(feed.url))
 
 
-@redo_on_edit("rerun")
-async def feed_list(context: Context, args: str) -> Rich:
+@command("feed list", examples="feed list", on_edit="rerun")
+async def feed_list(context: Context) -> Rich:
     feeds = await context.storage.feeds(context.message.room_id)
     if not feeds:
         return context.t("feeds_none")
@@ -171,24 +183,16 @@ async def feed_list(context: Context, args: str) -> Rich:
     return Rich.join(lines)
 
 
-async def _find_feed(context: Context, args: str) -> Feed:
-    number = read_number(context, args)
-    feed = await context.storage.get_feed(context.message.room_id, number)
-    if feed is None:
-        raise UserError(context.t("feed_not_found", number=number))
-    return feed
-
-
-async def feed_remove(context: Context, args: str) -> Rich:
+@command("feed remove", Item(kind="feed"), examples="feed remove #1")
+async def feed_remove(context: Context, feed: Feed) -> Rich:
     context.require_moderator()
-    feed = await _find_feed(context, args)
     await context.storage.remove_feed(feed.room_id, feed.id)
     return context.t("feed_removed", number=feed.id)
 
 
-async def feed_sync(context: Context, args: str) -> Rich:
+@command("feed sync", Item(kind="feed"), examples="feed sync #1")
+async def feed_sync(context: Context, feed: Feed) -> Rich:
     context.require_moderator()
-    feed = await _find_feed(context, args)
     try:
         result = await sync_feed(context.storage, context.config, feed, context.now)
     except FetchError as error:
@@ -199,9 +203,8 @@ async def feed_sync(context: Context, args: str) -> Rich:
     return report(context, result)
 
 
-@redo_on_edit("rerun")
-async def event_ics_command(context: Context, args: str) -> Answer:
-    event = await find_event(context, args)
+@command("event ics", Item(kind="event"), examples="event ics #1", on_edit="rerun")
+async def event_ics_command(context: Context, event: Event) -> Answer:
     data = event_ics(event, context.now)
     return Answer(
         Rich.bold(f"#{event.id}") + Rich.plain(f" {event.title}"),
@@ -209,9 +212,8 @@ async def event_ics_command(context: Context, args: str) -> Answer:
     )
 
 
-@redo_on_edit("rerun")
-async def meetup_ics_command(context: Context, args: str) -> Answer:
-    meetup = await find_meetup(context, args)
+@command("meetup ics", Item(kind="meetup"), examples="meetup ics #1", on_edit="rerun")
+async def meetup_ics_command(context: Context, meetup: Meetup) -> Answer:
     data = meetup_ics(meetup, context.now)
     if data is None:
         raise UserError(context.t("meetup_no_dates_known", number=meetup.id))
@@ -246,23 +248,20 @@ async def _subscription(context: Context, *, rotate: bool = False) -> Rich:
     return Rich.join(lines)
 
 
-@redo_on_edit("rerun")
-async def calendar_command(context: Context, args: str) -> Rich:
+@command("calendar show", examples="calendar", on_edit="rerun")
+async def calendar_command(context: Context) -> Rich:
     """`!calendar`: the room's subscription URL (a secret token) and its public page, if published."""
     if not context.config.http.enabled:
         return context.t("calendar_disabled")
-    if args.strip():
-        raise UsageError()
     return await _subscription(context)
 
 
-async def calendar_rotate(context: Context, args: str) -> Rich:
+@command("calendar rotate", examples="calendar rotate")
+async def calendar_rotate(context: Context) -> Rich:
     """A new secret token: the old subscription URL stops working."""
     if not context.config.http.enabled:
         return context.t("calendar_disabled")
     context.require_moderator()
-    if args.strip():
-        raise UsageError()
     return await _subscription(context, rotate=True)
 
 
@@ -271,19 +270,16 @@ async def _taken(context: Context, name: str) -> bool:
     return holder is not None and holder != context.message.room_id
 
 
-async def calendar_publish(context: Context, args: str) -> Rich:
+@command("calendar publish", Word("name", optional=True, example="ok-lab-leipzig"), examples=EXAMPLE_PUBLISH)
+async def calendar_publish(context: Context, name: str | None) -> Rich:
     """`[<name>]`: the room's calendar becomes public at `<public_url>/<name>/`. Without a name: the room's
     current one, else one made from the room id (the bot knows no room names)."""
     if not context.config.http.enabled:
         return context.t("calendar_disabled")
     context.require_moderator()
-    words = args.split()
-    if len(words) > 1:
-        raise UsageError()
     room = context.message.room_id
     derived = False
-    if words:
-        name = words[0]
+    if name is not None:
         if not valid_name(name):
             raise UserError(context.t("calendar_name_bad", name=name[:60], prefix=context.prefix))
     else:
@@ -302,13 +298,12 @@ async def calendar_publish(context: Context, args: str) -> Rich:
     return Rich.join(lines)
 
 
-async def calendar_unpublish(context: Context, args: str) -> Rich:
+@command("calendar unpublish", examples="calendar unpublish")
+async def calendar_unpublish(context: Context) -> Rich:
     """Takes the room's public page (and its public feed) down."""
     if not context.config.http.enabled:
         return context.t("calendar_disabled")
     context.require_moderator()
-    if args.strip():
-        raise UsageError()
     room = context.message.room_id
     name = await context.storage.public_name(room)
     if name is None or not await context.storage.unpublish(room):
@@ -316,123 +311,16 @@ async def calendar_unpublish(context: Context, args: str) -> Rich:
     return context.t("calendar_unpublished", url=_page_url(context, name))
 
 
-EVENT_IMPORT = subcommand(
-    "event",
-    "import",
-    ("importieren",),
-    "import [<https URL>]",
-    import_command,
-    "importiert eine .ics-Datei oder URL (Moderation)",
-    "imports an .ics file or URL (moderators)",
-    "event import https://events.example.org/events.ics",
-)
-EVENT_ICS = subcommand(
-    "event",
-    "ics",
-    ("kalender",),
-    "ics #N",
-    event_ics_command,
-    "die Veranstaltung als .ics-Datei",
-    "the event as an .ics file",
-    "event ics #12",
-)
-MEETUP_ICS = subcommand(
-    "meetup",
-    "ics",
-    ("kalender",),
-    "ics #N",
-    meetup_ics_command,
-    "das Treffen als .ics-Datei",
-    "the meetup as an .ics file",
-    "meetup ics #3",
-)
-FEED = Command(
-    name="feed",
-    aliases=("feeds", "abo"),
-    usage="feed <add|list|remove|sync>",
-    help={"de": "abonnierte Kalender-Feeds (Moderation)", "en": "subscribed calendar feeds (moderators)"},
-    example="feed add https://events.example.org/events.ics every 6h",
-    subcommands=(
-        subcommand(
-            "feed",
-            "add",
-            ("neu", "abonnieren"),
-            "add <URL> [every 6h]",
-            feed_add,
-            "abonniert einen Feed",
-            "subscribes to a feed",
-            "feed add https://events.example.org/events.ics every 6h",
-        ),
-        subcommand("feed", "list", ("liste", "ls"), "list", feed_list, "zeigt die Feeds", "lists the feeds"),
-        subcommand(
-            "feed",
-            "remove",
-            ("löschen", "delete", "abbestellen"),
-            "remove #N",
-            feed_remove,
-            "bestellt einen Feed ab",
-            "unsubscribes from a feed",
-            "feed remove #1",
-        ),
-        subcommand(
-            "feed",
-            "sync",
-            ("abrufen", "jetzt"),
-            "sync #N",
-            feed_sync,
-            "ruft einen Feed sofort ab",
-            "fetches a feed now",
-            "feed sync #1",
-        ),
-    ),
-)
-CALENDAR = Command(
-    name="calendar",
-    aliases=("kalender",),
-    usage="calendar",
-    handler=calendar_command,
-    help={
-        "de": "die Adresse zum Abonnieren der Termine dieses Raums und seine öffentliche Seite",
-        "en": "the address to subscribe to this room's events, and its public page",
-    },
-    example="calendar publish ok-lab-leipzig",
-    subcommands=(
-        subcommand(
-            "calendar",
-            "show",
-            ("zeigen", "url"),
-            "show",
-            calendar_command,
-            "zeigt die Abo-Adresse (geheim) und die öffentliche Seite (auch ohne show)",
-            "shows the subscription address (secret) and the public page (also without show)",
-        ),
-        subcommand(
-            "calendar",
-            "rotate",
-            ("neu", "erneuern"),
-            "rotate",
-            calendar_rotate,
-            "erzeugt eine neue geheime Abo-Adresse (Moderation)",
-            "makes a new secret subscription address (moderators)",
-        ),
-        subcommand(
-            "calendar",
-            "publish",
-            ("veröffentlichen", "öffentlich"),
-            "publish [<name>]",
-            calendar_publish,
-            "macht den Kalender öffentlich unter <Adresse>/<Name>/, mit Liste und Karte (Moderation)",
-            "publishes the calendar at <address>/<name>/, with list and map (moderators)",
-            "calendar publish ok-lab-leipzig",
-        ),
-        subcommand(
-            "calendar",
-            "unpublish",
-            ("zurückziehen", "verbergen", "privat"),
-            "unpublish",
-            calendar_unpublish,
-            "nimmt die öffentliche Seite wieder herunter (Moderation)",
-            "takes the public page down (moderators)",
-        ),
-    ),
+EVENT_IMPORT: Command = import_command
+EVENT_ICS: Command = event_ics_command
+MEETUP_ICS: Command = meetup_ics_command
+FEED: Command = family("feed", feed_add, feed_list, feed_remove, feed_sync, examples=(EXAMPLE_FEED_ADD,))
+CALENDAR: Command = family(
+    "calendar",
+    calendar_command,
+    calendar_rotate,
+    calendar_publish,
+    calendar_unpublish,
+    default=calendar_command,
+    examples=(EXAMPLE_PUBLISH,),
 )

@@ -6,19 +6,18 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import TypeVar
 
-from bot.commands import Context, UsageError, UserError
+from bot.commands import Context, UserError
 from bot.i18n import KEYS, Translator
 from bot.models import Message
 from bot.parsing.fields import (
     MAX_TITLE,
     MAX_YEAR,
+    FieldCode,
     FieldError,
     clean_text,
-    looks_like_number,
-    parse_number,
     plain_words,
 )
-from bot.parsing.when import When, WhenError, parse_when
+from bot.parsing.when import When, WhenCode, WhenError, parse_when
 from bot.text import Rich
 
 T = TypeVar("T")
@@ -29,13 +28,13 @@ _TEXT_FIELDS = ("title", "name")
 
 def field_error(context: Context, error: FieldError, fields: Mapping[str, str]) -> UserError:
     """A field problem as the user's error message."""
-    if error.code == "too_many_parts" and error.parts and error.names:
+    if error.code == FieldCode.TOO_MANY_PARTS and error.parts and error.names:
         form = pipe_form(context, error, fields)
         return UserError(
             context.t("field_too_many_parts_form", count=len(error.parts), limit=len(error.names), form=form)
         )
     known = ", ".join(sorted({key for key in fields if key.isascii()}))
-    return UserError(context.t(f"field_{error.code}", value=error.value, known=known))
+    return UserError(context.t(error.message_key, value=error.value, known=known))
 
 
 def pipe_form(context: Context, error: FieldError, fields: Mapping[str, str]) -> Rich:
@@ -99,7 +98,7 @@ def when_message(t: Translator, error: WhenError, now: datetime, tz: tzinfo) -> 
     then examples that work today."""
     readings = [Rich.code(t.when(option.start, option.end, option.all_day)) for option in error.options]
     options = Rich.join(readings, f" {t.raw('when_or')} ")
-    message = t(f"when_{error.code}", fragment=error.fragment, zone=str(tz), options=options)
+    message = t(error.message_key, fragment=error.fragment, zone=str(tz), options=options)
     return message + Rich.plain("\n") + t("when_examples", **when_examples(t, now, tz))
 
 
@@ -108,51 +107,16 @@ def read_when(context: Context, text: str) -> When:
     try:
         when = parse_when(text, now=context.now, tz=context.tz)
         if max(when.start, when.end or when.start).year > MAX_YEAR:
-            raise WhenError("too_far", text.strip()[:60])
+            raise WhenError(WhenCode.TOO_FAR, text.strip()[:60])
         return when
     except WhenError as error:
         raise UserError(when_message(context.t, error, context.now, context.tz)) from None
-
-
-def read_number(context: Context, text: str) -> int:
-    try:
-        return parse_number(text)
-    except FieldError as error:
-        raise UserError(context.t("field_bad_number", value=error.value)) from None
-
-
-async def replied_item(context: Context, kind: str) -> int | None:
-    """The number of the event or meetup (`kind`) whose bot message (confirmation, reminder) this replies to."""
-    message = context.message
-    if not isinstance(message, Message) or not message.reply_to:
-        return None
-    target = await context.storage.announced(message.room_id, message.reply_to)
-    return target.item_id if target is not None and target.kind == kind else None
 
 
 async def replied_announced(context: Context, reply_to: str, kind: str) -> int | None:
     """The number of the `kind` item (event, meetup) a bot message announced, reminded of or confirmed."""
     target = await context.storage.announced(context.message.room_id, reply_to)
     return target.item_id if target is not None and target.kind == kind else None
-
-
-async def item_number(context: Context, text: str, kind: str) -> int:
-    """The item a command names: `#N`, or (without one) the item of the bot's message it replies to."""
-    if text.strip():
-        return read_number(context, text)
-    replied = await replied_item(context, kind)
-    if replied is None:
-        raise UsageError()  # the usage line names `#N`, with a working example
-    return replied
-
-
-async def split_number(context: Context, args: str, kind: str) -> tuple[str, str]:
-    """`#N rest` as ("#N", "rest"); without a number first, ("", all of args): item_number then looks at the
-    message replied to. With `#N` given, `#N` wins."""
-    first, _, rest = args.strip().partition(" ")
-    if looks_like_number(first):
-        return first, rest.strip()
-    return "", args.strip()
 
 
 def read_title(context: Context, text: str) -> str:
@@ -177,17 +141,3 @@ async def added_by_original(context: Context, find: Callable[[str, str], Awaitab
     if added is None and context.edited is not None and context.edited.carried_out:
         raise UserError(context.t("edit_item_gone"))
     return replaces, added
-
-
-def split_edit(context: Context, args: str, fields: Mapping[str, str]) -> tuple[str, str, str]:
-    """`#N <field> <value>` as (item number text, canonical field name, value); without `#N` (a reply to the
-    bot's message about the item) the number text is empty."""
-    parts = args.strip().split(None, 2)
-    if parts and not looks_like_number(parts[0]):
-        parts = ["", *args.strip().split(None, 1)]
-    if len(parts) < 3:
-        raise UsageError()
-    field = fields.get(parts[1].casefold().rstrip(":"))
-    if field is None:
-        raise field_error(context, FieldError("unknown_field", parts[1]), fields)
-    return parts[0], field, parts[2]

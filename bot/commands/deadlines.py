@@ -68,7 +68,7 @@ async def add_deadline(context: Context, values: dict[str, str]) -> Rich:
     return t(head, number=stored.id) + Rich.plain("\n") + describe_deadline(context, stored)
 
 
-@command("frist list", on_edit="rerun")
+@command("frist list", examples="frist list", on_edit="rerun")
 async def list_deadlines(context: Context) -> Rich:
     today = context.now.astimezone(context.tz).date()
     deadlines = await context.storage.list_deadlines(context.message.room_id, ending_from=today)

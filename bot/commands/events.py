@@ -6,40 +6,41 @@ import hashlib
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
-from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
-from bot.commands.args import ItemKind, item_kind
+from bot.commands import Answer, Command, Context, UsageError, command, family
+from bot.commands.args import Fields, Item, ItemKind, Keyword, Month, Text, item_kind
 from bot.commands.common import (
     added_by_original,
     field_error,
-    item_number,
     read_title,
     read_when,
     replied_announced,
-    split_edit,
-    split_number,
 )
 from bot.models import Event, EventStatus, QueuedMessage, Reaction, Target
-from bot.parsing.fields import (
-    EVENT_FIELDS,
-    FieldError,
-    parse_geo,
-    parse_link,
-    parse_place,
-    plain_words,
-    split_fields,
-)
-from bot.parsing.months import MonthError, parse_month
+from bot.parsing.fields import FieldError, parse_geo, parse_link, parse_place, plain_words
 from bot.reminders import notify_cancelled, reminder_txn
 from bot.text import Rich
 
 LIST_LIMIT = 30
 APPROVE_KEY = "✅"
-_ADD_ORDER = ("title", "when", "where", "link")
+# `title | when | where | link`, or one `key: value` per line (then also geo, description, online); the keys in
+# every language are the catalogs' `event.<field>` words (Titel, Wann, Wo, …)
+FIELDS = Fields(
+    "fields",
+    group="event",
+    names=("title", "when", "where", "link"),
+    extra=("geo", "description", "online"),
+    samples=(
+        "Jugend editiert",
+        "{date} 18:00-21:00",
+        "WikiBär, Köpenicker Straße 45, 10179 Berlin",
+        "https://www.wikimedia.de/veranstaltungen/jugend-editiert/",
+    ),
+)
+EVENT_FIELDS = FIELDS.table()
 EXAMPLE_ADD = (
-    "event add Jugend editiert | 04.12.2026 18:00-21:00 | WikiBär, Köpenicker Straße 45, 10179 Berlin "
+    "event add Jugend editiert | {date} 18:00-21:00 | WikiBär, Köpenicker Straße 45, 10179 Berlin "
     "| https://www.wikimedia.de/veranstaltungen/jugend-editiert/"
 )
 
@@ -57,15 +58,6 @@ item_kind(
         replied=_replied_event,
     ),
 )
-
-
-async def find_event(context: Context, text: str) -> Event:
-    """The room's event named by `#N`; other rooms' events do not exist here."""
-    number = await item_number(context, text, "event")
-    event = await context.storage.get_event(context.message.room_id, number)
-    if event is None:
-        raise UserError(context.t("event_not_found", number=number))
-    return event
 
 
 def _apply_fields(context: Context, event: Event, values: dict[str, str]) -> Event:
@@ -89,7 +81,7 @@ def _apply_fields(context: Context, event: Event, values: dict[str, str]) -> Eve
         if "online" in values:
             changes.update(online_url=parse_link(values["online"]), online=True)
     except FieldError as error:
-        raise field_error(context, error, EVENT_FIELDS) from None
+        raise field_error(context, error, FIELDS.table()) from None
     return replace(event, **changes)
 
 
@@ -111,7 +103,7 @@ def describe(context: Context, event: Event, *, full: bool = False) -> Rich:
 
 
 def list_line(context: Context, event: Event) -> Rich:
-    """One event in a list: `#12 Donnerstag, 04.12.2026, 18:00-21:00 — Title (place)`."""
+    """One event in a list: `#12 <weekday, date, time> — Title (place)`."""
     t = context.t
     place = t.place(event.place, event.online)
     status = "" if event.status == EventStatus.APPROVED else f" ({t.raw('status_' + event.status.value)})"
@@ -124,14 +116,10 @@ def list_line(context: Context, event: Event) -> Rich:
     )
 
 
-@redo_on_edit("update")
-async def add_event(context: Context, args: str) -> Answer:
+@command("event add", FIELDS, examples=EXAMPLE_ADD, on_edit="update")
+async def add_event(context: Context, values: dict[str, str]) -> Answer:
     """Store a new event from one line or `key: value` lines."""
     t, message = context.t, context.message
-    try:
-        values = split_fields(args, _ADD_ORDER, EVENT_FIELDS)
-    except FieldError as error:
-        raise field_error(context, error, EVENT_FIELDS) from None
     missing = [t.raw(f"field_{name}") for name in ("title", "when") if name not in values]
     if missing:
         raise UsageError(t("missing_fields", fields=", ".join(missing)))
@@ -207,22 +195,17 @@ async def keep_confirmation_true(context: Context, event: Event) -> None:
         )
 
 
-@redo_on_edit("rerun")
-async def list_events(context: Context, args: str) -> Rich:
+@command("event list", Month(optional=True), examples=("event list {month}", "event list"), on_edit="rerun")
+async def list_events(context: Context, month: tuple[int, int] | None) -> Rich:
     """Upcoming events, or those of one month."""
     t, storage, room = context.t, context.storage, context.message.room_id
-    words = args.split()
     start, end = context.now, None
     header, empty = t("events_header_upcoming"), t("events_none_upcoming")
-    if words:
-        local_today = context.now.astimezone(context.tz).date()
-        try:
-            year, month = parse_month(words, local_today, prefer="future")
-        except MonthError as error:
-            raise UserError(t("bad_month", value=str(error))) from None
-        start = datetime(year, month, 1, tzinfo=context.tz)
+    if month is not None:
+        year, number = month
+        start = datetime(year, number, 1, tzinfo=context.tz)
         end = (start + timedelta(days=32)).replace(day=1)
-        name = t.month(year, month)
+        name = t.month(year, number)
         header, empty = t("events_header_month", month=name), t("events_none_month", month=name)
     shown = (EventStatus.APPROVED, EventStatus.CANCELLED)
     events = await storage.list_events(room, start=start, end=end, statuses=shown, limit=LIST_LIMIT)
@@ -251,17 +234,21 @@ async def _more_hint(context: Context, more: int, last_shown: Event, *, whole_mo
     return hint + Rich.plain(" ") + t("events_more_page", url=page)
 
 
-@redo_on_edit("rerun")
-async def show_event(context: Context, args: str) -> Rich:
-    event = await find_event(context, args)
+@command("event show", Item(kind="event"), examples="event show #1", on_edit="rerun")
+async def show_event(context: Context, event: Event) -> Rich:
     return Rich.bold(f"#{event.id}") + Rich.plain(" ") + describe(context, event, full=True)
 
 
-@redo_on_edit("rerun")
-async def edit_event(context: Context, args: str) -> Rich:
-    """Change one field: `#12 when 05.12.2026 18:00-21:00`."""
-    number, field, value = split_edit(context, args, EVENT_FIELDS)
-    event = await find_event(context, number)
+@command(
+    "event edit",
+    Item(kind="event"),
+    Keyword("field", group="event", choices=(*FIELDS.names, *FIELDS.extra)),
+    Text("value", example="Jugend editiert im WikiBär"),
+    examples="event edit #1 when {date2} 18:00-21:00",
+    on_edit="rerun",
+)
+async def edit_event(context: Context, event: Event, field: str, value: str) -> Rich:
+    """Change one field: `#12 when 05.12. 18:00-21:00`."""
     context.require_owner_or_moderator(event.submitter)
     async with context.storage.transaction():
         updated = await context.storage.update_event(_apply_fields(context, event, {field: value}))
@@ -269,8 +256,8 @@ async def edit_event(context: Context, args: str) -> Rich:
     return context.t("event_updated", number=event.id) + Rich.plain("\n") + describe(context, updated)
 
 
-async def cancel_event(context: Context, args: str) -> Rich:
-    event = await find_event(context, args)
+@command("event cancel", Item(kind="event"), examples="event cancel #1")
+async def cancel_event(context: Context, event: Event) -> Rich:
     context.require_owner_or_moderator(event.submitter)
     if event.status == EventStatus.CANCELLED:
         return context.t("event_already_cancelled", number=event.id)
@@ -281,18 +268,16 @@ async def cancel_event(context: Context, args: str) -> Rich:
     return context.t("event_cancelled", number=event.id, title=event.title)
 
 
-async def delete_event(context: Context, args: str) -> Rich:
-    event = await find_event(context, args)
+@command("event delete", Item(kind="event"), examples="event delete #1")
+async def delete_event(context: Context, event: Event) -> Rich:
     context.require_owner_or_moderator(event.submitter)
     await context.storage.delete_event(event.room_id, event.id)
     return context.t("event_deleted", number=event.id, title=event.title)
 
 
-@redo_on_edit("rerun")
-async def search_events(context: Context, args: str) -> Rich:
-    words = args.split()
-    if not words:
-        raise UsageError()
+@command("event search", Text("words", example="editiert"), examples="event search editiert", on_edit="rerun")
+async def search_events(context: Context, text: str) -> Rich:
+    words = text.split()
     events = await context.storage.search_events(context.message.room_id, words[:10])
     phrase = " ".join(words)
     if not events:
@@ -313,8 +298,9 @@ async def _approve(context: Context, event: Event) -> Rich:
     return context.t("event_approved", number=event.id, title=event.title)
 
 
-async def approve_event(context: Context, args: str) -> Rich:
-    return await _approve(context, await find_event(context, args))
+@command("event approve", Item(kind="event"), examples="event approve #1")
+async def approve_event(context: Context, event: Event) -> Rich:
+    return await _approve(context, event)
 
 
 async def approve_by_reaction(context: Context, reaction: Reaction) -> Rich | None:
@@ -325,9 +311,13 @@ async def approve_by_reaction(context: Context, reaction: Reaction) -> Rich | No
     return await _approve(context, event)
 
 
-async def reject_event(context: Context, args: str) -> Rich:
-    number, reason = await split_number(context, args, "event")
-    event = await find_event(context, number)
+@command(
+    "event reject",
+    Item(kind="event"),
+    Text("reason", optional=True, example="kein Bezug zu Open Data"),
+    examples="event reject #1 kein Bezug zu Open Data",
+)
+async def reject_event(context: Context, event: Event, reason: str) -> Rich:
     context.require_moderator()
     if event.status != EventStatus.PENDING:
         return context.t("event_not_pending", number=event.id)
@@ -335,103 +325,19 @@ async def reject_event(context: Context, args: str) -> Rich:
         rejected = await context.storage.set_event_status(event, EventStatus.REJECTED)
         await keep_confirmation_true(context, rejected)
     reply = context.t("event_rejected", number=event.id, title=event.title)
-    return (
-        reply + Rich.plain("\n") + context.t("event_rejected_reason", reason=reason.strip())
-        if reason.strip()
-        else reply
-    )
+    return reply + Rich.plain("\n") + context.t("event_rejected_reason", reason=reason) if reason else reply
 
 
-_sub = partial(subcommand, "event")
-
-
-EVENT = Command(
-    name="event",
-    aliases=("termin", "veranstaltung", "events"),
-    usage="event <add|list|show|edit|...>",
-    help={"de": "Veranstaltungen des Raums eintragen und verwalten", "en": "submit and manage the room's events"},
-    example=EXAMPLE_ADD,
-    subcommands=(
-        _sub(
-            "add",
-            ("neu", "eintragen", "hinzufügen"),
-            "add <title> | <when> | <where> | <link>",
-            add_event,
-            "trägt eine Veranstaltung ein (oder mehrzeilig: Titel:, Wann:, Wo:, Link:, Geo:, Beschreibung:, Online:)",
-            "adds an event (or multi-line: title:, when:, where:, link:, geo:, description:, online:)",
-            EXAMPLE_ADD,
-        ),
-        _sub(
-            "list",
-            ("liste", "ls"),
-            "list [month] [year]",
-            list_events,
-            "zeigt anstehende Veranstaltungen oder die eines Monats",
-            "lists upcoming events or a month's",
-            "event list dezember",
-        ),
-        _sub(
-            "show",
-            ("zeige", "zeigen", "info"),
-            "show #N",
-            show_event,
-            "zeigt eine Veranstaltung",
-            "shows one event",
-            "event show #12",
-        ),
-        _sub(
-            "edit",
-            ("ändern", "bearbeiten", "aendern"),
-            "edit #N <field> <value>",
-            edit_event,
-            "ändert ein Feld (Titel, Wann, Wo, Link, Geo, Beschreibung, Online)",
-            "changes one field (title, when, where, link, geo, description, online)",
-            "event edit #12 when 05.12.2026 18:00-21:00",
-        ),
-        _sub(
-            "cancel",
-            ("absagen",),
-            "cancel #N",
-            cancel_event,
-            "sagt eine Veranstaltung ab (bleibt als abgesagt sichtbar)",
-            "cancels an event (kept, marked cancelled)",
-            "event cancel #12",
-        ),
-        _sub(
-            "delete",
-            ("löschen", "loeschen", "remove"),
-            "delete #N",
-            delete_event,
-            "löscht eine Veranstaltung",
-            "deletes an event",
-            "event delete #12",
-        ),
-        _sub(
-            "search",
-            ("suche", "suchen", "find"),
-            "search <words>",
-            search_events,
-            "sucht in Titeln und Orten",
-            "searches titles and places",
-            "event search wikipedia",
-        ),
-        _sub(
-            "approve",
-            ("freigeben",),
-            "approve #N",
-            approve_event,
-            "gibt eine wartende Veranstaltung frei (Moderation)",
-            "approves a pending event (moderators)",
-            "event approve #12",
-        ),
-        _sub(
-            "reject",
-            ("ablehnen",),
-            "reject #N [reason]",
-            reject_event,
-            "lehnt eine wartende Veranstaltung ab (Moderation)",
-            "rejects a pending event (moderators)",
-            "event reject #12 kein Bezug zu Open Data",
-        ),
-    ),
+EVENT: Command = family(
+    "event",
+    add_event,
+    list_events,
+    show_event,
+    edit_event,
+    cancel_event,
+    delete_event,
+    search_events,
+    approve_event,
+    reject_event,
+    examples=(EXAMPLE_ADD,),
 )

@@ -13,7 +13,7 @@ def _summary(context: Context, found: Command) -> list[Rich]:
     return [Rich.code(prefix + t.usage(sub.usage_line)) + Rich.plain(" — " + sub.help_text(t)) for sub in commands]
 
 
-@command("help", Text("command", optional=True, example="event add"), on_edit="rerun")
+@command("help", Text("command", optional=True, example="event add"), examples="help event add", on_edit="rerun")
 async def help_command(context: Context, asked: str) -> Rich:
     """All commands, or one command with its usage, examples and aliases."""
     t, prefix = context.t, context.prefix

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
+from datetime import date
+from typing import Any
 
-from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
-from bot.commands.common import added_by_original, looks_like_number, read_number
+from bot.commands import Answer, Command, Context, UsageError, UserError, command, family
+from bot.commands.args import Arg, Item, ItemKind, Keyword, Month, Text, item_kind
+from bot.commands.common import added_by_original
 from bot.fetch import FetchError, fetch_url
 from bot.links import (
     Filing,
@@ -22,7 +24,7 @@ from bot.links import (
     render_recap,
     url_key,
 )
-from bot.models import Link, LinkStatus, Message, Reaction
+from bot.models import Link, LinkStatus, Reaction
 from bot.parsing.months import MonthError, parse_month
 from bot.text import Rich
 
@@ -30,17 +32,8 @@ LINK_LIST_LIMIT = 60
 MAX_LINK_TEXT = 1000
 MAX_SECTION = 60
 TITLE_MAX_BYTES = 512 * 1024
-EXAMPLE_ADD = "link https://example.org/strassenbaeume #Karten Die Stadt [zeigt] ihre Straßenbäume auf einer Karte."
-LINK_FIELDS = {
-    "text": "text",
-    "section": "section",
-    "abschnitt": "section",
-    "topic": "topic",
-    "thema": "topic",
-    "unterthema": "topic",
-    "url": "url",
-    "link": "url",
-}
+EXAMPLE_URL = "https://example.org/strassenbaeume"
+EXAMPLE_ADD = f"link {EXAMPLE_URL} #Karten Die Stadt [zeigt] ihre Straßenbäume auf einer Karte."
 
 
 # -- what the handlers share --
@@ -81,36 +74,11 @@ def describe(context: Context, link: Link) -> Rich:
 
 
 def url_error(context: Context, error: LinkError) -> UserError:
-    return UserError(
-        context.t(f"link_bad_{error.code}", url=error.url) + Rich.plain("\n") + example(context, EXAMPLE_ADD)
-    )
+    return UserError(context.t(error.message_key, url=error.url) + Rich.plain("\n") + example(context, EXAMPLE_ADD))
 
 
 def example(context: Context, text: str) -> Rich:
     return context.t("example", example=context.prefix + text)
-
-
-async def find_link(context: Context, text: str) -> Link:
-    """The link a command names: `#N`, or (without one) the link of the bot's answer it replies to."""
-    room = context.message.room_id
-    if text.strip():
-        number = read_number(context, text)
-        link = await context.storage.get_link(room, number)
-        if link is None:
-            raise UserError(context.t("link_not_found", number=number))
-        return link
-    message = context.message
-    if isinstance(message, Message) and message.reply_to:
-        link = await context.storage.link_by_message(room, message.reply_to)
-        if link is not None:
-            return link
-    raise UsageError()
-
-
-def split_link_number(args: str) -> tuple[str, str]:
-    """`#N rest` as ("#N", "rest"); without a number first, ("", args)."""
-    first, _, rest = args.strip().partition(" ")
-    return (first, rest.strip()) if looks_like_number(first) else ("", args.strip())
 
 
 async def resolve_section(context: Context, name: str | None) -> tuple[str, list[str] | None]:
@@ -193,17 +161,58 @@ async def file_link(context: Context, filing: Filing, *, source: str, submitter:
     return Answer(Rich.join(lines), on_sent=remember_answer if created else None)
 
 
+item_kind(
+    "link",
+    ItemKind(
+        find=lambda context, number: context.storage.get_link(context.message.room_id, number),
+        not_found="link_not_found",
+        replied=lambda context, event_id: context.storage.link_by_message(context.message.room_id, event_id),
+    ),
+)
+
+
+class FilingArg(Arg):
+    """`<URL> [#section[/topic]] [text]`: the link to file (only http(s) URLs)."""
+
+    takes_rest = True
+
+    def usage(self) -> str:
+        return "<URL> [#section] [text]"
+
+    async def read(self, context: Context, text: str) -> tuple[Any, str]:
+        try:
+            filing = parse_filing(text)
+        except LinkError as error:
+            raise url_error(context, error) from None
+        if filing.url is None:
+            raise UsageError()
+        return filing, ""
+
+    def sample(self, today: date) -> str:
+        return f"{EXAMPLE_URL} #Karten Die Stadt [zeigt] ihre Bäume."
+
+
+class NameAndPosition(Arg):
+    """`<name> <position>`: a section's name (several words) and a position from 1 on (the last word)."""
+
+    def usage(self) -> str:
+        return "<name> <position>"
+
+    async def read(self, context: Context, text: str) -> tuple[Any, str]:
+        name, _, position = text.strip().rpartition(" ")
+        if not name.strip() or not position.isdigit() or int(position) < 1:
+            raise UsageError()
+        return (name.strip(), int(position)), ""
+
+    def sample(self, today: date) -> str:
+        return "Klima 3"
+
+
 # -- !link --
 
 
-@redo_on_edit("update")
-async def add_link(context: Context, args: str) -> Rich | Answer:
-    try:
-        filing = parse_filing(args)
-    except LinkError as error:
-        raise url_error(context, error) from None
-    if filing.url is None:
-        raise UsageError()
+@command("link add", FilingArg("filing"), examples=EXAMPLE_ADD, on_edit="update")
+async def add_link(context: Context, filing: Filing) -> Rich | Answer:
     source, added = await added_by_original(context, context.storage.link_by_message)
     if added is not None:
         return await _update_from_edit(context, added, filing)
@@ -231,28 +240,26 @@ async def _save(context: Context, link: Link, new_sections: list[str] | None = N
         await context.storage.update_link(link, key)
 
 
-def read_edition(context: Context, words: list[str]) -> str:
-    today = context.now.astimezone(context.tz).date()
-    try:
-        year, month = parse_month(words, today, prefer="past")
-    except MonthError as error:
-        raise UserError(context.t("bad_month", value=str(error))) from None
-    return f"{year:04d}-{month:02d}"
+def _changed(context: Context, link: Link, new_sections: list[str] | None) -> Rich:
+    lines = [context.t("link_updated", number=link.id), describe(context, link)]
+    if new_sections is not None:
+        lines.append(context.t("link_section_created", section=link.section, number=link.id, prefix=context.prefix))
+    return Rich.join(lines)
 
 
-@redo_on_edit("rerun")
-async def list_links(context: Context, args: str) -> Rich:
+@command("link list", Month(optional=True, prefer="past"), examples="link list", on_edit="rerun")
+async def list_links(context: Context, month: tuple[int, int] | None) -> Rich:
     """The links of this month's edition (or another month's), by section in the post's order."""
     t = context.t
-    edition = read_edition(context, args.split()) if args.split() else edition_of(context)
-    month = edition_name(context, edition)
+    edition = f"{month[0]:04d}-{month[1]:02d}" if month else edition_of(context)
+    name = edition_name(context, edition)
     links = await context.storage.list_links(context.message.room_id, edition)
     if not links:
-        return t("links_none", month=month, prefix=context.prefix)
+        return t("links_none", month=name, prefix=context.prefix)
     sections = await room_sections(context)
-    order = {name: position for position, name in enumerate(sections)}
+    order = {section: position for position, section in enumerate(sections)}
     links.sort(key=lambda link: (order.get(link.section, len(order)), link.section, link.topic or "", link.id))
-    lines = [t("links_header", month=month, count=len(links))]
+    lines = [t("links_header", month=name, count=len(links))]
     heading = None
     for link in links[:LINK_LIST_LIMIT]:
         if link.section != heading:
@@ -267,28 +274,29 @@ async def list_links(context: Context, args: str) -> Rich:
     return Rich.join(lines)
 
 
-@redo_on_edit("rerun")
-async def show_link(context: Context, args: str) -> Rich:
-    link = await find_link(context, args)
+@command("link show", Item(kind="link"), examples="link show #1", on_edit="rerun")
+async def show_link(context: Context, link: Link) -> Rich:
     return describe(context, link) + Rich.plain("\n") + context.t("link_by", submitter=link.submitter)
 
 
-@redo_on_edit("rerun")
-async def edit_link(context: Context, args: str) -> Rich:
-    number, rest = split_link_number(args)
-    parts = rest.split(None, 1)
-    if not parts:
-        raise UsageError()
-    field = LINK_FIELDS.get(parts[0].casefold().rstrip(":"))
-    if field is None:
-        raise UserError(context.t("link_unknown_field", value=parts[0][:40], known="text, section, topic, url"))
-    value = parts[1].strip() if len(parts) > 1 else ""
-    link = await find_link(context, number)
+LINK_FIELD = Keyword("field", group="link", choices=("text", "section", "topic", "url"))
+
+
+@command(
+    "link edit",
+    Item(kind="link"),
+    LINK_FIELD,
+    Text("value", optional=True, example="Die Stadt [zeigt] ihre Bäume."),
+    examples="link edit #1 text Die Stadt [zeigt] ihre Bäume.",
+    on_edit="rerun",
+)
+async def edit_link(context: Context, link: Link, field: str, value: str) -> Rich:
+    """Text, section, topic (empty: none) or URL of a link."""
     context.require_owner_or_moderator(link.submitter)
     new_sections = None
     if field == "url":
         try:
-            changed = replace(link, url=clean_url(value), title=None if value else link.title)
+            changed = replace(link, url=clean_url(value), title=None)
         except LinkError as error:
             raise url_error(context, error) from None
     elif field == "section":
@@ -303,36 +311,32 @@ async def edit_link(context: Context, args: str) -> Rich:
             raise UserError(context.t("link_text_too_long", length=len(value), limit=MAX_LINK_TEXT))
         changed = replace(link, text=" ".join(value.split()))
     await _save(context, changed, new_sections)
-    lines = [context.t("link_updated", number=link.id), describe(context, changed)]
-    if new_sections is not None:
-        lines.append(context.t("link_section_created", section=changed.section, number=link.id, prefix=context.prefix))
-    return Rich.join(lines)
+    return _changed(context, changed, new_sections)
 
 
-@redo_on_edit("rerun")
-async def move_link(context: Context, args: str) -> Rich:
-    """`move #N <section>` or `move #N <month>`."""
-    number, rest = split_link_number(args)
-    if not rest:
-        raise UsageError()
-    link = await find_link(context, number)
+@command(
+    "link move",
+    Item(kind="link"),
+    Text("section or month", example="Mobilität"),
+    examples=("link move #1 Mobilität", "link move #1 {month}"),
+    on_edit="rerun",
+)
+async def move_link(context: Context, link: Link, target: str) -> Rich:
+    """To another section, or to another month's edition."""
     context.require_owner_or_moderator(link.submitter)
     new_sections = None
     try:
-        year, month = parse_month(rest.split(), context.now.astimezone(context.tz).date(), prefer="past")
+        year, month = parse_month(target.split(), context.now.astimezone(context.tz).date(), prefer="past")
         changed = replace(link, edition=f"{year:04d}-{month:02d}")
     except MonthError:
-        section, new_sections = await resolve_section(context, rest.lstrip("#"))
+        section, new_sections = await resolve_section(context, target.lstrip("#"))
         changed = replace(link, section=section)
     await _save(context, changed, new_sections)
-    lines = [context.t("link_updated", number=link.id), describe(context, changed)]
-    if new_sections is not None:
-        lines.append(context.t("link_section_created", section=changed.section, number=link.id, prefix=context.prefix))
-    return Rich.join(lines)
+    return _changed(context, changed, new_sections)
 
 
-async def delete_link(context: Context, args: str) -> Rich:
-    link = await find_link(context, args)
+@command("link delete", Item(kind="link"), examples="link delete #1")
+async def delete_link(context: Context, link: Link) -> Rich:
     context.require_owner_or_moderator(link.submitter)
     await context.storage.delete_link(link.room_id, link.id)
     return context.t("link_deleted", number=link.id, url=link.url)
@@ -346,8 +350,9 @@ async def _approve(context: Context, link: Link) -> Rich:
     return context.t("link_approved", number=link.id)
 
 
-async def approve_link(context: Context, args: str) -> Rich:
-    return await _approve(context, await find_link(context, args))
+@command("link approve", Item(kind="link"), examples="link approve #1")
+async def approve_link(context: Context, link: Link) -> Rich:
+    return await _approve(context, link)
 
 
 async def approve_by_reaction(context: Context, reaction: Reaction) -> Rich | None:
@@ -378,72 +383,55 @@ async def file_by_reaction(context: Context, reaction: Reaction) -> Answer | Non
 # -- !section --
 
 
-async def _section_arg(context: Context, text: str) -> tuple[list[str], str]:
+async def _named_section(context: Context, name: str) -> tuple[list[str], str]:
     sections = await room_sections(context)
-    found = find_section(text.lstrip("#"), sections)
+    found = find_section(name.lstrip("#"), sections)
     if found is None:
-        raise UserError(context.t("section_unknown", section=text[:MAX_SECTION], sections=", ".join(sections)))
+        raise UserError(context.t("section_unknown", section=name[:MAX_SECTION], sections=", ".join(sections)))
     return sections, found
-
-
-def _position(context: Context, text: str, count: int) -> int:
-    """A 1-based position as a list index; beyond the end means the end."""
-    if not text.isdigit() or int(text) < 1:
-        raise UserError(context.t("section_bad_position", value=text[:20], count=count))
-    return min(int(text), count) - 1
 
 
 def _sections_reply(context: Context, head: Rich, sections: list[str]) -> Rich:
     return head + Rich.plain("\n") + Rich.plain(", ".join(f"{n}. {name}" for n, name in enumerate(sections, 1)))
 
 
-@redo_on_edit("rerun")
-async def list_sections(context: Context, args: str) -> Rich:
+@command("section list", examples="section list", on_edit="rerun")
+async def list_sections(context: Context) -> Rich:
     stored = await context.storage.link_sections(context.message.room_id)
     sections = stored if stored is not None else list(context.config.links.sections)
     head = context.t("sections_header" if stored is not None else "sections_header_default")
     return _sections_reply(context, head, sections)
 
 
-async def add_section(context: Context, args: str) -> Rich:
-    """`add <name> [position]` (the position as the last word, when it is a number)."""
-    words = args.split()
-    if not words:
-        raise UsageError()
+@command("section add", Text("name", example="Bildung"), examples="section add Bildung")
+async def add_section(context: Context, name: str) -> Rich:
+    """A new section, before the recap and the catch-all at the end (`section move` puts it elsewhere)."""
     context.require_moderator()
     sections = await room_sections(context)
-    position = len(sections)
-    if len(words) > 1 and words[-1].isdigit():
-        position = _position(context, words.pop(), len(sections) + 1)
-    name = " ".join(words).lstrip("#").replace("_", " ").strip()
-    if not name or len(name) > MAX_SECTION:
-        raise UserError(context.t("section_bad_name", limit=MAX_SECTION))
-    if (existing := find_section(name, sections)) is not None:
+    if (existing := find_section(name.lstrip("#"), sections)) is not None:
         raise UserError(context.t("section_exists", section=existing))
-    sections.insert(position, name)
-    await context.storage.save_link_sections(context.message.room_id, sections)
-    return _sections_reply(context, context.t("section_added", section=name), sections)
+    added, new_sections = await resolve_section(context, name.lstrip("#"))
+    assert new_sections is not None
+    await context.storage.save_link_sections(context.message.room_id, new_sections)
+    return _sections_reply(context, context.t("section_added", section=added), new_sections)
 
 
-async def move_section(context: Context, args: str) -> Rich:
-    """`move <name> <position>`."""
-    words = args.split()
-    if len(words) < 2:
-        raise UsageError()
+@command("section move", NameAndPosition("section"), examples="section move Klima 3")
+async def move_section(context: Context, target: tuple[str, int]) -> Rich:
     context.require_moderator()
-    sections, found = await _section_arg(context, " ".join(words[:-1]))
-    position = _position(context, words[-1], len(sections))
+    name, position = target
+    sections, found = await _named_section(context, name)
     sections.remove(found)
-    sections.insert(position, found)
+    index = min(position, len(sections) + 1) - 1
+    sections.insert(index, found)
     await context.storage.save_link_sections(context.message.room_id, sections)
-    return _sections_reply(context, context.t("section_moved", section=found, position=position + 1), sections)
+    return _sections_reply(context, context.t("section_moved", section=found, position=index + 1), sections)
 
 
-async def remove_section(context: Context, args: str) -> Rich:
-    if not args.strip():
-        raise UsageError()
+@command("section remove", Text("name", example="Gesundheit"), examples="section remove Gesundheit")
+async def remove_section(context: Context, name: str) -> Rich:
     context.require_moderator()
-    sections, found = await _section_arg(context, args.strip())
+    sections, found = await _named_section(context, name)
     if len(sections) == 1:
         raise UserError(context.t("section_last"))
     sections.remove(found)
@@ -455,125 +443,15 @@ async def remove_section(context: Context, args: str) -> Rich:
     return reply
 
 
-_link = partial(subcommand, "link")
-
-LINK = Command(
-    name="link",
-    aliases=("links", "lesezeichen"),
-    usage="link <URL> [#section] [text]",
-    handler=add_link,
-    help={
-        "de": "legt Links für die Nachrichten des Rundbriefs ab (auch mit 🔖 auf einer Nachricht); "
-        "#Abschnitt/Unterthema wählt den Abschnitt, [eckige Klammern] die verlinkten Wörter",
-        "en": "files links for the roundup's news (also 🔖 on a message); #section/topic chooses the section, "
-        "[brackets] the linked words",
-    },
-    example=EXAMPLE_ADD,
-    subcommands=(
-        _link(
-            "add",
-            ("neu", "ablegen"),
-            "add <URL> [#section] [text]",
-            add_link,
-            "legt einen Link ab (kurz: `link <URL> …`); ohne Text gilt der Titel der Seite",
-            "files a link (short: `link <URL> …`); without text, the page's title is used",
-            EXAMPLE_ADD,
-        ),
-        _link(
-            "list",
-            ("liste", "ls"),
-            "list [month] [year]",
-            list_links,
-            "zeigt die Links dieses Monats (oder eines anderen) nach Abschnitten",
-            "lists this month's links (or another month's) by section",
-            "link list",
-        ),
-        _link("show", ("zeige", "info"), "show #N", show_link, "zeigt einen Link", "shows one link", "link show #3"),
-        _link(
-            "edit",
-            ("ändern", "bearbeiten", "aendern"),
-            "edit #N <field> <value>",
-            edit_link,
-            "ändert Text, Abschnitt, Thema oder URL eines Links",
-            "changes a link's text, section, topic or URL",
-            "link edit #3 text Die Stadt [zeigt] ihre Bäume.",
-        ),
-        _link(
-            "move",
-            ("verschieben",),
-            "move #N <section or month>",
-            move_link,
-            "verschiebt einen Link in einen anderen Abschnitt oder in die Ausgabe eines anderen Monats",
-            "moves a link to another section or to another month's edition",
-            "link move #3 Mobilität",
-        ),
-        _link(
-            "delete",
-            ("löschen", "loeschen", "remove"),
-            "delete #N",
-            delete_link,
-            "löscht einen Link",
-            "deletes a link",
-            "link delete #3",
-        ),
-        _link(
-            "approve",
-            ("freigeben",),
-            "approve #N",
-            approve_link,
-            "gibt einen wartenden Link frei (Moderation; auch ✅ auf die Antwort des Bots)",
-            "approves a waiting link (moderators; also ✅ on the bot's answer)",
-            "link approve #3",
-        ),
-    ),
+LINK: Command = family(
+    "link",
+    add_link,
+    list_links,
+    show_link,
+    edit_link,
+    move_link,
+    delete_link,
+    approve_link,
+    default=add_link,
 )
-
-_section = partial(subcommand, "section")
-
-SECTION = Command(
-    name="section",
-    aliases=("abschnitt", "sections", "abschnitte"),
-    usage="section <list|add|move|remove>",
-    help={
-        "de": "die Abschnitte der Nachrichten im Rundbrief und ihre Reihenfolge (Moderation ändert sie)",
-        "en": "the roundup's news sections and their order (moderators change them)",
-    },
-    example="section list",
-    subcommands=(
-        _section(
-            "list",
-            ("liste", "ls"),
-            "list",
-            list_sections,
-            "zeigt die Abschnitte in ihrer Reihenfolge",
-            "lists the sections in order",
-        ),
-        _section(
-            "add",
-            ("neu",),
-            "add <name> [position]",
-            add_section,
-            "legt einen Abschnitt an (am Ende oder an der Position)",
-            "adds a section (at the end or at the position)",
-            "section add Bildung 5",
-        ),
-        _section(
-            "move",
-            ("verschieben",),
-            "move <name> <position>",
-            move_section,
-            "verschiebt einen Abschnitt an eine Position",
-            "moves a section to a position",
-            "section move Klima 3",
-        ),
-        _section(
-            "remove",
-            ("löschen", "loeschen", "delete", "entfernen"),
-            "remove <name>",
-            remove_section,
-            "entfernt einen Abschnitt aus der Liste (seine Links bleiben)",
-            "removes a section from the list (its links stay)",
-            "section remove Gesundheit",
-        ),
-    ),
-)
+SECTION: Command = family("section", list_sections, add_section, move_section, remove_section)

@@ -2,48 +2,42 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from bot.commands import Answer, Command, Context, UsageError, UserError, redo_on_edit, subcommand
-from bot.commands.args import ItemKind, item_kind
-from bot.commands.common import (
-    added_by_original,
-    field_error,
-    item_number,
-    read_title,
-    read_when,
-    replied_announced,
-    split_edit,
-    split_number,
-)
+from bot.commands import Answer, Command, Context, UsageError, UserError, command, family
+from bot.commands.args import Count, Fields, Item, ItemKind, Keyword, Several, Text, Word, item_kind
+from bot.commands.common import added_by_original, field_error, read_title, read_when, replied_announced
 from bot.models import Meetup
-from bot.parsing.fields import (
-    MEETUP_FIELDS,
-    FieldError,
-    parse_geo,
-    parse_link,
-    parse_place,
-    parse_time_range,
-    plain_words,
-    split_fields,
-)
+from bot.parsing.fields import FieldError, parse_geo, parse_link, parse_place, parse_time_range, plain_words
 from bot.parsing.recurrence import RecurrenceError, first_occurrence, parse_recurrence
 from bot.schedule import city_sort_key, meetup_dates, next_dates
 from bot.text import Rich
 
 NEXT_DEFAULT = 5
-_COUNT = re.compile(r"[1-9][0-9]{0,2}")
+NEXT_MAX = 50
 MAX_EXPLICIT_DATES = 100
-_ADD_ORDER = ("city", "rule", "time", "where", "name", "link")
-EXAMPLE_ADD = (
-    "meetup add Leipzig | jeden Mittwoch | 19:00-22:00 | Basislager Coworking Leipzig, Peterssteinweg 14, "
-    "04107 Leipzig | OKLab Leipzig | https://www.meetup.com/de-DE/oklab-leipzig/"
+FIELDS = Fields(
+    "fields",
+    group="meetup",
+    names=("city", "rule", "time", "where", "name", "link"),
+    extra=("geo",),
+    samples=(
+        "Leipzig",
+        "jeden Mittwoch",
+        "19:00-22:00",
+        "Basislager Coworking Leipzig, Peterssteinweg 14, 04107 Leipzig",
+        "OKLab Leipzig",
+        "https://www.meetup.com/de-DE/oklab-leipzig/",
+    ),
 )
+MEETUP_FIELDS = FIELDS.table()
+REQUIRED = ("city", "rule", "time", "name")
+# Meetup #1 of the examples (and of the generated tests): every Wednesday. The examples that name one of its dates
+# (skip, move) name `{wednesday}`.
+EXAMPLE_ADD = "meetup add " + " | ".join(FIELDS.samples)
 
 
 def _read_rule(context: Context, text: str) -> str | None:
@@ -111,28 +105,16 @@ item_kind(
 )
 
 
-async def find_meetup(context: Context, text: str) -> Meetup:
-    number = await item_number(context, text, "meetup")
-    meetup = await context.storage.get_meetup(context.message.room_id, number)
-    if meetup is None:
-        raise UserError(context.t("meetup_not_found", number=number))
-    return meetup
-
-
 def _format_dates(context: Context, dates: list[datetime]) -> Rich:
     if not dates:
         return Rich.plain(context.t.raw("meetup_no_dates"))
     return Rich.join(Rich.plain(f"  {context.t.date(d)}, {d:%H:%M}") for d in dates)
 
 
-@redo_on_edit("update")
-async def add_meetup(context: Context, args: str) -> Answer:
+@command("meetup add", FIELDS, examples=EXAMPLE_ADD, on_edit="update")
+async def add_meetup(context: Context, values: dict[str, str]) -> Answer:
     t, message = context.t, context.message
-    try:
-        values = split_fields(args, _ADD_ORDER, MEETUP_FIELDS)
-    except FieldError as error:
-        raise field_error(context, error, MEETUP_FIELDS) from None
-    missing = [t.raw(f"field_{name}") for name in ("city", "rule", "time", "name") if name not in values]
+    missing = [t.raw(f"field_{name}") for name in REQUIRED if name not in values]
     if missing:
         raise UsageError(t("missing_fields", fields=", ".join(missing)))
     source, edited = await added_by_original(context, context.storage.meetup_by_source)
@@ -171,8 +153,8 @@ def _added(context: Context, meetup: Meetup) -> Rich:
     return Rich.join(lines)
 
 
-@redo_on_edit("rerun")
-async def list_meetups(context: Context, args: str) -> Rich:
+@command("meetup list", examples="meetup list", on_edit="rerun")
+async def list_meetups(context: Context) -> Rich:
     meetups = sorted(await context.storage.list_meetups(context.message.room_id), key=city_sort_key)
     if not meetups:
         return context.t("meetups_none")
@@ -184,9 +166,8 @@ async def list_meetups(context: Context, args: str) -> Rich:
     )
 
 
-@redo_on_edit("rerun")
-async def show_meetup(context: Context, args: str) -> Rich:
-    meetup = await find_meetup(context, args)
+@command("meetup show", Item(kind="meetup"), examples="meetup show #1", on_edit="rerun")
+async def show_meetup(context: Context, meetup: Meetup) -> Rich:
     lines = [Rich.bold(f"#{meetup.id}") + Rich.plain(" ") + describe_meetup(context, meetup)]
     if meetup.rrule:
         lines.append(Rich.plain(f"RRULE: {meetup.rrule}"))
@@ -194,35 +175,43 @@ async def show_meetup(context: Context, args: str) -> Rich:
     return Rich.join(lines)
 
 
-@redo_on_edit("rerun")
-async def next_meetups(context: Context, args: str) -> Rich:
+@command(
+    "meetup next",
+    Item(kind="meetup", optional=True),
+    Count("count", optional=True, high=NEXT_MAX),
+    examples=("meetup next #1 10", "meetup next"),
+    on_edit="rerun",
+)
+async def next_meetups(context: Context, meetup: Meetup | None, count: int | None) -> Rich:
     """The next dates of one meetup, or the next date of each."""
-    words = args.split()
-    if words:
-        meetup = await find_meetup(context, words[0])
-        count = min(int(words[1]), 50) if len(words) > 1 and _COUNT.fullmatch(words[1]) else NEXT_DEFAULT
+    if meetup is not None:
         return Rich.join(
             [
                 describe_meetup(context, meetup),
                 context.t("meetup_next_header"),
-                _format_dates(context, next_dates(meetup, context.now, count)),
+                _format_dates(context, next_dates(meetup, context.now, count or NEXT_DEFAULT)),
             ]
         )
     meetups = sorted(await context.storage.list_meetups(context.message.room_id), key=city_sort_key)
     if not meetups:
         return context.t("meetups_none")
     lines = [context.t("meetup_next_header")]
-    for meetup in meetups:
-        upcoming = next_dates(meetup, context.now, 1)
+    for each in meetups:
+        upcoming = next_dates(each, context.now, 1)
         when = f"{context.t.date(upcoming[0])}, {upcoming[0]:%H:%M}" if upcoming else context.t.raw("meetup_no_dates")
-        lines.append(Rich.bold(f"#{meetup.id}") + Rich.plain(f" {meetup.city} ({meetup.name}): {when}"))
+        lines.append(Rich.bold(f"#{each.id}") + Rich.plain(f" {each.city} ({each.name}): {when}"))
     return Rich.join(lines)
 
 
-@redo_on_edit("rerun")
-async def edit_meetup(context: Context, args: str) -> Rich:
-    number, field, value = split_edit(context, args, MEETUP_FIELDS)
-    meetup = await find_meetup(context, number)
+@command(
+    "meetup edit",
+    Item(kind="meetup"),
+    Keyword("field", group="meetup", choices=(*FIELDS.names, *FIELDS.extra)),
+    Text("value", example="Leipzig"),
+    examples="meetup edit #1 time 18:30-21:00",
+    on_edit="rerun",
+)
+async def edit_meetup(context: Context, meetup: Meetup, field: str, value: str) -> Rich:
     context.require_owner_or_moderator(meetup.submitter)
     updated = await context.storage.update_meetup(_apply_fields(context, meetup, {field: value}))
     lines = [context.t("event_updated", number=updated.id), describe_meetup(context, updated)]
@@ -231,8 +220,8 @@ async def edit_meetup(context: Context, args: str) -> Rich:
     return Rich.join(lines)
 
 
-async def delete_meetup(context: Context, args: str) -> Rich:
-    meetup = await find_meetup(context, args)
+@command("meetup delete", Item(kind="meetup"), examples="meetup delete #1")
+async def delete_meetup(context: Context, meetup: Meetup) -> Rich:
     context.require_owner_or_moderator(meetup.submitter)
     await context.storage.delete_meetup(meetup.room_id, meetup.id)
     return context.t("meetup_deleted", number=meetup.id, name=meetup.name)
@@ -247,17 +236,25 @@ def _is_date_of(meetup: Meetup, day: date) -> bool:
     return any(d.date() == day for d in meetup_dates(meetup, start, start + timedelta(days=1)))
 
 
-async def skip_date(context: Context, args: str) -> Rich:
-    """One date does not take place."""
-    number, rest = await split_number(context, args, "meetup")
-    if not rest.strip():
-        raise UsageError()
-    meetup = await find_meetup(context, number)
-    context.require_owner_or_moderator(meetup.submitter)
-    day = _read_day(context, rest)
+def _rule_day(context: Context, meetup: Meetup, text: str) -> tuple[date, str]:
+    """The day `text` names and how replies show it; a UserError when the meetup does not meet that day."""
+    day = _read_day(context, text)
     shown = context.t.date(datetime.combine(day, datetime.min.time()))
     if not _is_date_of(meetup, day):
         raise UserError(context.t("meetup_not_a_date", date=shown, number=meetup.id))
+    return day, shown
+
+
+@command(
+    "meetup skip",
+    Item(kind="meetup"),
+    Text("date", example="nächsten Mittwoch"),
+    examples="meetup skip #1 {wednesday}",
+)
+async def skip_date(context: Context, meetup: Meetup, text: str) -> Rich:
+    """One date does not take place."""
+    context.require_owner_or_moderator(meetup.submitter)
+    day, shown = _rule_day(context, meetup, text)
     moved = {k: v for k, v in meetup.moved.items() if k != day}
     extra = frozenset(d for d in meetup.extra if d.date() != day)
     await context.storage.update_meetup(
@@ -266,19 +263,18 @@ async def skip_date(context: Context, args: str) -> Rich:
     return context.t("meetup_skipped", number=meetup.id, name=meetup.name, date=shown)
 
 
-async def move_date(context: Context, args: str) -> Rich:
-    """One date moves: `#N 07.01.2027 08.01.2027 19:00`."""
-    number, rest = await split_number(context, args, "meetup")
-    parts = [number, *rest.split(None, 1)]
-    if len(parts) < 3:
-        raise UsageError()
-    meetup = await find_meetup(context, parts[0])
+@command(
+    "meetup move",
+    Item(kind="meetup"),
+    Word("date", example="Mittwoch"),
+    Text("new date and time", example="Donnerstag 19:00"),
+    examples="meetup move #1 {wednesday} {date2} 19:00",
+)
+async def move_date(context: Context, meetup: Meetup, old: str, new: str) -> Rich:
+    """One date moves: `#N <Wednesday> <the Thursday after> 19:00`."""
     context.require_owner_or_moderator(meetup.submitter)
-    day = _read_day(context, parts[1])
-    shown = context.t.date(datetime.combine(day, datetime.min.time()))
-    if not _is_date_of(meetup, day):
-        raise UserError(context.t("meetup_not_a_date", date=shown, number=meetup.id))
-    when = read_when(context, parts[2])
+    day, shown = _rule_day(context, meetup, old)
+    when = read_when(context, new)
     new_start = when.start if not when.all_day else datetime.combine(when.start.date(), meetup.start_time, context.tz)
     await context.storage.update_meetup(replace(meetup, moved=MappingProxyType({**meetup.moved, day: new_start})))
     return context.t(
@@ -290,21 +286,23 @@ async def move_date(context: Context, args: str) -> Rich:
     )
 
 
-async def set_dates(context: Context, args: str) -> Rich:
-    """Explicit dates (for rules the bot cannot compute): `#N 12.01.2027 09.02.2027 19:30`."""
-    number, rest = await split_number(context, args, "meetup")
-    words = rest.split()
-    if not words:
-        raise UsageError()
-    meetup = await find_meetup(context, number)
+@command(
+    "meetup dates",
+    Item(kind="meetup"),
+    Several("date", example="6.1. 3.2. 19:30"),
+    examples="meetup dates #1 {date} {date3} 19:30",
+)
+async def set_dates(context: Context, meetup: Meetup, text: str) -> Rich:
+    """Explicit dates (for rules the bot cannot compute): `#N <date> <date> 19:30`, each date with its own time
+    or the meetup's."""
     context.require_owner_or_moderator(meetup.submitter)
+    words = text.split()
     dates: set[datetime] = set()
     index = 0
     while index < len(words):
-        # a date may be followed by its own time: `12.01.2027 19:30`
+        # a date may be followed by its own time: `12.01. 19:30`
         with_time = index + 1 < len(words) and words[index + 1][:1].isdigit() and ":" in words[index + 1]
-        text = " ".join(words[index : index + (2 if with_time else 1)])
-        when = read_when(context, text)
+        when = read_when(context, " ".join(words[index : index + (2 if with_time else 1)]))
         dates.add(
             when.start if not when.all_day else datetime.combine(when.start.date(), meetup.start_time, context.tz)
         )
@@ -315,91 +313,16 @@ async def set_dates(context: Context, args: str) -> Rich:
     return context.t.count("meetup_dates_set", len(dates), number=meetup.id, name=meetup.name)
 
 
-_sub = partial(subcommand, "meetup")
-
-
-MEETUP = Command(
-    name="meetup",
-    aliases=("treffen", "meetups"),
-    usage="meetup <add|list|next|...>",
-    help={
-        "de": "regelmäßige Treffen (z. B. OKLab-Treffen) eintragen und verwalten",
-        "en": "register and manage regular meetups (e.g. OK Lab meetups)",
-    },
-    example=EXAMPLE_ADD,
-    subcommands=(
-        _sub(
-            "add",
-            ("neu", "eintragen", "hinzufügen"),
-            "add <city> | <rule> | <time> | <where> | <name> | <link>",
-            add_meetup,
-            "trägt ein regelmäßiges Treffen ein (oder mehrzeilig: Stadt:, Regel:, Zeit:, Wo:, Name:, Link:)",
-            "registers a regular meetup (or multi-line: city:, rule:, time:, where:, name:, link:)",
-            EXAMPLE_ADD,
-        ),
-        _sub("list", ("liste", "ls"), "list", list_meetups, "zeigt alle Treffen des Raums", "lists the meetups"),
-        _sub(
-            "show",
-            ("zeige", "info"),
-            "show #N",
-            show_meetup,
-            "zeigt ein Treffen und seine nächsten Termine",
-            "shows a meetup and its next dates",
-            "meetup show #3",
-        ),
-        _sub(
-            "next",
-            ("nächste", "naechste", "termine"),
-            "next [#N] [count]",
-            next_meetups,
-            "die nächsten Termine eines oder aller Treffen",
-            "the next dates of one or all meetups",
-            "meetup next #3",
-        ),
-        _sub(
-            "edit",
-            ("ändern", "bearbeiten"),
-            "edit #N <field> <value>",
-            edit_meetup,
-            "ändert ein Feld (Stadt, Regel, Zeit, Wo, Name, Link, Geo)",
-            "changes one field (city, rule, time, where, name, link, geo)",
-            "meetup edit #3 time 18:30-21:00",
-        ),
-        _sub(
-            "delete",
-            ("löschen", "loeschen", "remove"),
-            "delete #N",
-            delete_meetup,
-            "löscht ein Treffen",
-            "deletes a meetup",
-            "meetup delete #3",
-        ),
-        _sub(
-            "skip",
-            ("ausfallen", "fällt-aus", "entfällt"),
-            "skip #N <date>",
-            skip_date,
-            "ein Termin fällt aus",
-            "one date does not take place",
-            "meetup skip #3 06.01.2027",
-        ),
-        _sub(
-            "move",
-            ("verschieben",),
-            "move #N <date> <new date and time>",
-            move_date,
-            "verschiebt einen Termin",
-            "moves one date",
-            "meetup move #3 06.01.2027 07.01.2027 19:00",
-        ),
-        _sub(
-            "dates",
-            ("daten",),
-            "dates #N <date> [<date> ...]",
-            set_dates,
-            "nennt die Termine, wenn die Regel nicht berechenbar ist",
-            "gives the dates when the rule cannot be computed",
-            "meetup dates #3 12.01.2027 09.02.2027",
-        ),
-    ),
+MEETUP: Command = family(
+    "meetup",
+    add_meetup,
+    list_meetups,
+    show_meetup,
+    next_meetups,
+    edit_meetup,
+    delete_meetup,
+    skip_date,
+    move_date,
+    set_dates,
+    examples=(EXAMPLE_ADD,),
 )

@@ -5,21 +5,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.commands import Answer, Command, Context, UserError
+from bot.commands import Answer, Command, Context, UserError, command
+from bot.commands.args import Month, Text, month_examples
 from bot.models import Attachment, EventStatus
-from bot.parsing.months import MonthError, parse_month
 from bot.roundup import Edition, RoundupContent, collect_roundup, publication_time, render_roundup
 from bot.text import Rich
 
-_HEADLINE = re.compile(r"[\"„“”'](.+?)[\"“”']\s*$", re.DOTALL)
-
-
-def parse_roundup_args(text: str) -> tuple[list[str], str | None]:
-    """The month words and the optional quoted headline."""
-    match = _HEADLINE.search(text)
-    headline = " ".join(match.group(1).split()) if match else None
-    words = (text[: match.start()] if match else text).split()
-    return words, headline
+_HEADLINE = re.compile(r"[\"„“”'](.+?)[\"“”']", re.DOTALL)
 
 
 def summary(context: Context, content: RoundupContent) -> Rich:
@@ -52,13 +44,22 @@ def summary(context: Context, content: RoundupContent) -> Rich:
     return Rich.join(lines)
 
 
-async def roundup_command(context: Context, args: str) -> Answer:
+@command(
+    "roundup",
+    Month(prefer="past"),
+    Text('"headline"', optional=True, example='"Allostatische Last"'),
+    examples=('roundup {month} "Allostatische Last"', "roundup {month}"),
+)
+async def roundup_command(context: Context, when: tuple[int, int], quoted: str) -> Answer:
     local_now = context.now.astimezone(context.tz)
-    words, headline = parse_roundup_args(args)
-    try:
-        year, month = parse_month(words, local_now.date(), prefer="past")
-    except MonthError:
-        raise UserError(context.t("roundup_bad_args", prefix=context.prefix)) from None
+    year, month = when
+    headline = None
+    if quoted:
+        match = _HEADLINE.fullmatch(quoted)
+        if match is None:
+            examples = month_examples(context.t, local_now.date(), past=True)
+            raise UserError(context.t("roundup_bad_args", prefix=context.prefix, **examples))
+        headline = " ".join(match.group(1).split())
     config = context.config.roundup
     edition = Edition(
         year=year, month=month, headline=headline, published=publication_time(local_now, config.publish_time)
@@ -71,14 +72,4 @@ async def roundup_command(context: Context, args: str) -> Answer:
     return Answer(summary(context, content), attachment=attachment)
 
 
-ROUNDUP = Command(
-    name="roundup",
-    aliases=("rundbrief", "rückblick"),
-    usage='roundup <month> [year] ["headline"]',
-    handler=roundup_command,
-    example='roundup november 2025 "Allostatische Last"',
-    help={
-        "de": "schreibt den Monatsrückblick „Out in the Open“ als Markdown-Datei",
-        "en": "writes the monthly \u201cOut in the Open\u201d post as a Markdown file",
-    },
-)
+ROUNDUP: Command = roundup_command

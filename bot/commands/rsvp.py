@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands import Command, Context, UserError, redo_on_edit
-from bot.commands.common import read_when, split_number
-from bot.commands.events import find_event
-from bot.commands.meetups import find_meetup
-from bot.models import Reaction, Redaction, Target
+from bot.commands import Command, Context, UserError, command
+from bot.commands.args import Item, Keyword, Text, keyword_table
+from bot.commands.common import read_when
+from bot.models import Event, Meetup, Reaction, Redaction, Target
 from bot.reminders import LeadTimeError, format_lead, parse_lead
 from bot.schedule import next_dates
 from bot.text import Rich
 
 RSVP_KEY = "👍"
+# `!reminders meetups …` sets the meetups' lead times (`!reminders events …` or none: the events'); the words in
+# every language are the catalogs' `reminders.<kind>`; `off` (and `aus`, …) are the catalogs' `switch.off`
+KIND = Keyword("meetups", optional=True, group="reminders", choices=("meetups", "events"))
+OFF = keyword_table("switch", ("off",))
 
 
 async def rsvp_by_reaction(context: Context, reaction: Reaction) -> None:
@@ -38,20 +41,22 @@ def _who(context: Context, number: int, users: list[str]) -> Rich:
     )
 
 
-@redo_on_edit("rerun")
-async def event_who(context: Context, args: str) -> Rich:
-    event = await find_event(context, args)
+@command("event who", Item(kind="event"), examples="event who #1", on_edit="rerun")
+async def event_who(context: Context, event: Event) -> Rich:
     return _who(context, event.id, await context.storage.rsvps(event.room_id, Target("event", event.id)))
 
 
-@redo_on_edit("rerun")
-async def meetup_who(context: Context, args: str) -> Rich:
+@command(
+    "meetup who",
+    Item(kind="meetup"),
+    Text("date", optional=True, example="morgen"),
+    examples="meetup who #1",
+    on_edit="rerun",
+)
+async def meetup_who(context: Context, meetup: Meetup, day: str) -> Rich:
     """Who comes to a meetup's next date (or the date given)."""
-    number, rest = await split_number(context, args, "meetup")
-    parts = [number, *([rest] if rest else [])]
-    meetup = await find_meetup(context, parts[0])
-    if len(parts) > 1:
-        start = read_when(context, parts[1]).start
+    if day:
+        start = read_when(context, day).start
         upcoming = [d for d in next_dates(meetup, start.replace(hour=0, minute=0), 1) if d.date() == start.date()]
     else:
         upcoming = next_dates(meetup, context.now, 1)
@@ -68,17 +73,20 @@ def _describe(context: Context, leads: tuple[int, ...]) -> str:
     return context.t.raw("reminders_before").format(leads=", ".join(format_lead(lead) for lead in leads))
 
 
-@redo_on_edit("rerun")
-async def reminders_command(context: Context, args: str) -> Rich:
+@command(
+    "reminders",
+    KIND,
+    Text("<lead> ... | off", optional=True, example="1d 1h"),
+    examples=("reminders 1d 1h", "reminders meetups 3h"),
+    on_edit="rerun",
+)
+async def reminders_command(context: Context, kind: str | None, text: str) -> Rich:
     """`!reminders`, `!reminders 1d 1h`, `!reminders meetups 3h`, `!reminders off`."""
     settings, config = context.settings, context.config.reminders
-    words = args.split()
-    kind = "events"
-    if words and words[0].casefold() in ("events", "event", "veranstaltungen", "meetups", "meetup", "treffen"):
-        kind = "meetups" if words.pop(0).casefold() in ("meetups", "meetup", "treffen") else "events"
+    words = text.split()
     if words:
         context.require_moderator()
-        if [w.casefold() for w in words] in (["off"], ["aus"]):
+        if len(words) == 1 and words[0].casefold() in OFF:
             leads: tuple[int, ...] = ()
         else:
             try:
@@ -86,9 +94,9 @@ async def reminders_command(context: Context, args: str) -> Rich:
             except LeadTimeError as error:
                 raise UserError(context.t("reminders_bad_lead", value=str(error))) from None
         settings = (
-            replace(settings, event_lead_times=leads)
-            if kind == "events"
-            else replace(settings, meetup_lead_times=leads)
+            replace(settings, meetup_lead_times=leads)
+            if kind == "meetups"
+            else replace(settings, event_lead_times=leads)
         )
         await context.storage.save_room_settings(settings)
     events = settings.event_lead_times
@@ -103,33 +111,6 @@ async def reminders_command(context: Context, args: str) -> Rich:
     return context.t("settings_saved") + shown if words else shown
 
 
-REMINDERS = Command(
-    name="reminders",
-    aliases=("erinnerungen", "erinnerung"),
-    usage="reminders [meetups] [<lead> ... | off]",
-    handler=reminders_command,
-    example="reminders 1d 1h",
-    help={
-        "de": "zeigt oder setzt, wie lange vorher erinnert wird (Moderation); Einheiten s m h d w",
-        "en": "shows or sets how long before reminders come (moderators); units s m h d w",
-    },
-)
-EVENT_WHO = Command(
-    name="who",
-    aliases=("wer", "zusagen"),
-    usage="event who #N",
-    handler=event_who,
-    help={"de": "wer kommt (👍 auf die Ankündigung)", "en": "who is coming (👍 on the announcement)"},
-    example="event who #12",
-)
-MEETUP_WHO = Command(
-    name="who",
-    aliases=("wer", "zusagen"),
-    usage="meetup who #N [date]",
-    handler=meetup_who,
-    help={
-        "de": "wer zum nächsten Termin kommt (👍 auf die Erinnerung)",
-        "en": "who comes to the next date (👍 on the reminder)",
-    },
-    example="meetup who #3",
-)
+REMINDERS: Command = reminders_command
+EVENT_WHO: Command = event_who
+MEETUP_WHO: Command = meetup_who

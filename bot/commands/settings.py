@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands import Command, Context, UsageError, UserError, redo_on_edit
+from bot.commands import Command, Context, UserError, command, family
+from bot.commands.args import Choice, Switch, Word
 from bot.config import valid_zone
 from bot.i18n import TRANSLATORS, Translator
 from bot.locales import LANGUAGES
+from bot.storage import RoomSettings
 from bot.text import Rich
-
-_ON = ("on", "an", "ein", "ja", "yes", "true")
-_OFF = ("off", "aus", "nein", "no", "false")
 
 
 def _named(t: Translator) -> str:
@@ -30,51 +29,66 @@ def _show(context: Context) -> Rich:
     )
 
 
-@redo_on_edit("rerun")
-async def settings_command(context: Context, args: str) -> Rich:
-    words = args.split()
-    if not words:
-        return _show(context)
-    if len(words) != 2:
-        raise UsageError()
-    key, value = words[0].casefold(), words[1]
-    if key in ("approval", "freigabe"):
-        if value.casefold() not in _ON + _OFF:
-            raise UsageError()
-        context.require_moderator()
-        settings = replace(context.settings, approval=value.casefold() in _ON)
-    elif key in ("roommention", "@room", "raumerwähnung", "alle"):
-        if value.casefold() not in _ON + _OFF:
-            raise UsageError()
-        context.require_moderator()
-        settings = replace(context.settings, room_mention=value.casefold() in _ON)
-    elif key in ("timezone", "zeitzone", "tz"):
-        if not valid_zone(value):
-            raise UserError(context.t("settings_bad_zone", value=value[:60]))
-        context.require_moderator()
-        settings = replace(context.settings, timezone=value)
-    elif key in ("language", "sprache", "lang"):
-        if value.casefold() not in LANGUAGES:
-            languages = ", ".join(_named(TRANSLATORS[language]) for language in LANGUAGES)
-            raise UserError(context.t("settings_bad_language", value=value[:20], languages=languages))
-        context.require_moderator()
-        settings = replace(context.settings, language=value.casefold())
-    else:
-        raise UsageError()
+async def _save(context: Context, settings: RoomSettings) -> Rich:
     await context.storage.save_room_settings(settings)
     # the answer already speaks the room's new language
     t = TRANSLATORS[settings.language or context.config.bot.language]
     return t("settings_saved") + _show(replace(context, settings=settings, t=t))
 
 
-SETTINGS = Command(
-    name="settings",
-    aliases=("einstellungen",),
-    usage=f"settings [approval on|off | timezone <zone> | roommention on|off | language {'|'.join(LANGUAGES)}]",
-    handler=settings_command,
-    example="settings approval on",
-    help={
-        "de": "zeigt oder ändert die Einstellungen des Raums: Freigabe, Zeitzone, @room, Sprache (Moderation)",
-        "en": "shows or changes the room's settings: approval, time zone, @room, language (moderators)",
-    },
+def _unknown_language(context: Context, value: str) -> UserError:
+    languages = ", ".join(_named(TRANSLATORS[language]) for language in LANGUAGES)
+    return UserError(context.t("settings_bad_language", value=value[:20], languages=languages))
+
+
+@command("settings show", examples="settings", on_edit="rerun")
+async def show_settings(context: Context) -> Rich:
+    return _show(context)
+
+
+@command("settings approval", Switch(), examples="settings approval on", on_edit="rerun")
+async def set_approval(context: Context, on: bool) -> Rich:
+    context.require_moderator()
+    return await _save(context, replace(context.settings, approval=on))
+
+
+@command(
+    "settings timezone",
+    Word("zone", example="Europe/Berlin"),
+    examples="settings timezone Europe/Berlin",
+    on_edit="rerun",
+)
+async def set_timezone(context: Context, zone: str) -> Rich:
+    if not valid_zone(zone):
+        raise UserError(context.t("settings_bad_zone", value=zone[:60]))
+    context.require_moderator()
+    return await _save(context, replace(context.settings, timezone=zone))
+
+
+@command("settings roommention", Switch(), examples="settings roommention on", on_edit="rerun")
+async def set_room_mention(context: Context, on: bool) -> Rich:
+    context.require_moderator()
+    return await _save(context, replace(context.settings, room_mention=on))
+
+
+@command(
+    "settings language",
+    Choice("language", group="language", choices=LANGUAGES, refuse=_unknown_language),
+    examples=f"settings language {LANGUAGES[-1]}",
+    on_edit="rerun",
+)
+async def set_language(context: Context, language: str) -> Rich:
+    context.require_moderator()
+    return await _save(context, replace(context.settings, language=language))
+
+
+SETTINGS: Command = family(
+    "settings",
+    show_settings,
+    set_approval,
+    set_timezone,
+    set_room_mention,
+    set_language,
+    default=show_settings,
+    examples=("settings approval on",),
 )

@@ -84,7 +84,7 @@ MESSAGES: dict[str, str] = {
     "field_bad_geo": "„{value}“ sind keine Koordinaten wie `52.5027, 13.4393`.",
     "missing_fields": "Es fehlt: {fields}.",
     "title_too_long": "Der Titel ist zu lang ({length} Zeichen, höchstens {limit}).",
-    "bad_month": "„{value}“ ist kein Monat. Beispiele: `dezember`, `dez 2026`, `12`, `2026-12`.",
+    "bad_month": "„{value}“ ist kein Monat. Beispiele: `{name}`, `{short} {year}`, `{number}`, `{iso}`.",
     # events
     "field_title": "Titel",
     "field_when": "Wann",
@@ -166,8 +166,8 @@ MESSAGES: dict[str, str] = {
     "deadline_deleted": "Gelöscht: Frist **#{number}** {name}",
     # roundup
     "roundup_bad_args": (
-        "Welcher Monat? Beispiele: `{prefix}roundup november`, `{prefix}roundup 2025-11`, `{prefix}roundup november "
-        '2025 "Allostatische Last"`'
+        "Die Überschrift kommt in Anführungszeichen nach dem Monat. Beispiele: `{prefix}roundup {name}`, "
+        '`{prefix}roundup {iso}`, `{prefix}roundup {name} {year} "Allostatische Last"`'
     ),
     "roundup_summary": (
         "**{title}**: Veranstaltungen vom {start} bis {end}: {events} Veranstaltungen, {meetups} regelmäßige Treffen, "
@@ -394,7 +394,72 @@ MESSAGES: dict[str, str] = {
     "arg_bad_count": "„{value}“ ist keine Zahl von {low} bis {high}.",
     "arg_extra": "Zu viel angegeben: „{text}“.",
     # help texts, by command (`help_<path>`)
+    "help_meetup": "regelmäßige Treffen (z. B. OKLab-Treffen) eintragen und verwalten",
+    "help_meetup_add": "trägt ein regelmäßiges Treffen ein (oder mehrzeilig: Stadt:, Regel:, Zeit:, Wo:, Name:, Link:)",
+    "help_meetup_list": "zeigt alle Treffen des Raums",
+    "help_meetup_show": "zeigt ein Treffen und seine nächsten Termine",
+    "help_meetup_next": "die nächsten Termine eines oder aller Treffen",
+    "help_meetup_edit": "ändert ein Feld (Stadt, Regel, Zeit, Wo, Name, Link, Geo)",
+    "help_meetup_delete": "löscht ein Treffen",
+    "help_meetup_skip": "ein Termin fällt aus",
+    "help_meetup_move": "verschiebt einen Termin",
+    "help_meetup_dates": "nennt die Termine, wenn die Regel nicht berechenbar ist",
+    # events, who comes, reminders (bot/commands/events.py, rsvp.py)
+    "help_event": "Veranstaltungen des Raums eintragen und verwalten",
+    "help_event_add": (
+        "trägt eine Veranstaltung ein (oder mehrzeilig: Titel:, Wann:, Wo:, Link:, Geo:, Beschreibung:, Online:)"
+    ),
+    "help_event_list": "zeigt anstehende Veranstaltungen oder die eines Monats",
+    "help_event_show": "zeigt eine Veranstaltung",
+    "help_event_edit": "ändert ein Feld (Titel, Wann, Wo, Link, Geo, Beschreibung, Online)",
+    "help_event_cancel": "sagt eine Veranstaltung ab (bleibt als abgesagt sichtbar)",
+    "help_event_delete": "löscht eine Veranstaltung",
+    "help_event_search": "sucht in Titeln und Orten",
+    "help_event_approve": "gibt eine wartende Veranstaltung frei (Moderation)",
+    "help_event_reject": "lehnt eine wartende Veranstaltung ab (Moderation)",
+    "help_event_who": "wer kommt (👍 auf die Ankündigung)",
+    "help_meetup_who": "wer zum nächsten Termin kommt (👍 auf die Erinnerung)",
+    "help_reminders": "zeigt oder setzt, wie lange vorher erinnert wird (Moderation); Einheiten s m h d w",
+    # calendars in and out (bot/commands/calendar.py)
+    "help_event_import": "importiert eine .ics-Datei oder URL (Moderation)",
+    "help_event_ics": "die Veranstaltung als .ics-Datei",
+    "help_meetup_ics": "das Treffen als .ics-Datei",
+    "help_feed": "abonnierte Kalender-Feeds (Moderation)",
+    "help_feed_add": "abonniert einen Feed",
+    "help_feed_list": "zeigt die Feeds",
+    "help_feed_remove": "bestellt einen Feed ab",
+    "help_feed_sync": "ruft einen Feed sofort ab",
+    "help_calendar": "die Adresse zum Abonnieren der Termine dieses Raums und seine öffentliche Seite",
+    "help_calendar_show": "zeigt die Abo-Adresse (geheim) und die öffentliche Seite (auch ohne show)",
+    "help_calendar_rotate": "erzeugt eine neue geheime Abo-Adresse (Moderation)",
+    "help_calendar_publish": "macht den Kalender öffentlich unter <Adresse>/<Name>/, mit Liste und Karte (Moderation)",
+    "help_calendar_unpublish": "nimmt die öffentliche Seite wieder herunter (Moderation)",
+    # settings (bot/commands/settings.py)
+    "help_settings": "zeigt oder ändert die Einstellungen des Raums: Freigabe, Zeitzone, @room, Sprache (Moderation)",
+    "help_settings_show": "zeigt die Einstellungen des Raums (auch ohne show)",
+    "help_settings_approval": "schaltet die Freigabe neuer Einträge durch die Moderation an oder aus (Moderation)",
+    "help_settings_timezone": "setzt die Zeitzone des Raums, etwa Europe/Berlin (Moderation)",
+    "help_settings_roommention": "schaltet @room in Erinnerungen an oder aus (Moderation)",
+    "help_settings_language": "die Sprache, in der ich in diesem Raum antworte (Moderation)",
+    # the roundup (bot/commands/roundup.py)
+    "help_roundup": "schreibt den Monatsrückblick „Out in the Open“ als Markdown-Datei",
     "help_help": "zeigt alle Befehle oder die Hilfe zu einem",
+    "help_link": (
+        "legt Links für die Nachrichten des Rundbriefs ab (auch mit 🔖 auf einer Nachricht); #Abschnitt/Unterthema "
+        "wählt den Abschnitt, [eckige Klammern] die verlinkten Wörter"
+    ),
+    "help_link_add": "legt einen Link ab (kurz: `link <URL> …`); ohne Text gilt der Titel der Seite",
+    "help_link_list": "zeigt die Links dieses Monats (oder eines anderen) nach Abschnitten",
+    "help_link_show": "zeigt einen Link, wie er im Beitrag steht",
+    "help_link_edit": "ändert Text, Abschnitt, Thema oder URL eines Links",
+    "help_link_move": "verschiebt einen Link in einen anderen Abschnitt oder in die Ausgabe eines anderen Monats",
+    "help_link_delete": "löscht einen Link",
+    "help_link_approve": "gibt einen wartenden Link frei (Moderation; auch ✅ auf die Antwort des Bots)",
+    "help_section": "die Abschnitte der Nachrichten im Rundbrief und ihre Reihenfolge (Moderation ändert sie)",
+    "help_section_list": "zeigt die Abschnitte in ihrer Reihenfolge",
+    "help_section_add": "legt einen Abschnitt an (vor Recap und „Und sonst so“)",
+    "help_section_move": "verschiebt einen Abschnitt an eine Position",
+    "help_section_remove": "entfernt einen Abschnitt aus der Liste (seine Links bleiben)",
     "help_frist": "Fristen (Calls for Participation) für den Rundbrief",
     "help_frist_add": "trägt eine Frist ein; [eckige Klammern] markieren den verlinkten Teil des Namens",
     "help_frist_list": "zeigt offene Fristen",
@@ -435,6 +500,60 @@ PLACEHOLDERS: dict[str, str] = {
 # The words commands accept besides their English names: aliases of commands (`command.<path>`), field
 # names (`field.<name>`), switches and other keywords.
 WORDS: dict[str, tuple[str, ...]] = {
+    # meetups
+    "command.meetup": ("treffen",),
+    "command.meetup.next": ("nächste", "naechste", "termine"),
+    "command.meetup.skip": ("ausfallen", "fällt-aus", "entfällt"),
+    "command.meetup.dates": ("daten",),
+    "meetup.city": ("stadt", "ort"),
+    "meetup.rule": ("regel", "wann", "rhythmus"),
+    "meetup.time": ("zeit", "uhrzeit"),
+    "meetup.where": ("wo", "treffpunkt"),
+    "meetup.name": ("titel",),
+    # events, who comes, reminders
+    "command.event": ("termin", "veranstaltung"),
+    "command.event.cancel": ("absagen",),
+    "command.event.search": ("suche", "suchen"),
+    "command.event.approve": ("freigeben",),
+    "command.event.reject": ("ablehnen",),
+    "command.*.who": ("wer", "zusagen"),
+    "command.reminders": ("erinnerungen", "erinnerung"),
+    "event.title": ("titel",),
+    "event.when": ("wann", "datum", "zeit"),
+    "event.where": ("wo", "ort"),
+    "event.description": ("beschreibung",),
+    "reminders.meetups": ("treffen",),
+    "reminders.events": ("veranstaltungen",),
+    # calendars in and out
+    "command.event.import": ("importieren",),
+    "command.event.ics": ("kalender",),
+    "command.meetup.ics": ("kalender",),
+    "command.feed": ("abo",),
+    "command.feed.add": ("abonnieren",),
+    "command.feed.remove": ("löschen", "abbestellen"),
+    "command.feed.sync": ("abrufen", "jetzt"),
+    "feed.every": ("alle",),
+    "command.calendar": ("kalender",),
+    "command.calendar.rotate": ("neu", "erneuern"),
+    "command.calendar.publish": ("veröffentlichen", "öffentlich"),
+    "command.calendar.unpublish": ("zurückziehen", "verbergen", "privat"),
+    # settings
+    "command.settings": ("einstellungen",),
+    "command.settings.approval": ("freigabe",),
+    "command.settings.timezone": ("zeitzone",),
+    "command.settings.roommention": ("raumerwähnung", "alle"),
+    "command.settings.language": ("sprache",),
+    # the roundup
+    "command.roundup": ("rundbrief", "rückblick"),
+    # the link desk
+    "command.link": ("lesezeichen",),
+    "command.link.add": ("ablegen",),
+    "command.link.approve": ("freigeben",),
+    "command.*.move": ("verschieben",),
+    "command.section": ("abschnitt", "abschnitte"),
+    "command.section.remove": ("entfernen", "löschen", "loeschen"),
+    "link.section": ("abschnitt",),
+    "link.topic": ("thema", "unterthema"),
     "command.*.add": (
         "neu",
         "eintragen",

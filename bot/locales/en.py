@@ -78,7 +78,7 @@ MESSAGES: dict[str, str] = {
     "field_bad_geo": "“{value}” are not coordinates like `52.5027, 13.4393`.",
     "missing_fields": "Missing: {fields}.",
     "title_too_long": "The title is too long ({length} characters, at most {limit}).",
-    "bad_month": "“{value}” is not a month. Examples: `december`, `dec 2026`, `12`, `2026-12`.",
+    "bad_month": "“{value}” is not a month. Examples: `{name}`, `{short} {year}`, `{number}`, `{iso}`.",
     # events
     "field_title": "title",
     "field_when": "when",
@@ -158,8 +158,8 @@ MESSAGES: dict[str, str] = {
     "deadline_deleted": "Deleted: deadline **#{number}** {name}",
     # roundup
     "roundup_bad_args": (
-        "Which month? Examples: `{prefix}roundup november`, `{prefix}roundup 2025-11`, `{prefix}roundup november 2025 "
-        '"Allostatische Last"`'
+        "The headline goes in quotes, after the month. Examples: `{prefix}roundup {name}`, `{prefix}roundup {iso}`, "
+        '`{prefix}roundup {name} {year} "Allostatische Last"`'
     ),
     "roundup_summary": (
         "**{title}**: events from {start} to {end}: {events} events, {meetups} regular meetups, {deadlines} deadlines."
@@ -379,7 +379,70 @@ MESSAGES: dict[str, str] = {
     "arg_bad_count": "“{value}” is not a number from {low} to {high}.",
     "arg_extra": "More than the command takes: “{text}”.",
     # help texts, by command (`help_<path>`)
+    "help_meetup": "register and manage regular meetups (e.g. OK Lab meetups)",
+    "help_meetup_add": "registers a regular meetup (or multi-line: city:, rule:, time:, where:, name:, link:)",
+    "help_meetup_list": "lists the meetups",
+    "help_meetup_show": "shows a meetup and its next dates",
+    "help_meetup_next": "the next dates of one or all meetups",
+    "help_meetup_edit": "changes one field (city, rule, time, where, name, link, geo)",
+    "help_meetup_delete": "deletes a meetup",
+    "help_meetup_skip": "one date does not take place",
+    "help_meetup_move": "moves one date",
+    "help_meetup_dates": "gives the dates when the rule cannot be computed",
+    # events, who comes, reminders (bot/commands/events.py, rsvp.py)
+    "help_event": "submit and manage the room's events",
+    "help_event_add": "adds an event (or multi-line: title:, when:, where:, link:, geo:, description:, online:)",
+    "help_event_list": "lists upcoming events or a month's",
+    "help_event_show": "shows one event",
+    "help_event_edit": "changes one field (title, when, where, link, geo, description, online)",
+    "help_event_cancel": "cancels an event (kept, marked cancelled)",
+    "help_event_delete": "deletes an event",
+    "help_event_search": "searches titles and places",
+    "help_event_approve": "approves a pending event (moderators)",
+    "help_event_reject": "rejects a pending event (moderators)",
+    "help_event_who": "who is coming (👍 on the announcement)",
+    "help_meetup_who": "who comes to the next date (👍 on the reminder)",
+    "help_reminders": "shows or sets how long before reminders come (moderators); units s m h d w",
+    # calendars in and out (bot/commands/calendar.py)
+    "help_event_import": "imports an .ics file or URL (moderators)",
+    "help_event_ics": "the event as an .ics file",
+    "help_meetup_ics": "the meetup as an .ics file",
+    "help_feed": "subscribed calendar feeds (moderators)",
+    "help_feed_add": "subscribes to a feed",
+    "help_feed_list": "lists the feeds",
+    "help_feed_remove": "unsubscribes from a feed",
+    "help_feed_sync": "fetches a feed now",
+    "help_calendar": "the address to subscribe to this room's events, and its public page",
+    "help_calendar_show": "shows the subscription address (secret) and the public page (also without show)",
+    "help_calendar_rotate": "makes a new secret subscription address (moderators)",
+    "help_calendar_publish": "publishes the calendar at <address>/<name>/, with list and map (moderators)",
+    "help_calendar_unpublish": "takes the public page down (moderators)",
+    # settings (bot/commands/settings.py)
+    "help_settings": "shows or changes the room's settings: approval, time zone, @room, language (moderators)",
+    "help_settings_show": "shows the room's settings (also without show)",
+    "help_settings_approval": "switches approval of new entries by moderators on or off (moderators)",
+    "help_settings_timezone": "sets the room's time zone, e.g. Europe/Berlin (moderators)",
+    "help_settings_roommention": "switches @room in reminders on or off (moderators)",
+    "help_settings_language": "the language I answer in in this room (moderators)",
+    # the roundup (bot/commands/roundup.py)
+    "help_roundup": "writes the monthly \u201cOut in the Open\u201d post as a Markdown file",
     "help_help": "lists all commands or explains one",
+    "help_link": (
+        "files links for the roundup's news (also 🔖 on a message); #section/topic chooses the section, [brackets] "
+        "the linked words"
+    ),
+    "help_link_add": "files a link (short: `link <URL> …`); without text, the page's title is used",
+    "help_link_list": "lists this month's links (or another month's) by section",
+    "help_link_show": "shows one link as the post will carry it",
+    "help_link_edit": "changes a link's text, section, topic or URL",
+    "help_link_move": "moves a link to another section or to another month's edition",
+    "help_link_delete": "deletes a link",
+    "help_link_approve": "approves a waiting link (moderators; also ✅ on the bot's answer)",
+    "help_section": "the roundup's news sections and their order (moderators change them)",
+    "help_section_list": "lists the sections in order",
+    "help_section_add": "adds a section (before Recap and “Und sonst so”)",
+    "help_section_move": "moves a section to a position",
+    "help_section_remove": "removes a section from the list (its links stay)",
     "help_frist": "deadlines (calls for participation) for the roundup",
     "help_frist_add": "adds a deadline; [brackets] mark the linked part of the name",
     "help_frist_list": "lists open deadlines",
@@ -392,6 +455,36 @@ PLACEHOLDERS: dict[str, str] = {}
 # The words commands accept besides their English names: aliases of commands (`command.<path>`), field
 # names (`field.<name>`), switches and other keywords.
 WORDS: dict[str, tuple[str, ...]] = {
+    # meetups
+    "command.meetup": ("meetups",),
+    "meetup.city": ("lab",),
+    "meetup.rule": ("when",),
+    "meetup.where": ("place", "location"),
+    "meetup.name": ("title",),
+    "meetup.link": ("url",),
+    # events, who comes, reminders
+    "command.event": ("events",),
+    "command.event.search": ("find",),
+    "event.title": ("name",),
+    "event.when": ("date",),
+    "event.where": ("place", "location"),
+    "event.link": ("url",),
+    "event.online": ("stream",),
+    "reminders.meetups": ("meetup",),
+    "reminders.events": ("event",),
+    # calendars in and out
+    "command.feed": ("feeds",),
+    "command.feed.remove": ("delete",),
+    "command.calendar.show": ("url",),
+    # settings
+    "command.settings.timezone": ("tz",),
+    "command.settings.roommention": ("@room",),
+    "command.settings.language": ("lang",),
+    # the link desk
+    "command.link": ("links",),
+    "command.section": ("sections",),
+    "command.section.remove": ("delete",),
+    "link.url": ("link",),
     "command.*.list": ("ls",),
     "command.*.show": ("info",),
     "command.*.delete": ("remove",),

@@ -6,61 +6,57 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import time
-from types import MappingProxyType
+from enum import StrEnum
 from urllib.parse import urlsplit
+
+from bot.errors import InputError
 
 MAX_TITLE = 200
 MIN_YEAR, MAX_YEAR = 1900, 2199  # dates outside are typos (and date arithmetic near years 1 and 9999 fails)
 
 
-class FieldError(ValueError):
+class FieldCode(StrEnum):
+    """How an argument is malformed (its message: `field_<code>`)."""
+
+    TOO_MANY_PARTS = "too_many_parts"
+    UNKNOWN_FIELD = "unknown_field"
+    DUPLICATE_FIELD = "duplicate_field"
+    BAD_NUMBER = "bad_number"
+    BAD_LINK = "bad_link"
+    BAD_GEO = "bad_geo"
+    BAD_TIME = "bad_time"
+
+
+class FieldError(InputError, ValueError):
     """An argument is malformed; `code` says how, `value` shows the offending text.
 
     For `too_many_parts` it also carries what is needed to show the same command in the multi-line form: the
     one-line text as given (`text`), its parts, and the field names in the order the parts fill them.
     """
 
+    prefix = "field"
+    codes = FieldCode
+    code: FieldCode
+
     def __init__(
         self,
-        code: str,
+        code: FieldCode,
         value: str = "",
         *,
         text: str = "",
         parts: Sequence[str] = (),
         names: Sequence[str] = (),
     ) -> None:
-        super().__init__(f"{code}: {value}")
-        self.code = code
+        super().__init__(code, value)
         self.value = value
         self.text = text
         self.parts = tuple(parts)
         self.names = tuple(names)
 
+    def __str__(self) -> str:
+        return f"{self.code}: {self.value}"
 
-EVENT_FIELDS: Mapping[str, str] = MappingProxyType(
-    {
-        "title": "title",
-        "titel": "title",
-        "name": "title",
-        "when": "when",
-        "wann": "when",
-        "datum": "when",
-        "date": "when",
-        "zeit": "when",
-        "where": "where",
-        "wo": "where",
-        "ort": "where",
-        "place": "where",
-        "location": "where",
-        "link": "link",
-        "url": "link",
-        "geo": "geo",
-        "description": "description",
-        "beschreibung": "description",
-        "online": "online",
-        "stream": "online",
-    }
-)
+
 # A `|` separates the parts of a one-line command; `\|` is a `|` in the text (fixed-width look-behind: linear).
 _PIPE = re.compile(r"(?<!\\)\|")
 _KEY_LINE = re.compile(r"^\s*([\w\-äöüÄÖÜß]+)\s*:\s?(.*)$")
@@ -116,16 +112,16 @@ def split_fields(text: str, names: Sequence[str], aliases: Mapping[str, str]) ->
         parts = [_unescape(part).strip() for part in _PIPE.split(text)]
         if len(parts) > len(names):
             raise FieldError(
-                "too_many_parts", " | ".join(parts[len(names) :]), text=text, parts=parts, names=tuple(names)
+                FieldCode.TOO_MANY_PARTS, " | ".join(parts[len(names) :]), text=text, parts=parts, names=tuple(names)
             )
         return {name: value for name, value in zip(names, parts, strict=False) if value}
     values: dict[str, str] = {}
     for line in filter(str.strip, text.splitlines()):
         key = _key_of(line, aliases)
         if key is None:
-            raise FieldError("unknown_field", line.split(":", 1)[0].strip()[:40])
+            raise FieldError(FieldCode.UNKNOWN_FIELD, line.split(":", 1)[0].strip()[:40])
         if key in values:
-            raise FieldError("duplicate_field", line.split(":", 1)[0].strip())
+            raise FieldError(FieldCode.DUPLICATE_FIELD, line.split(":", 1)[0].strip())
         values[key] = _unescape(line.split(":", 1)[1].strip())
     return {key: value for key, value in values.items() if value}
 
@@ -139,7 +135,7 @@ def parse_number(text: str) -> int:
     """`#12` or `12` as 12."""
     match = _NUMBER.match(text.strip())
     if not match:
-        raise FieldError("bad_number", text.strip()[:40])
+        raise FieldError(FieldCode.BAD_NUMBER, text.strip()[:40])
     return int(match.group(1))
 
 
@@ -149,9 +145,9 @@ def parse_link(text: str) -> str:
     try:
         parts = urlsplit(value)
     except ValueError:
-        raise FieldError("bad_link", value[:200]) from None
+        raise FieldError(FieldCode.BAD_LINK, value[:200]) from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
-        raise FieldError("bad_link", value[:200])
+        raise FieldError(FieldCode.BAD_LINK, value[:200])
     return value
 
 
@@ -159,10 +155,10 @@ def parse_geo(text: str) -> tuple[float, float]:
     """`52.5027, 13.4393` (or with `;`) as (latitude, longitude)."""
     match = _GEO.match(text)
     if not match:
-        raise FieldError("bad_geo", text.strip()[:60])
+        raise FieldError(FieldCode.BAD_GEO, text.strip()[:60])
     lat, lon = (float(group.replace(",", ".")) for group in match.groups())
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise FieldError("bad_geo", text.strip()[:60])
+        raise FieldError(FieldCode.BAD_GEO, text.strip()[:60])
     return lat, lon
 
 
@@ -205,33 +201,6 @@ def _online_suffix_start(value: str) -> int | None:
     return start
 
 
-MEETUP_FIELDS: Mapping[str, str] = MappingProxyType(
-    {
-        "city": "city",
-        "stadt": "city",
-        "ort": "city",
-        "lab": "city",
-        "rule": "rule",
-        "regel": "rule",
-        "wann": "rule",
-        "when": "rule",
-        "rhythmus": "rule",
-        "time": "time",
-        "zeit": "time",
-        "uhrzeit": "time",
-        "where": "where",
-        "wo": "where",
-        "place": "where",
-        "location": "where",
-        "treffpunkt": "where",
-        "name": "name",
-        "titel": "name",
-        "title": "name",
-        "link": "link",
-        "url": "link",
-        "geo": "geo",
-    }
-)
 _CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?"
 # Not `\s*(?:uhr|h)?\s*`: two blank runs around an optional word can split a long run of blanks in n ways (quadratic).
 _TIME_RANGE = re.compile(rf"^{_CLOCK}\s*(?:(?:uhr|h)\s*)?(?:(?:-|–|bis|to)\s*{_CLOCK}\s*(?:uhr|h)?)?$", re.IGNORECASE)
@@ -241,11 +210,11 @@ def parse_time_range(text: str) -> tuple[time, time | None]:
     """`19:00-22:00`, `19-22 Uhr`, `19 Uhr`, `19.30` as (start, end or None)."""
     match = _TIME_RANGE.match(text.strip())
     if not match:
-        raise FieldError("bad_time", text.strip()[:40])
+        raise FieldError(FieldCode.BAD_TIME, text.strip()[:40])
     hour, minute, end_hour, end_minute = match.groups()
     try:
         start = time(int(hour), int(minute or 0))
         end = time(int(end_hour), int(end_minute or 0)) if end_hour is not None else None
     except ValueError:
-        raise FieldError("bad_time", text.strip()[:40]) from None
+        raise FieldError(FieldCode.BAD_TIME, text.strip()[:40]) from None
     return start, end

@@ -9,6 +9,8 @@ from types import MappingProxyType
 
 from babel.dates import get_month_names
 
+from bot.errors import InputError
+
 
 def _month_table() -> Mapping[str, int]:
     table: dict[str, int] = {}
@@ -31,8 +33,11 @@ _ISO = re.compile(rf"^({_YEAR_PATTERN})-([0-9]{{1,2}})$")
 _MONTH_YEAR = re.compile(rf"^([0-9]{{1,2}})[./]({_YEAR_PATTERN})$")
 
 
-class MonthError(ValueError):
-    """Not a month."""
+class MonthError(InputError, ValueError):
+    """Not a month: `str(error)` is the word that is not one (no codes: each command says so in its words)."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(None, word)
 
 
 def parse_month(words: list[str], today: date, *, prefer: str) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from babel.dates import get_day_names
 from dateutil.rrule import rrule as RRule
 from dateutil.rrule import rrulestr, weekdays
 
+from bot.errors import InputError
 from bot.parsing.fields import MAX_YEAR
 
 __all__ = [
@@ -29,8 +30,12 @@ __all__ = [
 ]
 
 
-class RecurrenceError(ValueError):
-    """A raw RRULE string that is malformed."""
+class RecurrenceError(InputError, ValueError):
+    """A raw RRULE string that is malformed, or a rule without dates: `str(error)` says why, in English (no
+    codes: the message quotes it as the reason)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(None, reason)
 
 
 # --- raw RRULE values -------------------------------------------------------------------------------------

@@ -14,13 +14,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import get_day_names, get_month_names
 
-__all__ = ["ERROR_CODES", "MAX_LENGTH", "When", "WhenError", "parse_when"]
+from bot.errors import InputError
+
+__all__ = ["ERROR_CODES", "MAX_LENGTH", "When", "WhenCode", "WhenError", "parse_when"]
 
 
 # --- public types -----------------------------------------------------------------------------------------
@@ -35,34 +38,40 @@ class When:
     all_day: bool
 
 
-ERROR_CODES: Final = frozenset(
-    {
-        "unreadable",  # the fragment is no date, time or word I know
-        "impossible_date",
-        "impossible_time",
-        "past",
-        "end_before_start",
-        "weekday_mismatch",  # options: the date as written, to show its real weekday
-        "ambiguous",  # options: the readings that are possible ("4/12/2026", "next Friday", "midnight")
-        "no_date",  # a time without a day
-        "not_a_time",  # a lone number ("18") where a time belongs
-        "missing_end_time",  # "2.12. 13:00 bis 5.12.": when on the 5th?
-        "no_start_time",  # "4.12. für 3 Stunden": from when?
-        "zone_mismatch",  # "MEZ" on a summer day
-        "separate_days",  # "4. und 6. Dezember" are two days, not one event
-        "contradiction",  # "ganztägig 18 Uhr", two zones, a duration and an end
-    }
-)
+class WhenCode(StrEnum):
+    """Why a <when> text is refused (its message: `when_<code>`)."""
+
+    UNREADABLE = "unreadable"  # the fragment is no date, time or word I know
+    IMPOSSIBLE_DATE = "impossible_date"
+    IMPOSSIBLE_TIME = "impossible_time"
+    PAST = "past"
+    END_BEFORE_START = "end_before_start"
+    WEEKDAY_MISMATCH = "weekday_mismatch"  # options: the date as written, to show its real weekday
+    AMBIGUOUS = "ambiguous"  # options: the readings that are possible ("4/12/2026", "next Friday", "midnight")
+    NO_DATE = "no_date"  # a time without a day
+    NOT_A_TIME = "not_a_time"  # a lone number ("18") where a time belongs
+    MISSING_END_TIME = "missing_end_time"  # "2.12. 13:00 bis 5.12.": when on the 5th?
+    NO_START_TIME = "no_start_time"  # "4.12. für 3 Stunden": from when?
+    ZONE_MISMATCH = "zone_mismatch"  # "MEZ" on a summer day
+    SEPARATE_DAYS = "separate_days"  # "4. und 6. Dezember" are two days, not one event
+    CONTRADICTION = "contradiction"  # "ganztägig 18 Uhr", two zones, a duration and an end
+    TOO_FAR = "too_far"  # beyond the years the bot keeps (raised by the commands, not by parse_when)
+
+
+ERROR_CODES: Final = frozenset(WhenCode) - {WhenCode.TOO_FAR}  # the codes parse_when raises
 MAX_LENGTH: Final = 200
 
 
-class WhenError(ValueError):
+class WhenError(InputError, ValueError):
     """The text could not be read as a date/time; says which part and why, with the possible readings if any."""
 
-    def __init__(self, code: str, fragment: str, options: tuple[When, ...] = ()) -> None:
+    prefix = "when"
+    codes = WhenCode
+    code: WhenCode
+
+    def __init__(self, code: WhenCode, fragment: str, options: tuple[When, ...] = ()) -> None:
         """Keep the error code, the exact piece of the user's input it is about and the readings to offer."""
         super().__init__(code, fragment, options)
-        self.code = code
         self.fragment = fragment
         self.options = options
 
@@ -471,7 +480,7 @@ def _tokenize(text: str) -> list[_Token]:
         if found.kind == "unknown":
             # the word or run of signs at pos, up to the next blank, so that "\u200b18:00" shows what it is
             piece = _RE_NOT_BLANK.match(text, pos)
-            raise WhenError("unreadable", piece[0] if piece else found.text)
+            raise WhenError(WhenCode.UNREADABLE, piece[0] if piece else found.text)
         tokens.append(found)
         pos = found.end
     return tokens
@@ -537,7 +546,7 @@ class _Syntax:
 
 def _unreadable(text: str) -> WhenError:
     """Build the error for text that is not a date/time at all."""
-    return WhenError("unreadable", text)
+    return WhenError(WhenCode.UNREADABLE, text)
 
 
 _DATE_KINDS: Final = frozenset({"date", "slash", "pair", "day", "weekday", "relative", "next", "month"})
@@ -726,7 +735,7 @@ class _Grammar:
         start, i = found
         if spec := self.clock_spec(i):
             if lead is not None:
-                raise WhenError("contradiction", spec[0].text)  # "18 Uhr, 4.12. 19 Uhr"
+                raise WhenError(WhenCode.CONTRADICTION, spec[0].text)  # "18 Uhr, 4.12. 19 Uhr"
             return start, spec[0], spec[1]
         return start, lead, i
 
@@ -769,7 +778,7 @@ def _parse_syntax(text: str) -> _Syntax:
     core = [token for token in tokens if token.kind not in ("zone", "duration", "all_day")]
     if not any(token.kind in _DATE_KINDS for token in core):
         if any(token.kind == "clock" for token in core):
-            raise WhenError("no_date", text)
+            raise WhenError(WhenCode.NO_DATE, text)
         if not core:
             raise _unreadable(text)
     syntax = _Grammar(text, core).parse()
@@ -778,9 +787,9 @@ def _parse_syntax(text: str) -> _Syntax:
     all_day = [token for token in tokens if token.kind == "all_day"]
     for token in zones[1:]:
         if token.zone != zones[0].zone:
-            raise WhenError("contradiction", token.text)  # "18:00 MEZ - 21:00 UTC"
+            raise WhenError(WhenCode.CONTRADICTION, token.text)  # "18:00 MEZ - 21:00 UTC"
     if len(durations) > 1:
-        raise WhenError("contradiction", durations[1].text)
+        raise WhenError(WhenCode.CONTRADICTION, durations[1].text)
     return replace(
         syntax,
         zone=zones[0].zone if zones else None,
@@ -801,18 +810,18 @@ def _seconds(clock: _Clock, meridiem: str | None, *, is_end: bool = False) -> in
     if clock.midnight:
         if is_end or clock.day_end:
             return _DAY
-        raise WhenError("ambiguous", clock.text)  # the start of the day or its end? (_settle_midnight asks)
+        raise WhenError(WhenCode.AMBIGUOUS, clock.text)  # the start of the day or its end? (_settle_midnight asks)
     hour = clock.hour
     if clock.minute > 59 or clock.second > 59:
-        raise WhenError("impossible_time", clock.text)
+        raise WhenError(WhenCode.IMPOSSIBLE_TIME, clock.text)
     if meridiem is not None:
         if not 1 <= hour <= 12:
-            raise WhenError("impossible_time", clock.text)
+            raise WhenError(WhenCode.IMPOSSIBLE_TIME, clock.text)
         hour = hour % 12 + (12 if meridiem == "p" else 0)
     elif hour == 24 and is_end and clock.minute == clock.second == 0:
         pass  # "18-24 Uhr" ends at midnight, which the caller turns into the next day
     elif hour > 23:
-        raise WhenError("impossible_time", clock.text)
+        raise WhenError(WhenCode.IMPOSSIBLE_TIME, clock.text)
     return hour * 3600 + clock.minute * 60 + clock.second
 
 
@@ -846,19 +855,19 @@ def _range_seconds(spec: _ClockSpec) -> tuple[int, int]:
     first, second = spec.first, spec.second
     assert second is not None
     if first.bare and second.bare:
-        raise WhenError("not_a_time", spec.text)  # "18-21" alone could be anything
+        raise WhenError(WhenCode.NOT_A_TIME, spec.text)  # "18-21" alone could be anything
     for start_meridiem, end_meridiem in _meridiem_options(first, second):
         start = _seconds(first, start_meridiem)
         end = _seconds(second, end_meridiem, is_end=True)
         if _fits(start, end):
             return start, end if end >= start else end + _DAY
-    raise WhenError("end_before_start", second.text)
+    raise WhenError(WhenCode.END_BEFORE_START, second.text)
 
 
 def _single_seconds(spec: _ClockSpec, *, is_end: bool = False) -> int:
     """Return the seconds of a single time; a lone number ("18") is not one."""
     if spec.first.bare:
-        raise WhenError("not_a_time", spec.text)
+        raise WhenError(WhenCode.NOT_A_TIME, spec.text)
     return _seconds(spec.first, spec.first.meridiem, is_end=is_end)
 
 
@@ -881,12 +890,12 @@ def _clock_seconds(syntax: _Syntax) -> tuple[int | None, int | None]:
             return _range_seconds(last)
         if syntax.compressed or syntax.joined:
             # "2.–5.12., 18 Uhr", "Sa und So 17 Uhr": the start of it all, or each day at six?
-            raise WhenError("no_start_time", syntax.span)
+            raise WhenError(WhenCode.NO_START_TIME, syntax.span)
         return 0, _single_seconds(last, is_end=True)
     if last is None:
         if first.second is None:
             _single_seconds(first)  # a lone number is the first thing wrong: "Freitag 4 - Sonntag 6 Dezember"
-            raise WhenError("missing_end_time", syntax.end_text)
+            raise WhenError(WhenCode.MISSING_END_TIME, syntax.end_text)
         return _range_seconds(first)
     start = _single_seconds(first) if first.second is None else _range_seconds(first)[0]
     end = _single_seconds(last, is_end=True) if last.second is None else _range_seconds(last)[1]
@@ -923,9 +932,9 @@ def _calendar_day(part: _DatePart, tz: tzinfo, *, after: date, before: date | No
     else:
         day = _first_fitting(part, range(after.year, after.year + 9), lambda d: d >= after)
     if day is None:
-        raise WhenError("impossible_date", part.core)
+        raise WhenError(WhenCode.IMPOSSIBLE_DATE, part.core)
     if part.weekday is not None and day.weekday() != part.weekday:
-        raise WhenError("weekday_mismatch", part.weekday_text, (_day_reading(day, tz),))
+        raise WhenError(WhenCode.WEEKDAY_MISMATCH, part.weekday_text, (_day_reading(day, tz),))
     return day
 
 
@@ -1002,11 +1011,12 @@ def _complete_partials(syntax: _Syntax) -> _Syntax:
             raise _unreadable(start.text)
         start = replace(start, kind="calendar", month=end.month, year=end.year)
         if start.day > end.day:
-            raise WhenError("end_before_start", syntax.end_text)  # "30. bis 2. Dezember": which month is the 30th?
+            # "30. bis 2. Dezember": which month is the 30th?
+            raise WhenError(WhenCode.END_BEFORE_START, syntax.end_text)
     elif end.kind == "partial":
         end = replace(end, kind="calendar", month=start.month, year=end.year if end.year is not None else start.year)
         if end.day < start.day:
-            raise WhenError("end_before_start", syntax.end_text)
+            raise WhenError(WhenCode.END_BEFORE_START, syntax.end_text)
     else:
         return syntax
     return replace(syntax, start=start, end=end, compressed=True)
@@ -1032,7 +1042,8 @@ def _settle_slashes(syntax: _Syntax, today: date) -> tuple[str, list[_Syntax]]:
     day_first = [part for part in parts if int(part.digits[0]) > 12]
     month_first = [part for part in parts if int(part.digits[1]) > 12]
     if day_first and month_first:
-        raise WhenError("impossible_date", month_first[-1].core if month_first[-1] is not parts[0] else parts[-1].core)
+        fragment = month_first[-1].core if month_first[-1] is not parts[0] else parts[-1].core
+        raise WhenError(WhenCode.IMPOSSIBLE_DATE, fragment)
     if day_first or all(part.digits[0] == part.digits[1] for part in parts):
         orders = [True]
     else:
@@ -1084,7 +1095,7 @@ def _wall(naive: datetime, tz: tzinfo, fragment: str) -> datetime:
     aware = naive.replace(tzinfo=tz)
     # A wall time skipped by spring-forward does not come back unchanged from a round trip through UTC.
     if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise WhenError("impossible_time", fragment)
+        raise WhenError(WhenCode.IMPOSSIBLE_TIME, fragment)
     return aware
 
 
@@ -1099,7 +1110,7 @@ def _localize(day: date, seconds: int, tz: tzinfo, fragment: str, syntax: _Synta
     aware = naive.replace(tzinfo=timezone(zone.offset))
     # "MEZ" on a summer day is not what Germany's clocks show then: ask rather than shift by an hour.
     if zone.kind == "central" and aware.astimezone(_BERLIN).utcoffset() != zone.offset:
-        raise WhenError("zone_mismatch", syntax.zone_text)
+        raise WhenError(WhenCode.ZONE_MISMATCH, syntax.zone_text)
     return aware.astimezone(tz)
 
 
@@ -1114,11 +1125,11 @@ def _all_day(syntax: _Syntax, days: tuple[date, date | None], today: date, tz: t
     end = None
     if last is not None:
         if last < first:
-            raise WhenError("end_before_start", syntax.end_text)
+            raise WhenError(WhenCode.END_BEFORE_START, syntax.end_text)
         if last > first:
             end = datetime(last.year, last.month, last.day, tzinfo=tz)
     if (last or first) < today:
-        raise WhenError("past", last_text if last and last > first else syntax.start.text)
+        raise WhenError(WhenCode.PAST, last_text if last and last > first else syntax.start.text)
     return When(start, end, all_day=True)
 
 
@@ -1139,7 +1150,7 @@ def _timed(
         end_text = end_clock.text if end_clock else syntax.end_text
         end = _localize(end_day or start_day, end_seconds, tz, end_text, syntax)
         if end.astimezone(UTC) < start.astimezone(UTC):
-            raise WhenError("end_before_start", syntax.end_text or end_text)
+            raise WhenError(WhenCode.END_BEFORE_START, syntax.end_text or end_text)
     elif syntax.duration is not None:
         duration = syntax.duration
         if duration.flag == "seconds":  # "for 3 hours" is three hours of time, across a DST change, too
@@ -1147,7 +1158,7 @@ def _timed(
         else:  # "18:00 für 2 Tage" ends at 18:00 on the clock
             end = _wall(start.astimezone(tz).replace(tzinfo=None) + timedelta(days=duration.value), tz, duration.text)
     if start.astimezone(UTC) < now.astimezone(UTC):
-        raise WhenError("past", syntax.start.text)
+        raise WhenError(WhenCode.PAST, syntax.start.text)
     return When(start, end, all_day=False)
 
 
@@ -1169,17 +1180,17 @@ def _resolve_one(syntax: _Syntax, now: datetime, tz: tzinfo) -> When:
     start_seconds, end_seconds = _clock_seconds(syntax)
     duration = syntax.duration
     if syntax.all_day_text and start_seconds is not None:
-        raise WhenError("contradiction", syntax.all_day_text)  # "ganztägig, 18 Uhr"
+        raise WhenError(WhenCode.CONTRADICTION, syntax.all_day_text)  # "ganztägig, 18 Uhr"
     if syntax.zone is not None and start_seconds is None:
-        raise WhenError("contradiction", syntax.zone_text)  # a zone names no day
+        raise WhenError(WhenCode.CONTRADICTION, syntax.zone_text)  # a zone names no day
     if duration is not None:
         if syntax.end is not None or end_seconds is not None:
-            raise WhenError("contradiction", duration.text)  # an end and a length
+            raise WhenError(WhenCode.CONTRADICTION, duration.text)  # an end and a length
         if duration.flag == "seconds" and start_seconds is None:
-            raise WhenError("no_start_time", duration.text)
+            raise WhenError(WhenCode.NO_START_TIME, duration.text)
     days = _days(syntax, local_now, start_seconds, tz)
     if syntax.joined and _separate(syntax, days):
-        raise WhenError("separate_days", syntax.span)
+        raise WhenError(WhenCode.SEPARATE_DAYS, syntax.span)
     if start_seconds is None:
         return _all_day(syntax, days, local_now.date(), tz)
     return _timed(syntax, days, (start_seconds, end_seconds), now, tz)
@@ -1196,7 +1207,7 @@ def _resolve(syntax: _Syntax, now: datetime, tz: tzinfo) -> When:
     if len(readings) == 1:
         when = _resolve_one(readings[0], now, tz)
         if syntax.unsure:
-            raise WhenError("ambiguous", syntax.source, (when,))
+            raise WhenError(WhenCode.AMBIGUOUS, syntax.source, (when,))
         return when
     options: list[When] = []
     errors: list[WhenError] = []
@@ -1207,7 +1218,7 @@ def _resolve(syntax: _Syntax, now: datetime, tz: tzinfo) -> When:
             errors.append(error)
     if not options:
         raise errors[0]
-    raise WhenError("ambiguous", fragment, tuple(options))
+    raise WhenError(WhenCode.AMBIGUOUS, fragment, tuple(options))
 
 
 def parse_when(text: str, *, now: datetime, tz: tzinfo) -> When:
@@ -1221,4 +1232,4 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> When:
     try:
         return _resolve(syntax, now, tz)
     except OverflowError:  # a date at the edge of year 1 or 9999 that cannot be shifted or converted
-        raise WhenError("impossible_date", syntax.start.core) from None
+        raise WhenError(WhenCode.IMPOSSIBLE_DATE, syntax.start.core) from None

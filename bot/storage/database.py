@@ -25,6 +25,7 @@ from typing import Any, Self, TypeVar
 import aiosqlite
 
 from bot.clock import Clock, system_clock
+from bot.errors import InternalError
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ T = TypeVar("T")
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
 
-class StorageError(Exception):
+class StorageError(InternalError):
     """The database cannot be used (for example, it is newer than this code); the root of all storage errors."""
 
 

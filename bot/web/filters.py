@@ -15,9 +15,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from bot.errors import InputError
 from bot.models import Event, Meetup
 from bot.schedule import next_dates
 from bot.web.occurrences import Occurrence, event_occurrence, over_at
@@ -28,13 +30,33 @@ MAX_TEXT = 200
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-class FilterError(ValueError):
-    """A query parameter that is no filter, or a filter's value it does not allow."""
+class FilterCode(StrEnum):
+    """What a filter allows, said when a query asks otherwise (its message: `filter_allowed_<code>`)."""
 
-    def __init__(self, name: str, allowed: str) -> None:
-        super().__init__(f"{name}: {allowed}")
+    NAMES = "names"  # a parameter that is no filter (here)
+    NONE = "none"  # a page that has no filters
+    ONCE = "once"  # a parameter given twice
+    LENGTH = "length"  # a value too long
+    ONLINE = "online"
+    DATE = "date"
+    ORDER = "order"  # from after to
+    SPAN = "span"  # from and to too far apart
+
+
+class FilterError(InputError, ValueError):
+    """A query parameter that is no filter, or a filter's value it does not allow: `name` is the parameter,
+    `code` (a FilterCode) what it allows (`message_key` names the message that says so)."""
+
+    prefix = "filter_allowed"
+    codes = FilterCode
+    code: FilterCode
+
+    def __init__(self, code: FilterCode, name: str) -> None:
+        super().__init__(code, name)
         self.name = name
-        self.allowed = allowed  # a key of bot.i18n (`filter_allowed_*`)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message_key}"
 
 
 @dataclass(frozen=True)
@@ -107,11 +129,11 @@ NO_FILTERS = Filters()
 
 def _date(name: str, value: str) -> date:
     if not _ISO_DATE.fullmatch(value):
-        raise FilterError(name, "filter_allowed_date")
+        raise FilterError(FilterCode.DATE, name)
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise FilterError(name, "filter_allowed_date") from None
+        raise FilterError(FilterCode.DATE, name) from None
 
 
 def parse_filters(query: Mapping[str, str], names: tuple[str, ...] = FILTER_NAMES) -> Filters:
@@ -122,19 +144,19 @@ def parse_filters(query: Mapping[str, str], names: tuple[str, ...] = FILTER_NAME
         if name == "lang":
             continue
         if name not in names:
-            raise FilterError(name, "filter_allowed_names" if names else "filter_allowed_none")
+            raise FilterError(FilterCode.NAMES if names else FilterCode.NONE, name)
         if name in values:
-            raise FilterError(name, "filter_allowed_once")
+            raise FilterError(FilterCode.ONCE, name)
         if len(value) > MAX_TEXT:
-            raise FilterError(name, "filter_allowed_length")
+            raise FilterError(FilterCode.LENGTH, name)
         values[name] = value.strip()
     online = values.get("online", "")
     if online and online not in ONLINE_VALUES:
-        raise FilterError("online", "filter_allowed_online")
+        raise FilterError(FilterCode.ONLINE, "online")
     start = _date("from", values["from"]) if values.get("from") else None
     end = _date("to", values["to"]) if values.get("to") else None
     if start is not None and end is not None and start > end:
-        raise FilterError("from", "filter_allowed_order")
+        raise FilterError(FilterCode.ORDER, "from")
     return Filters(
         city=" ".join(values.get("city", "").split()).casefold(),
         online=online,

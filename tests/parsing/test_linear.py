@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from bot.commands.events import EVENT_FIELDS
+from bot.commands.meetups import MEETUP_FIELDS
 from bot.parsing.fields import (
-    EVENT_FIELDS,
-    MEETUP_FIELDS,
     FieldError,
     clean_text,
     parse_geo,

@@ -26,11 +26,13 @@ from hypothesis import strategies as st
 
 from bot.commands.catalog import build_registry
 from bot.commands.common import pipe_form, spread_parts, when_examples, when_message
+from bot.commands.events import EVENT_FIELDS
+from bot.commands.meetups import MEETUP_FIELDS
 from bot.config import parse_config
 from bot.dispatch import Dispatcher
 from bot.i18n import Translator
 from bot.models import Message
-from bot.parsing.fields import EVENT_FIELDS, MEETUP_FIELDS, FieldError, split_fields
+from bot.parsing.fields import FieldError, split_fields
 from bot.parsing.when import When, WhenError, parse_when
 from bot.storage import Storage
 

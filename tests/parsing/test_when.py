@@ -13,7 +13,6 @@ from babel.dates import get_day_names, get_month_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.i18n import KEYS
 from bot.parsing.when import ERROR_CODES, MAX_LENGTH, When, WhenError, parse_when
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -521,6 +520,7 @@ def test_next_weekday_is_asked_only_while_this_weeks_is_still_ahead(today: int, 
         assert result.start.date() == coming
 
 
+# (that every code has its message in every catalog: tests/unit/test_errors.py)
 def test_error_codes_are_the_documented_ones() -> None:
     assert ERROR_CODES == {
         "unreadable",
@@ -538,11 +538,6 @@ def test_error_codes_are_the_documented_ones() -> None:
         "separate_days",
         "contradiction",
     }
-
-
-@pytest.mark.parametrize("code", sorted(ERROR_CODES))
-def test_every_error_code_has_a_message(code: str) -> None:
-    assert f"when_{code}" in KEYS
 
 
 # --- properties -------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ from hypothesis import strategies as st
 from bot.commands import Answer, Command
 from bot.commands.catalog import build_registry
 from bot.commands.deadlines import DEADLINE_FIELDS
+from bot.commands.events import EVENT_FIELDS
+from bot.commands.meetups import MEETUP_FIELDS
 from bot.config import Config, parse_config
 from bot.dispatch import Dispatcher
 from bot.fetch import blocked_address
@@ -45,7 +47,6 @@ from bot.i18n import Translator
 from bot.ical import CalendarError, parse_calendar
 from bot.importer import import_calendar
 from bot.models import EventStatus, FileRef, Message, Reaction, Redaction
-from bot.parsing.fields import EVENT_FIELDS, MEETUP_FIELDS
 from bot.storage import Storage
 
 BERLIN = ZoneInfo("Europe/Berlin")

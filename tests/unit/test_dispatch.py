@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.commands import Answer, Command, Context, Registry, UsageError, UserError
+from bot.commands import Answer, Context, Registry, UsageError, UserError
+from bot.commands import command as declare
+from bot.commands.args import Text
 from bot.commands.catalog import build_registry
 from bot.config import Config, parse_config
 from bot.dispatch import MAX_MESSAGE_LENGTH, Dispatcher, RateLimiter, normalize_reaction
@@ -178,17 +180,7 @@ async def test_command_with_subcommands_but_none_given_shows_usage(dispatcher: D
 
 
 def registry_with(handler) -> Registry:
-    return Registry(
-        [
-            Command(
-                name="probe",
-                usage="probe <thing>",
-                example="probe 42",
-                help={"de": "prüft", "en": "probes"},
-                handler=handler,
-            )
-        ]
-    )
+    return Registry([declare("probe", Text("thing"), examples="probe 42")(handler)])
 
 
 def probe_dispatcher(storage: Storage, config: Config, handler) -> Dispatcher:
@@ -239,8 +231,8 @@ async def test_reference_codes_differ(storage: Storage, config: Config) -> None:
         raise ValueError("boom")
 
     dispatcher = probe_dispatcher(storage, config, handler)
-    first = await dispatcher.dispatch(message("!probe"))
-    second = await dispatcher.dispatch(message("!probe"))
+    first = await dispatcher.dispatch(message("!probe x"))
+    second = await dispatcher.dispatch(message("!probe x"))
 
     assert first.body.text != second.body.text
 
@@ -249,7 +241,7 @@ async def test_usage_error_shows_the_usage_line(storage: Storage, config: Config
     async def handler(context: Context, args: str) -> Rich:
         raise UsageError()
 
-    answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe"))
+    answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe x"))
 
     assert answer.body.text == "Usage: !probe <thing>\nExample: !probe 42"
     assert "<code>!probe &lt;thing&gt;</code>" in answer.body.html
@@ -259,7 +251,7 @@ async def test_usage_error_with_detail_puts_it_first(storage: Storage, config: C
     async def handler(context: Context, args: str) -> Rich:
         raise UsageError(Rich.plain("Missing: <thing>"))
 
-    answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe"))
+    answer = await probe_dispatcher(storage, config, handler).dispatch(message("!probe x"))
 
     assert answer.body.text == "Missing: <thing>\nUsage: !probe <thing>\nExample: !probe 42"
     assert answer.body.html.startswith("Missing: &lt;thing&gt;<br>")
@@ -504,4 +496,51 @@ async def test_an_unknown_language_is_answered_with_the_ones_there_are(
 def test_the_usage_line_offers_every_language() -> None:
     settings = build_registry().find("settings")
     assert settings is not None
-    assert settings.usage_line == "settings [approval on|off | timezone <zone> | roommention on|off | language de|en]"
+    assert [sub.usage_line for sub in settings.subcommands] == [
+        "settings show",
+        "settings approval on|off",
+        "settings timezone <zone>",
+        "settings roommention on|off",
+        "settings language de|en",
+    ]
+
+
+async def test_bare_settings_shows_them_and_a_wrong_setting_is_answered_with_the_usage(
+    dispatcher: Dispatcher, storage: Storage
+) -> None:
+    shown = await say(dispatcher, "!settings")
+    assert shown.startswith("Settings of this room: approval ")
+    assert await say(dispatcher, "!settings show") == shown
+
+    unknown = await say(dispatcher, "!settings colour red")
+    assert "!settings approval on|off\n" in unknown and "!settings language de|en" in unknown
+    refused = await say(dispatcher, "!settings approval maybe")
+    assert refused.startswith("“maybe” does not fit here; possible: on, off.\nUsage: !settings approval on|off")
+    assert (await say(dispatcher, "!settings timezone Nowhere/Land")).startswith("“Nowhere/Land” is not a time zone.")
+    assert (await storage.room_settings(ROOM)).timezone is None
+
+    assert "approval on" in await say(dispatcher, "!settings approval ja")  # on and off in every language
+    assert (await storage.room_settings(ROOM)).approval is True
+    assert "@room in reminders off" in await say(dispatcher, "!settings roommention aus")
+
+
+# -- the roundup's arguments --
+
+
+def re_backticked(text: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", text)
+
+
+async def test_the_roundup_reads_a_month_and_a_quoted_headline(dispatcher: Dispatcher) -> None:
+    answer = await dispatcher.dispatch(replace(message('!roundup november 2025 "Allostatische Last"'), sender_power=50))
+    assert answer is not None and answer.attachment is not None
+    assert "Allostatische Last" in answer.attachment.data.decode("utf-8")
+    assert answer.attachment.filename == "out-in-the-open-2025-11.md"
+
+    # the examples name last month (NOW is in November 2025), in the forms the month argument reads
+    expected = t("roundup_bad_args", prefix="!", name="october", iso="2025-10", year="2025").text
+    for body in ("!roundup november 2025 Allostatische Last", '!roundup november "'):
+        assert await say(dispatcher, body) == expected, body
+    for example in re_backticked(expected):
+        answer = await dispatcher.dispatch(replace(message(example), sender_power=50))
+        assert answer is not None and answer.attachment is not None, example

@@ -181,3 +181,29 @@ async def test_a_feed_with_credentials_is_listed_to_moderators_only_and_never_wi
 def test_display_url_drops_user_and_password(url: str, shown: str, secret: bool) -> None:
     assert display_url(url) == shown
     assert carries_credentials(url) is secret
+
+
+# -- the interval --
+
+
+async def test_the_interval_follows_every_in_any_language_and_nothing_else(bot: Bot) -> None:
+    assert "(every 12h)" in (await bot.say(f"!feed add https://{HOST}/a.ics every 12h")).body.text
+    assert "(every 2h)" in (await bot.say(f"!feed add https://{HOST}/b.ics alle 2h")).body.text
+    for body in (
+        f"!feed add https://{HOST}/c.ics 12h",  # no keyword
+        f"!feed add https://{HOST}/c.ics every",  # no interval
+        f"!feed add https://{HOST}/c.ics every 12h more",
+        "!feed add",
+    ):
+        answer = (await bot.say(body)).body.text
+        assert "Usage: !feed add <URL> [every 6h]\nExample: !feed add https://" in answer, (body, answer)
+    assert [feed.interval_s for feed in await bot.storage.feeds(ROOM)] == [12 * 3600, 2 * 3600]
+
+
+async def test_a_feed_is_named_by_its_number(bot: Bot) -> None:
+    number = feed_number(await bot.say(f"!feed add https://{HOST}/a.ics"))
+
+    assert (await bot.say("!feed remove #99")).body.text == "No feed #99 in this room."
+    assert (await bot.say("!feed remove")).body.text.startswith("Usage: !feed remove #N\nExample: !feed remove #1")
+    assert (await bot.say(f"!feed remove #{number}", sender=MEMBER)).body.text.startswith("Only moderators")
+    assert (await bot.say(f"!feed remove #{number}")).body.text == f"Unsubscribed from feed #{number}."

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.commands.events import EVENT_FIELDS
+from bot.commands.meetups import MEETUP_FIELDS
 from bot.parsing.fields import (
-    EVENT_FIELDS,
-    MEETUP_FIELDS,
     FieldError,
     parse_geo,
     parse_link,
