@@ -28,7 +28,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from typing import Any
@@ -303,7 +303,10 @@ def build_app(
                 name="", base_url=http.base_url, language=language or http.language, zone=ZoneInfo(http.timezone)
             )
         t = Translator(site.language)
-        message = t.raw("page_bad_request").format(name=error.name[:40], allowed=t.raw(error.message_key))
+        # the date example lies a week ahead, so copying it never asks for the past
+        example = f"{clock().astimezone(site.zone).date() + timedelta(days=7):%Y-%m-%d}"
+        allowed = t.raw(error.message_key).format(example=example)
+        message = t.raw("page_bad_request").format(name=error.name[:40], allowed=allowed)
         root = "../" * max(request.path.count("/") - 1, 0)
         body = error_page(site, root, message, clock())
         headers = {key: value for key, value in page_headers.items() if key != "Cache-Control"}

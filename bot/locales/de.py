@@ -329,7 +329,7 @@ MESSAGES: dict[str, str] = {
     "filter_allowed_once": "jeder Parameter höchstens einmal.",
     "filter_allowed_length": "höchstens 200 Zeichen.",
     "filter_allowed_online": "online=only (nur online) oder online=no (mit Ort).",
-    "filter_allowed_date": "ein Datum als JJJJ-MM-TT, zum Beispiel 2026-12-24.",
+    "filter_allowed_date": "ein Datum als JJJJ-MM-TT, zum Beispiel {example}.",
     "filter_allowed_order": "from darf nicht nach to liegen.",
     "filter_allowed_span": "from und to höchstens 366 Tage auseinander.",
     "calendar_disabled": "Der Kalender-Feed ist nicht eingeschaltet (`[http] enabled = true` in der Konfiguration).",

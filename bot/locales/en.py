@@ -316,7 +316,7 @@ MESSAGES: dict[str, str] = {
     "filter_allowed_once": "each parameter at most once.",
     "filter_allowed_length": "at most 200 characters.",
     "filter_allowed_online": "online=only (online only) or online=no (with a place).",
-    "filter_allowed_date": "a date as YYYY-MM-DD, for example 2026-12-24.",
+    "filter_allowed_date": "a date as YYYY-MM-DD, for example {example}.",
     "filter_allowed_order": "from must not be after to.",
     "filter_allowed_span": "from and to at most 366 days apart.",
     "calendar_disabled": "The calendar feed is switched off (`[http] enabled = true` in the configuration).",

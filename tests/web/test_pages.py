@@ -767,6 +767,8 @@ async def test_a_visitor_who_asks_for_no_language_gets_the_rooms(world: World) -
     assert 'lang="de"' in await world.page("/leipzig/?lang=de")
     response, body = await world.get("/leipzig/calendar.ics?from=tomorrow")
     assert response.status == 400 and 'lang="en"' in body and "“from”" in body
+    example = re.search(r"for example (\d{4}-\d{2}-\d{2})", body)  # a date ahead of today, never a fixed one
+    assert example is not None and date.fromisoformat(example.group(1)) == world.clock().date() + timedelta(days=7)
     await world.say("!calendar publish halle", room=OTHER_ROOM)
     assert 'lang="de"' in await world.page("/halle/")  # another room keeps the bot's language
 
