@@ -480,8 +480,8 @@ class MatrixGateway:
         except (EncryptionError, ValueError, KeyError) as exc:
             raise MediaError(f"cannot decrypt the attachment: {exc}") from None
 
-    async def attachment_of(self, room_id: str, event_id: str) -> FileRef | None:
-        """The file in a room's message (decrypting the message if needed), if it carries one."""
+    async def _event_source(self, room_id: str, event_id: str) -> dict[str, Any] | None:
+        """An earlier event of the room as sent (decrypted if needed), or None when it cannot be had."""
         response = await self.client.room_get_event(room_id, event_id)
         if not isinstance(response, RoomGetEventResponse):
             return None
@@ -491,20 +491,18 @@ class MatrixGateway:
                 event = self.client.decrypt_event(event)
             except EncryptionError:
                 return None
-        return file_ref(event.source.get("content", {}))
+        return dict(event.source)
+
+    async def attachment_of(self, room_id: str, event_id: str) -> FileRef | None:
+        """The file in a room's message (decrypting the message if needed), if it carries one."""
+        source = await self._event_source(room_id, event_id)
+        return file_ref(source.get("content", {})) if source is not None else None
 
     async def posted(self, room_id: str, event_id: str) -> Posted | None:
         """A text message of the room as it was sent (decrypted if needed), or None for anything else."""
-        response = await self.client.room_get_event(room_id, event_id)
-        if not isinstance(response, RoomGetEventResponse):
+        source = await self._event_source(room_id, event_id)
+        if source is None:
             return None
-        event = response.event
-        if isinstance(event, MegolmEvent) and self.client.olm is not None:
-            try:
-                event = self.client.decrypt_event(event)
-            except EncryptionError:
-                return None
-        source = event.source
         content = source.get("content", {})
         body = content.get("body")
         if source.get("type") != "m.room.message" or not isinstance(body, str):

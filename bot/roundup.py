@@ -87,6 +87,12 @@ def events_window(year: int, month: int, lookahead_days: int, zone: ZoneInfo) ->
     )
 
 
+async def link_sections(storage: Storage, room_id: str, links: LinksConfig) -> list[str]:
+    """The room's news sections in the post's order (the configured list until the room changes it)."""
+    stored = await storage.link_sections(room_id)
+    return stored if stored is not None else list(links.sections)
+
+
 def news_sections(links: list[Link], order: list[str], recap: str) -> tuple[NewsSection, ...]:
     """The edition's links by section in the room's order; sections the list no longer names follow at the end."""
     names = list(order) + [link.section for link in links if link.section not in order]
@@ -122,7 +128,7 @@ async def collect_roundup(
     starting = [event for event in candidates if event.start >= start]
     filed = await storage.list_links(room_id, edition.slug)
     approved = [link for link in filed if link.status == LinkStatus.APPROVED]
-    order = await storage.link_sections(room_id) or list(links.sections)
+    order = await link_sections(storage, room_id, links)
     return RoundupContent(
         news=news_sections(approved, order, links.recap),
         pending_links=len(filed) - len(approved),

@@ -18,6 +18,7 @@ from babel.dates import format_date
 
 from bot.errors import UsageError, UserError
 from bot.i18n import Translator, words
+from bot.models import Message
 from bot.parsing.fields import FieldError, looks_like_number, parse_number, split_fields
 from bot.parsing.months import MonthError, parse_month
 
@@ -85,8 +86,6 @@ class Item(Arg):
         return f"[{self.name}]" if self.optional else self.name
 
     async def read(self, context: Context, text: str) -> tuple[Any, str]:
-        from bot.models import Message
-
         kind = ITEM_KINDS[self.kind]
         word, rest = first_word(text)
         if looks_like_number(word):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from bot.commands import Context, UserError
+from bot.commands.args import ItemKind
 from bot.i18n import KEYS, Translator
 from bot.models import Message
 from bot.parsing.fields import (
@@ -113,10 +114,15 @@ def read_when(context: Context, text: str) -> When:
         raise UserError(when_message(context.t, error, context.now, context.tz)) from None
 
 
-async def replied_announced(context: Context, reply_to: str, kind: str) -> int | None:
-    """The number of the `kind` item (event, meetup) a bot message announced, reminded of or confirmed."""
-    target = await context.storage.announced(context.message.room_id, reply_to)
-    return target.item_id if target is not None and target.kind == kind else None
+def announced_kind(kind: str, find: Callable[[Context, int], Awaitable[T | None]], not_found: str) -> ItemKind:
+    """An item kind (event, meetup) whose `#N` may also be the item a replied-to bot message announced, reminded
+    of or confirmed."""
+
+    async def replied(context: Context, reply_to: str) -> T | None:
+        target = await context.storage.announced(context.message.room_id, reply_to)
+        return await find(context, target.item_id) if target is not None and target.kind == kind else None
+
+    return ItemKind(find=find, not_found=not_found, replied=replied)
 
 
 def read_title(context: Context, text: str) -> str:

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.commands import Answer, Command, Context, UsageError, command, family
-from bot.commands.args import Fields, Item, ItemKind, Keyword, Month, Text, item_kind
+from bot.commands.args import Fields, Item, Keyword, Month, Text, item_kind
 from bot.commands.common import (
     added_by_original,
+    announced_kind,
     field_error,
     read_title,
     read_when,
-    replied_announced,
 )
 from bot.models import Event, EventStatus, QueuedMessage, Reaction, Target
 from bot.parsing.fields import FieldError, parse_geo, parse_link, parse_place, plain_words
@@ -45,17 +45,10 @@ EXAMPLE_ADD = (
 )
 
 
-async def _replied_event(context: Context, reply_to: str) -> Event | None:
-    number = await replied_announced(context, reply_to, "event")
-    return None if number is None else await context.storage.get_event(context.message.room_id, number)
-
-
 item_kind(
     "event",
-    ItemKind(
-        find=lambda context, number: context.storage.get_event(context.message.room_id, number),
-        not_found="event_not_found",
-        replied=_replied_event,
+    announced_kind(
+        "event", lambda context, number: context.storage.get_event(context.message.room_id, number), "event_not_found"
     ),
 )
 

@@ -26,6 +26,7 @@ from bot.links import (
 )
 from bot.models import Link, LinkStatus, Reaction
 from bot.parsing.months import MonthError, parse_month
+from bot.roundup import link_sections
 from bot.text import Rich
 
 LINK_LIST_LIMIT = 60
@@ -41,8 +42,7 @@ EXAMPLE_ADD = f"link {EXAMPLE_URL} #Karten Die Stadt [zeigt] ihre Straßenbäume
 
 async def room_sections(context: Context) -> list[str]:
     """The room's sections in the post's order (the configured list until the room changes it)."""
-    stored = await context.storage.link_sections(context.message.room_id)
-    return stored if stored is not None else list(context.config.links.sections)
+    return await link_sections(context.storage, context.message.room_id, context.config.links)
 
 
 def edition_of(context: Context) -> str:
@@ -126,7 +126,8 @@ async def file_link(context: Context, filing: Filing, *, source: str, submitter:
     if len(filing.text) > MAX_LINK_TEXT:
         raise UserError(t("link_text_too_long", length=len(filing.text), limit=MAX_LINK_TEXT))
     room = context.message.room_id
-    existing = await storage.link_with_key(room, url_key(filing.url))
+    key = url_key(filing.url)
+    existing = await storage.link_with_key(room, key)
     if existing is not None and existing.source_event_id != source:
         return Answer(t("link_duplicate", number=existing.id) + Rich.plain("\n") + describe(context, existing))
     section, new_sections = await resolve_section(context, filing.section)
@@ -148,7 +149,7 @@ async def file_link(context: Context, filing: Filing, *, source: str, submitter:
     async with storage.transaction():
         if new_sections is not None:
             await storage.save_link_sections(room, new_sections)
-        stored, created = await storage.add_link(link, url_key(link.url))
+        stored, created = await storage.add_link(link, key)
     lines = [t("link_filed" if created else "link_already_filed", number=stored.id), describe(context, stored)]
     if new_sections is not None:
         lines.append(t("link_section_created", section=section, number=stored.id, prefix=context.prefix))

@@ -8,8 +8,8 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.commands import Answer, Command, Context, UsageError, UserError, command, family
-from bot.commands.args import Count, Fields, Item, ItemKind, Keyword, Several, Text, Word, item_kind
-from bot.commands.common import added_by_original, field_error, read_title, read_when, replied_announced
+from bot.commands.args import Count, Fields, Item, Keyword, Several, Text, Word, item_kind
+from bot.commands.common import added_by_original, announced_kind, field_error, read_title, read_when
 from bot.models import Meetup
 from bot.parsing.fields import FieldError, parse_geo, parse_link, parse_place, parse_time_range, plain_words
 from bot.parsing.recurrence import RecurrenceError, first_occurrence, parse_recurrence
@@ -90,17 +90,12 @@ def describe_meetup(context: Context, meetup: Meetup) -> Rich:
     return line + Rich.plain(f"\n{meetup.link}") if meetup.link else line
 
 
-async def _replied_meetup(context: Context, reply_to: str) -> Meetup | None:
-    number = await replied_announced(context, reply_to, "meetup")
-    return None if number is None else await context.storage.get_meetup(context.message.room_id, number)
-
-
 item_kind(
     "meetup",
-    ItemKind(
-        find=lambda context, number: context.storage.get_meetup(context.message.room_id, number),
-        not_found="meetup_not_found",
-        replied=_replied_meetup,
+    announced_kind(
+        "meetup",
+        lambda context, number: context.storage.get_meetup(context.message.room_id, number),
+        "meetup_not_found",
     ),
 )
 
